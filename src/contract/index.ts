@@ -1,0 +1,7 @@
+// The runtime contract: everything derived from spec/ontap.yaml.
+export * from "./spec.ts";
+export * from "./version.ts";
+export * from "./operations.ts";
+export * from "./fields.ts";
+export * from "./quirks.ts";
+export * from "./validators.ts";

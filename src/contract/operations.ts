@@ -1,0 +1,220 @@
+// The operation table: every operation of the contract as plain data, derived
+// from spec/ontap.yaml. The mock, the harness, the suites, the generators and
+// the reports read it instead of retyping paths, parameters, statuses, error
+// codes, version gates, safety and async-ness.
+import { deref, escapePointer, loadSpec, type Json } from "./spec.ts";
+import { existsIn, type OntapVersion } from "./version.ts";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type Safety = "read" | "validate" | "write" | "disruptive";
+
+export interface OperationParam {
+  name: string;
+  in: "query" | "path";
+  required: boolean;
+  description?: string;
+  schema: Json;
+  introduced?: string;
+  removed?: string;
+  /** The value is an ONTAP query expression over field `field`. */
+  filter: boolean;
+  field?: string;
+}
+
+export interface OperationStatus {
+  /** "200", "201", "202" or "default" (the error envelope). */
+  status: string;
+  description: string;
+  /** JSON pointer (into spec/ontap.yaml) of the body schema, if any. */
+  schemaPointer?: string;
+  /** Name of the component schema of the body, if it is a plain $ref. */
+  schemaName?: string;
+  mediaTypes: string[];
+  headers: string[];
+  introduced?: string;
+  removed?: string;
+}
+
+export interface ErrorCodeInfo {
+  meaning: string;
+  http?: number[];
+}
+
+export interface Operation {
+  id: string;
+  method: HttpMethod;
+  /** Path as in the spec, without the /api prefix: /cluster/software/packages/{version}. */
+  path: string;
+  /** Path as sent: /api/cluster/software/packages/{version}. */
+  apiPath: string;
+  summary: string;
+  tags: string[];
+  introduced?: string;
+  safety: Safety;
+  /** Query flags that turn a write into a validation (validate_only, estimate_only). */
+  safetyParams: Record<string, Safety>;
+  async: boolean;
+  params: OperationParam[];
+  statuses: OperationStatus[];
+  errorCodes: Record<string, ErrorCodeInfo>;
+  requestBody?: { required: boolean; mediaTypes: string[]; schemaPointer: string; schemaName?: string };
+  docs?: string;
+  /** A collection GET (records, num_records, paging). */
+  collection: boolean;
+  /** Component schema of one record (collection items or the item itself). */
+  recordSchema?: string;
+  /** Identifying fields of a record (x-ontap-keys). */
+  keys: string[];
+}
+
+const METHODS: HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
+
+function schemaNameOf(node: Json): string | undefined {
+  const ref = node?.$ref;
+  return typeof ref === "string" && ref.startsWith("#/components/schemas/") ? ref.slice("#/components/schemas/".length) : undefined;
+}
+
+function readParam(doc: Json, raw: Json): OperationParam {
+  const p = deref(doc, raw);
+  return {
+    name: p.name,
+    in: p.in,
+    required: Boolean(p.required),
+    description: p.description,
+    schema: p.schema,
+    introduced: p["x-ontap-introduced"],
+    removed: p["x-ontap-removed"],
+    filter: Boolean(p["x-ontap-filter"]),
+    field: p["x-ontap-field"],
+  };
+}
+
+function build(): Operation[] {
+  const doc = loadSpec();
+  const ops: Operation[] = [];
+  for (const [path, item] of Object.entries<Json>(doc.paths)) {
+    const shared = (item.parameters ?? []).map((p: Json) => readParam(doc, p));
+    for (const method of METHODS) {
+      const op = item[method.toLowerCase()];
+      if (!op) continue;
+      const base = `#/paths/${escapePointer(path)}/${method.toLowerCase()}`;
+      const statuses: OperationStatus[] = Object.entries<Json>(op.responses).map(([status, rawResp]) => {
+        const resp = deref(doc, rawResp);
+        const content = resp.content ?? {};
+        const mediaTypes = Object.keys(content);
+        const first = mediaTypes[0];
+        const pointer = first
+          ? typeof rawResp.$ref === "string"
+            ? `${rawResp.$ref}/content/${escapePointer(first)}/schema`
+            : `${base}/responses/${status}/content/${escapePointer(first)}/schema`
+          : undefined;
+        return {
+          status,
+          description: resp.description ?? "",
+          schemaPointer: pointer,
+          schemaName: first ? schemaNameOf(content[first].schema) : undefined,
+          mediaTypes,
+          headers: Object.keys(resp.headers ?? {}),
+          introduced: resp["x-ontap-introduced"] ?? rawResp["x-ontap-introduced"],
+          removed: resp["x-ontap-removed"] ?? rawResp["x-ontap-removed"],
+        };
+      });
+      let requestBody: Operation["requestBody"];
+      if (op.requestBody) {
+        const rb = deref(doc, op.requestBody);
+        const mediaTypes = Object.keys(rb.content ?? {});
+        requestBody = {
+          required: Boolean(rb.required),
+          mediaTypes,
+          schemaPointer: `${base}/requestBody/content/${escapePointer(mediaTypes[0])}/schema`,
+          schemaName: schemaNameOf(rb.content[mediaTypes[0]].schema),
+        };
+      }
+      const errorCodes: Record<string, ErrorCodeInfo> = {};
+      for (const [code, info] of Object.entries<Json>(op["x-ontap-error-codes"] ?? {})) {
+        errorCodes[code] = { meaning: info.meaning, http: info.http };
+      }
+      const ok = statuses.find((s) => s.status.startsWith("2") && s.schemaName);
+      const okSchema = ok?.schemaName ? doc.components.schemas[ok.schemaName] : undefined;
+      const collection = method === "GET" && Boolean(okSchema?.properties?.records && okSchema?.properties?.num_records);
+      const recordSchema = collection ? schemaNameOf(okSchema.properties.records.items) : method === "GET" ? ok?.schemaName : undefined;
+      const keys: string[] = recordSchema ? (doc.components.schemas[recordSchema]["x-ontap-keys"] ?? []) : [];
+      ops.push({
+        id: op.operationId,
+        method,
+        path,
+        apiPath: `/api${path}`,
+        summary: op.summary ?? "",
+        tags: op.tags ?? [],
+        introduced: op["x-ontap-introduced"],
+        safety: op["x-ontap-safety"],
+        safetyParams: op["x-ontap-safety-params"] ?? {},
+        async: Boolean(op["x-ontap-async"]),
+        params: [...shared, ...(op.parameters ?? []).map((p: Json) => readParam(doc, p))],
+        statuses,
+        errorCodes,
+        requestBody,
+        docs: op["x-ontap-docs"],
+        collection,
+        recordSchema,
+        keys,
+      });
+    }
+  }
+  return ops;
+}
+
+let table: Operation[] | undefined;
+
+/** Every operation of the contract, in document order. */
+export function operations(): Operation[] {
+  if (!table) table = build();
+  return table;
+}
+
+export function getOperation(id: string): Operation {
+  const op = operations().find((o) => o.id === id);
+  if (!op) throw new Error(`unknown operation "${id}"`);
+  return op;
+}
+
+/** The operation for a method and a concrete /api/... path, if any. */
+export function matchOperation(method: string, apiPath: string): { op: Operation; pathParams: Record<string, string> } | undefined {
+  const m = method.toUpperCase();
+  for (const op of operations()) {
+    if (op.method !== m) continue;
+    const names: string[] = [];
+    const re = new RegExp(
+      "^" + op.apiPath.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}/g, (_s, n: string) => { names.push(n); return "([^/]+)"; }) + "/?$",
+    );
+    const hit = re.exec(apiPath);
+    if (hit) return { op, pathParams: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(hit[i + 1])])) };
+  }
+  return undefined;
+}
+
+/** Parameters that exist in `version` (all of them when the version is unknown). */
+export function paramsFor(op: Operation, version?: OntapVersion | string): OperationParam[] {
+  return op.params.filter((p) => existsIn(version, p.introduced, p.removed));
+}
+
+/** Documented statuses of an operation in `version` ("default" excluded). */
+export function successStatuses(op: Operation, version?: OntapVersion | string): number[] {
+  return op.statuses
+    .filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed))
+    .map((s) => Number(s.status));
+}
+
+/** The common error codes of every operation, with their HTTP statuses. */
+export function commonErrorCodes(): Record<string, ErrorCodeInfo> {
+  const out: Record<string, ErrorCodeInfo> = {};
+  for (const [code, info] of Object.entries<Json>(loadSpec()["x-ontap-common-error-codes"] ?? {})) {
+    out[code] = { meaning: info.meaning, http: info.http };
+  }
+  return out;
+}
+
+/** Whether an error code is documented for the operation or common to all. */
+export function isDocumentedErrorCode(op: Operation, code: string): boolean {
+  return code in op.errorCodes || code in commonErrorCodes();
+}

@@ -1,0 +1,39 @@
+// ONTAP versions: "9.10.1", "9.9" (the docs' shorthand for 9.9.x), or a
+// cluster's `version.full` ("NetApp Release 9.10.1P3: ..."). Compared as
+// (generation, major, minor); a missing part counts as 0, so "introduced in
+// 9.9" includes 9.9.1.
+
+export interface OntapVersion {
+  generation: number;
+  major: number;
+  minor: number;
+}
+
+const VERSION_RE = /(\d+)\.(\d+)(?:\.(\d+))?/;
+
+export function parseVersion(text: string): OntapVersion {
+  const m = VERSION_RE.exec(text);
+  if (!m) throw new Error(`not an ONTAP version: "${text}"`);
+  return { generation: Number(m[1]), major: Number(m[2]), minor: m[3] === undefined ? 0 : Number(m[3]) };
+}
+
+export function formatVersion(v: OntapVersion): string {
+  return `${v.generation}.${v.major}.${v.minor}`;
+}
+
+export function compareVersions(a: OntapVersion | string, b: OntapVersion | string): number {
+  const x = typeof a === "string" ? parseVersion(a) : a;
+  const y = typeof b === "string" ? parseVersion(b) : b;
+  return x.generation - y.generation || x.major - y.major || x.minor - y.minor;
+}
+
+/**
+ * Whether something introduced in `introduced` and removed in `removed` exists
+ * in `version`. With no version (an unknown target) everything exists.
+ */
+export function existsIn(version: OntapVersion | string | undefined, introduced?: string, removed?: string): boolean {
+  if (version === undefined) return true;
+  if (introduced !== undefined && compareVersions(version, introduced) < 0) return false;
+  if (removed !== undefined && compareVersions(version, removed) >= 0) return false;
+  return true;
+}

@@ -1,0 +1,136 @@
+// Each validator catches what it claims to catch, and accepts what it must.
+import { describe, expect, it } from "vitest";
+import { validateQuery, validateRequestBody, validateResponse, filterTypes, existsIn, compareVersions, parseVersion } from "../../src/contract/index.ts";
+
+const pkg = (over: Record<string, unknown> = {}) => ({
+  name: "nfs",
+  scope: "node",
+  state: "compliant",
+  licenses: [{ owner: "node1", serial_number: "1-81-0000000000000004149027492", compliance: { state: "compliant" } }],
+  _links: { self: { href: "/api/cluster/licensing/licenses/nfs" } },
+  ...over,
+});
+
+describe("validateResponse", () => {
+  it("accepts a conformant collection", () => {
+    const r = validateResponse("licenses_get", 200, { records: [pkg()], num_records: 1, _links: { self: { href: "/api/cluster/licensing/licenses" } } });
+    expect(r.errors).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
+  it("catches a wrong type with pointer and sentence", () => {
+    const r = validateResponse("licenses_get", 200, { records: [pkg({ name: 42 })], num_records: 1 });
+    expect(r.ok).toBe(false);
+    expect(r.errors[0]).toMatchObject({ pointer: "/records/0/name", keyword: "type", message: "records/0/name: 42 is not of type string" });
+  });
+
+  it("catches a wrong enum value", () => {
+    const r = validateResponse("licenses_get", 200, { records: [pkg({ state: "Compliant" })], num_records: 1 });
+    expect(r.errors.map((e) => e.message)).toEqual(['records/0/state: "Compliant" is not one of compliant, noncompliant, unlicensed, unknown']);
+    expect(r.errors[0].schemaPath).toContain("license_state");
+  });
+
+  it("catches a missing required property", () => {
+    const r = validateResponse("license_get", 404, { error: { message: "entry doesn't exist" } });
+    expect(r.errors.map((e) => e.message)).toEqual(['error: required property "code" is missing']);
+    const job = validateResponse("software_modify", 202, {});
+    expect(job.errors.map((e) => e.keyword)).toEqual(["required"]);
+  });
+
+  it("catches a wrong format", () => {
+    const r = validateResponse("software_packages_collection_get", 200, { records: [{ version: "9.7.0", create_time: "2019-02-02 19:00:00 +0000" }], num_records: 1 });
+    expect(r.errors[0]).toMatchObject({ keyword: "format", pointer: "/records/0/create_time" });
+  });
+
+  it("catches a wrong status, depending on the target version", () => {
+    expect(validateResponse("software_modify", 200, { job: { uuid: "1cd8a442-86d1-11e0-ae1c-123478563412" } }, { ontapVersion: "9.7" }).errors[0]).toMatchObject({ rule: "status" });
+    expect(validateResponse("software_modify", 200, { job: { uuid: "1cd8a442-86d1-11e0-ae1c-123478563412" } }, { ontapVersion: "9.10.1" }).ok).toBe(true);
+    expect(validateResponse("license_create", 200, { num_records: 0 }).errors[0].message).toMatch(/status 200 is not documented for license_create; documented: 201/);
+    expect(validateResponse("license_get", 302, undefined).ok).toBe(false);
+  });
+
+  it("checks error envelopes: plural for license POST, string code, code vs HTTP status", () => {
+    expect(validateResponse("license_create", 400, { errors: [{ code: "1115159", message: "bad" }] }).ok).toBe(true);
+    expect(validateResponse("license_create", 400, { error: { code: "1115159", message: "bad" } }).ok).toBe(false);
+    expect(validateResponse("license_get", 404, { error: { code: 4, message: "entry doesn't exist" } }).errors[0].keyword).toBe("type");
+    expect(validateResponse("license_get", 400, { error: { code: "4", message: "entry doesn't exist" } }).errors[0].rule).toBe("error-status");
+    const undocumented = validateResponse("license_get", 400, { error: { code: "999999", message: "?" } });
+    expect(undocumented.ok).toBe(true);
+    expect(undocumented.warnings[0].rule).toBe("error-code");
+    expect(validateResponse("license_get", 400, { error: { code: "999999", message: "?" } }, { strict: true }).ok).toBe(false);
+  });
+
+  it("accepts a version-specific field name only for that version", () => {
+    const body = (field: string) => ({ nodes: [{ name: "node1", version: "9.16.1", firmware: { sp_bmc: { [field]: true } } }] });
+    const strict = { strict: true } as const;
+    expect(validateResponse("software_get", 200, body("autoupdte"), { ontapVersion: "9.12.1", ...strict }).ok).toBe(true);
+    expect(validateResponse("software_get", 200, body("autoupdate"), { ontapVersion: "9.12.1", ...strict }).ok).toBe(false);
+    expect(validateResponse("software_get", 200, body("autoupdate"), { ontapVersion: "9.16.1", ...strict }).ok).toBe(true);
+    const old = validateResponse("software_get", 200, body("autoupdte"), { ontapVersion: "9.16.1", ...strict });
+    expect(old.errors[0].message).toBe('nodes/0/firmware/sp_bmc/autoupdte: property "autoupdte" is not expected here on ONTAP 9.16.1: it was removed in ONTAP 9.16.1');
+
+    const fw = (field: string) => ({ nodes: [{ name: "n", firmware: { cluster_fw_progress: [{ zip_file_name: "disk.zip", [field]: [] }] } }] });
+    expect(validateResponse("software_get", 200, fw("update_states"), { ontapVersion: "9.10.1", ...strict }).ok).toBe(true);
+    expect(validateResponse("software_get", 200, fw("update_state"), { ontapVersion: "9.10.1", ...strict }).ok).toBe(false);
+    expect(validateResponse("software_get", 200, fw("update_state"), { ontapVersion: "9.12.1", ...strict }).ok).toBe(true);
+    expect(validateResponse("software_get", 200, fw("update_states"), { ontapVersion: "9.12.1", ...strict }).ok).toBe(false);
+  });
+
+  it("warns (lenient) or fails (strict) on unknown fields and fields served before their version", () => {
+    const body = { records: [pkg({ licenses: [{ capacity: { measurement_unit: "bytes" } }] })], num_records: 1 };
+    const lenient = validateResponse("licenses_get", 200, body, { ontapVersion: "9.10.1" });
+    expect(lenient.ok).toBe(true);
+    expect(lenient.warnings[0].message).toMatch(/measurement_unit.*exists from ONTAP 9.18/);
+    expect(validateResponse("licenses_get", 200, body, { ontapVersion: "9.10.1", strict: true }).ok).toBe(false);
+    expect(validateResponse("licenses_get", 200, body, { ontapVersion: "9.18.1", strict: true }).ok).toBe(true);
+  });
+
+  it("never lets writeOnly material (license keys, passwords) appear in a response", () => {
+    const r = validateResponse("license_get", 200, pkg({ keys: ["AAAAAAAAAAAAAAAAAAAAAAAAAAAA"] }), { strict: true });
+    expect(r.errors[0].message).toMatch(/keys.*writeOnly/);
+  });
+});
+
+describe("validateRequestBody", () => {
+  it("requires keys on license POST and rejects readOnly fields", () => {
+    expect(validateRequestBody("license_create", { keys: ["A"] }).ok).toBe(true);
+    expect(validateRequestBody("license_create", {}).errors[0].keyword).toBe("required");
+    expect(validateRequestBody("license_create", { keys: ["A"], state: "compliant" }, { strict: true }).ok).toBe(false);
+    expect(validateRequestBody("software_modify", { version: "9.8.0" }).ok).toBe(true);
+    expect(validateRequestBody("software_modify", { version: "9.8.0", state: "completed" }).errors[0].message).toMatch(/readOnly/);
+    expect(validateRequestBody("software_package_create", { url: "http://server/image.tgz", password: "secret" }).ok).toBe(true);
+    expect(validateRequestBody("software_package_create", { url: 5 }).ok).toBe(false);
+    expect(validateRequestBody("license_get", { a: 1 }).ok).toBe(false);
+  });
+});
+
+describe("validateQuery", () => {
+  it("checks names, required parameters, types, ranges and enums by version", () => {
+    expect(validateQuery("licenses_get", { fields: "*", "licenses.compliance.state": "!compliant", max_records: "2" }).ok).toBe(true);
+    expect(validateQuery("license_delete", {}).errors[0].message).toBe('required query parameter "serial_number" is missing');
+    expect(validateQuery("licenses_get", { bogus: "1" }).errors[0].keyword).toBe("unknown-parameter");
+    expect(validateQuery("software_modify", { stabilize_minutes: "61" }).errors[0].keyword).toBe("maximum");
+    expect(validateQuery("software_modify", { stabilize_minutes: "0" }).errors[0].keyword).toBe("minimum");
+    expect(validateQuery("software_modify", { action: "stop" }).errors[0].keyword).toBe("enum");
+    expect(validateQuery("software_modify", { skip_warnings: "True" }).ok).toBe(true);
+    expect(validateQuery("software_modify", { estimate_only: "true" }, { ontapVersion: "9.8" }).errors[0].message).toMatch(/introduced in 9.9/);
+    expect(validateQuery("software_get", { return_timeout: "121" }).ok).toBe(false);
+  });
+});
+
+describe("versions and field types", () => {
+  it("compares ONTAP versions as the docs write them", () => {
+    expect(compareVersions("9.9", "9.9.1")).toBeLessThan(0);
+    expect(compareVersions("9.10.1", "9.9.1")).toBeGreaterThan(0);
+    expect(parseVersion("NetApp Release 9.10.1P3: Thu Dec 02 2021")).toEqual({ generation: 9, major: 10, minor: 1 });
+    expect(existsIn("9.9.1", "9.9")).toBe(true);
+    expect(existsIn("9.8", "9.9")).toBe(false);
+    expect(existsIn("9.16.1", undefined, "9.16.1")).toBe(false);
+  });
+
+  it("derives filter types from the schemas", () => {
+    const t = filterTypes("license_package");
+    expect(t).toMatchObject({ name: "string", state: "enum", "licenses.active": "boolean", "licenses.expiry_time": "date-time", "licenses.capacity.maximum_size": "integer", "licenses.compliance.state": "enum" });
+    expect(filterTypes("license_package", { version: "9.8" })).not.toHaveProperty("licenses.installed_license");
+  });
+});
