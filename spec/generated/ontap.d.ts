@@ -330,7 +330,7 @@ export interface components {
             readonly active?: boolean;
             /** @description Whether the license is in evaluation mode. */
             readonly evaluation?: boolean;
-            /** @description Cluster */
+            /** @description Cluster, node or license manager that owns the license. */
             readonly owner?: string;
             readonly serial_number?: string;
             /** Format: date-time */
@@ -351,7 +351,7 @@ export interface components {
         };
         license_package: {
             _links?: components["schemas"]["self_link"];
-            /** @description Name of the license package (lower case */
+            /** @description Name of the license package (lower case, e.g. nfs). */
             readonly name?: string;
             readonly scope?: components["schemas"]["license_scope"];
             /** @description Summary state of the package over all its licenses. */
