@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { SPEC_PATH, loadSpec, operations } from "../../src/contract/index.ts";
 
-const SEEDS = join(import.meta.dirname, "../../../shared/seeds");
+const SEEDS = join(import.meta.dirname, "../../spec/sources");
 
 describe("spec/ontap.yaml", () => {
   it("is valid OpenAPI 3.1 according to a real validator", async () => {
@@ -29,7 +29,7 @@ describe("spec/ontap.yaml", () => {
   it("has every operation that the docs describe, and names the source of every other", () => {
     // Operation headings of the four NetApp pages: "GET /cluster/...", "PATCH `/cluster/software`".
     const documented = new Set<string>();
-    for (const file of readdirSync(SEEDS)) {
+    for (const file of readdirSync(SEEDS).filter((f) => f.endsWith(".txt"))) {
       for (const line of readFileSync(join(SEEDS, file), "utf8").split("\n")) {
         const m = /^(GET|POST|PATCH|DELETE) `?(\/cluster\/[^\s`]+)`?\s*$/.exec(line.trim());
         if (m) documented.add(`${m[1]} ${m[2]}`);
