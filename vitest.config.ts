@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "threads",
+    reporters: ["default", "./test/support/closing-line-reporter.ts"],
   },
 });

@@ -363,10 +363,6 @@ export interface components {
             /** @description Installed licenses of the package. */
             readonly licenses?: components["schemas"]["license"][];
         };
-        /** @description The POST body of license_create; `keys` is required and is the only field a client may send. */
-        license_package_create: {
-            keys: string[];
-        };
         license_package_response: {
             _links?: components["schemas"]["collection_links"];
             num_records?: number;
@@ -866,8 +862,8 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["license_package_create"];
-                "application/hal+json": components["schemas"]["license_package_create"];
+                "application/json": components["schemas"]["license_package"];
+                "application/hal+json": components["schemas"]["license_package"];
             };
         };
         responses: {

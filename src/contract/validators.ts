@@ -104,6 +104,7 @@ function buildView(version: OntapVersion | string | undefined, direction: Direct
         if (name in removed) delete node.properties[name];
       }
       if (Object.keys(removed).length) gated.set(loc, removed);
+      if (direction === "request" && original["x-ontap-request-required"]) node.required = [...(node.required ?? []), ...original["x-ontap-request-required"]];
       if (!original["x-ontap-open-schema"] && node.additionalProperties === undefined) node.additionalProperties = false;
     }
     if (node.items) transform(node.items, `${loc}/items`, original.items);

@@ -1,0 +1,380 @@
+// Cluster software of the reference mock: the package repository, download
+// and upload, validation and estimates, the upgrade state machine with
+// pause/resume/cancel, and the history it writes. Everything long runs on
+// the virtual clock (an upgrade takes virtual hours, real milliseconds).
+//
+// Status and code choices (the docs give codes, not statuses):
+//   400 invalid input: 10551872 no version, 10551325 package missing (404 on
+//       DELETE), 10551368 nodes not HA pairs, 10551395 warnings not skipped,
+//       10551897 already at version, 39387137/39387138 bad URL,
+//       10551807/10551808 bad upload
+//   409 state conflicts: 10551357 update in progress, 10551300 nothing to
+//       pause, 10551303 not paused, 10551524 cancel before pause,
+//       10551297 no update, 10551327 image exists, 8 package in use
+import { OntapError } from "../errors.ts";
+import type { VirtualClock } from "../clock.ts";
+import type { ClusterModel, NodeModel } from "../cluster.ts";
+import { compareVersions } from "../../src/contract/index.ts";
+import type { Job, JobStore } from "./jobs.ts";
+
+export type UpgradeState = "in_progress" | "waiting" | "paused_by_user" | "paused_on_error" | "completed" | "canceled" | "failed" | "pause_pending" | "cancel_pending";
+
+export interface SoftwarePackage {
+  version: string;
+  create_time: string;
+}
+
+export interface HistoryRecord {
+  node: { name: string; uuid: string };
+  from_version: string;
+  to_version: string;
+  start_time: string;
+  end_time: string;
+  state: "successful" | "canceled" | "skip_upgrade";
+}
+
+interface Step {
+  node: string;
+  state: UpgradeState;
+  start_time?: string;
+  end_time?: string;
+}
+
+interface Upgrade {
+  target: string;
+  from: Record<string, string>;
+  state: UpgradeState;
+  steps: Step[];
+  current: number;
+  pauseAfter: "none" | "takeover_giveback" | "all";
+  started: number;
+  timer?: { cancel(): void };
+}
+
+/** Virtual time one node takes to update (takeover, reboot, giveback). */
+export const NODE_UPDATE_MS = 30 * 60_000;
+const DOWNLOAD_MS = 20_000;
+const SHORT_JOB_MS = 2_000;
+
+const ACTIVE: UpgradeState[] = ["in_progress", "waiting", "pause_pending", "paused_by_user", "paused_on_error", "cancel_pending"];
+
+export interface UpdateParams {
+  version?: string;
+  validate_only?: boolean;
+  estimate_only?: boolean;
+  skip_warnings?: boolean;
+  action?: "pause" | "resume" | "cancel";
+  nodes_to_update?: string;
+  pause_after?: "none" | "takeover_giveback" | "all";
+}
+
+/** A version from a file name or URL: the first x.y[.z] in its last segment, else the name itself. */
+export function versionFromName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(base);
+  if (m) return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
+  return base.replace(/\.(tgz|tar\.gz|zip|tar)$/i, "") || "unnamed";
+}
+
+export class SoftwareModel {
+  packages: SoftwarePackage[];
+  history: HistoryRecord[];
+  download: { state: "not_started" | "running" | "success" | "failure"; code: number; message: string } = { state: "not_started", code: 0, message: "No download has been started." };
+  validation: Array<Record<string, unknown>> = [];
+  estimatedDuration?: number;
+  private upgrade?: Upgrade;
+  private failNextNode = false;
+  metrocluster?: { clusters: Array<{ name: string }> };
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly jobs: JobStore,
+    private readonly cluster: ClusterModel,
+    init: { packages: SoftwarePackage[]; history: HistoryRecord[]; metrocluster?: boolean },
+  ) {
+    this.packages = structuredClone(init.packages);
+    this.history = structuredClone(init.history);
+    if (init.metrocluster) this.metrocluster = { clusters: [{ name: cluster.name }, { name: `${cluster.name}-B` }] };
+  }
+
+  get clusterVersion(): string {
+    return [...this.cluster.nodes].map((n) => n.version).sort(compareVersions)[0];
+  }
+
+  private node(name: string): NodeModel {
+    return this.cluster.nodes.find((n) => n.name === name)!;
+  }
+
+  // ------------------------------------------------------------ profile
+
+  profile(): Record<string, unknown> {
+    const u = this.upgrade;
+    const out: Record<string, unknown> = { version: this.clusterVersion };
+    if (u && ACTIVE.includes(u.state)) out.pending_version = u.target;
+    if (u) {
+      out.state = u.state;
+      out.elapsed_duration = Math.round((this.clock.nowMs() - u.started) / 1000);
+      out.estimated_duration = Math.round((u.steps.length * NODE_UPDATE_MS) / 1000);
+    } else if (this.estimatedDuration !== undefined) out.estimated_duration = this.estimatedDuration;
+    out.nodes = this.cluster.nodes.map((n) => ({
+      name: n.name,
+      version: n.version,
+      model: n.model,
+      software_images: this.packages.map((p) => ({ package: `${p.version.replace(/\./g, "")}_q_image.tgz` })),
+      firmware: firmwareOf(n, this.clock.isoNow()),
+    }));
+    if (this.metrocluster) {
+      const state = u?.state ?? "completed";
+      out.metrocluster = {
+        clusters: this.metrocluster.clusters.map((c) => ({ name: c.name, state, elapsed_duration: 0, estimated_duration: 3480 })),
+        progress_summary: { message: state === "completed" ? "MetroCluster updated successfully." : "MetroCluster update in progress." },
+        progress_details: { message: state === "completed" ? "No switchover in progress." : "Switchover in progress." },
+      };
+    }
+    if (u) {
+      out.update_details = u.steps.map((s) => ({
+        phase: "Data ONTAP updates",
+        node: { name: s.node },
+        state: s.state,
+        elapsed_duration: s.start_time ? Math.round(((s.end_time ? Date.parse(s.end_time) : this.clock.nowMs()) - Date.parse(s.start_time)) / 1000) : 0,
+        estimated_duration: NODE_UPDATE_MS / 1000,
+      }));
+      out.status_details = u.steps.filter((s) => s.start_time).map((s) => ({
+        name: "do-update",
+        node: { name: s.node },
+        state: s.state,
+        start_time: s.start_time,
+        ...(s.end_time ? { end_time: s.end_time } : {}),
+        issue: { message: s.state === "failed" || s.state === "paused_on_error" ? "The node did not come back after the reboot." : "Image update complete.", code: 0 },
+        action: { message: s.state === "paused_on_error" ? "Check the node's console, then resume the update." : "No action needed.", code: 0 },
+      }));
+    }
+    out.validation_results = structuredClone(this.validation);
+    out.post_update_checks = u?.state === "completed" ? [] : [];
+    return out;
+  }
+
+  getPackage(version: string): SoftwarePackage {
+    const p = this.packages.find((x) => x.version === version);
+    if (!p) throw new OntapError(404, 4, "entry doesn't exist", { target: "version" });
+    return p;
+  }
+
+  // ------------------------------------------------------------ PATCH
+
+  private checks(target: string): Array<Record<string, unknown>> {
+    return [
+      { update_check: "nfs_mounts", status: "warning", issue: { message: "NFS mounts are soft; clients may see errors during takeover." }, action: { message: "Use NFS hard mounts, if possible." } },
+      ...(this.cluster.nodes.every((n) => n.ha_partner) ? [] : [{ update_check: "high_availability_status", status: "error", issue: { message: "Cluster HA is not configured in the cluster." }, action: { message: "Configure HA before updating." } }]),
+    ].map((c) => ({ ...c, target }));
+  }
+
+  private requirePackage(version: string | undefined): string {
+    if (!version) throw new OntapError(400, 10551872, "The package version was not given: set \"version\".", { target: "version" });
+    if (!this.packages.some((p) => p.version === version)) throw new OntapError(400, 10551325, `The required package version ${version} is not present in the repository.`, { target: "version" });
+    return version;
+  }
+
+  /** PATCH /cluster/software: validate, estimate, start an update, or act on one. Returns the job. */
+  update(p: UpdateParams): Job {
+    if (p.action) return this.act(p.action);
+    if (this.upgrade && ACTIVE.includes(this.upgrade.state)) {
+      throw new OntapError(409, 10551357, "A previous update is still in progress.");
+    }
+    const target = this.requirePackage(p.version);
+    const results = this.checks(target).map(({ target: _t, ...c }) => c);
+    if (p.validate_only) {
+      return this.jobs.start("PATCH /api/cluster/software", SHORT_JOB_MS, () => {
+        this.validation = results;
+        return { ok: true, message: "Validation complete." };
+      });
+    }
+    if (p.estimate_only) {
+      return this.jobs.start("PATCH /api/cluster/software", SHORT_JOB_MS, () => {
+        this.estimatedDuration = Math.round((this.cluster.nodes.length * NODE_UPDATE_MS) / 1000);
+        return { ok: true, message: "Estimate complete." };
+      });
+    }
+    const nodes = this.nodesToUpdate(p.nodes_to_update);
+    const pending = nodes.filter((n) => compareVersions(this.node(n).version, target) !== 0);
+    if (!pending.length) throw new OntapError(400, 10551897, `All nodes already run version ${target}.`);
+    if (results.some((r) => r.status === "error")) throw new OntapError(400, 10551396, "Validation checks failed.");
+    if (results.some((r) => r.status === "warning") && !p.skip_warnings) {
+      this.validation = results;
+      throw new OntapError(400, 10551395, "Validation resulted in warnings; set skip_warnings to proceed.");
+    }
+    this.validation = results;
+    this.upgrade = {
+      target,
+      from: Object.fromEntries(pending.map((n) => [n, this.node(n).version])),
+      state: "in_progress",
+      steps: pending.map((n) => ({ node: n, state: "waiting" })),
+      current: 0,
+      pauseAfter: p.pause_after ?? "none",
+      started: this.clock.nowMs(),
+    };
+    this.runStep();
+    return this.jobs.start("PATCH /api/cluster/software", SHORT_JOB_MS, () => ({ ok: true, message: `Update to ${target} started.` }));
+  }
+
+  private nodesToUpdate(text: string | undefined): string[] {
+    if (text === undefined) return this.cluster.nodes.map((n) => n.name);
+    const names = text.split(",").map((s) => s.trim()).filter(Boolean);
+    if (!names.length) throw new OntapError(400, 10551368, "nodes_to_update is empty: name the nodes of one or more HA pairs.", { target: "nodes_to_update" });
+    for (const name of names) {
+      const node = this.cluster.nodes.find((n) => n.name === name);
+      if (!node) throw new OntapError(400, 262185, `Node "${name}" is not part of the cluster.`, { target: "nodes_to_update" });
+      if (node.ha_partner && !names.includes(node.ha_partner)) throw new OntapError(400, 10551368, `The nodes to update must form HA pairs: ${name} is listed without ${node.ha_partner}.`, { target: "nodes_to_update" });
+    }
+    return names;
+  }
+
+  private runStep(): void {
+    const u = this.upgrade!;
+    const step = u.steps[u.current];
+    step.state = "in_progress";
+    step.start_time = this.clock.isoNow();
+    u.timer = this.clock.schedule(NODE_UPDATE_MS, () => this.finishStep());
+  }
+
+  private finishStep(): void {
+    const u = this.upgrade!;
+    const step = u.steps[u.current];
+    u.timer = undefined;
+    if (this.failNextNode) {
+      this.failNextNode = false;
+      step.state = "paused_on_error";
+      u.state = "paused_on_error";
+      return;
+    }
+    step.state = "completed";
+    step.end_time = this.clock.isoNow();
+    this.node(step.node).version = u.target;
+    u.current++;
+    if (u.current >= u.steps.length) {
+      u.state = "completed";
+      this.writeHistory("successful");
+      return;
+    }
+    if (u.state === "pause_pending" || u.pauseAfter === "all" || (u.pauseAfter === "takeover_giveback" && u.current % 2 === 0)) {
+      u.state = "paused_by_user";
+      return;
+    }
+    this.runStep();
+  }
+
+  private writeHistory(state: "successful" | "canceled"): void {
+    const u = this.upgrade!;
+    for (const step of u.steps) {
+      if (state === "successful" ? step.state !== "completed" : step.state === "completed") continue;
+      const node = this.node(step.node);
+      this.history.push({
+        node: { name: node.name, uuid: node.uuid },
+        from_version: u.from[step.node],
+        to_version: u.target,
+        start_time: step.start_time ?? new Date(u.started).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        end_time: this.clock.isoNow(),
+        state,
+      });
+    }
+  }
+
+  private act(action: "pause" | "resume" | "cancel"): Job {
+    const u = this.upgrade;
+    const active = u && ACTIVE.includes(u.state);
+    if (action === "pause") {
+      if (!active || u!.state !== "in_progress") throw new OntapError(409, 10551300, "There is no update in progress to pause.");
+      u!.state = "pause_pending"; // takes effect when the node being updated is done
+    } else if (action === "resume") {
+      if (!active || (u!.state !== "paused_by_user" && u!.state !== "paused_on_error")) throw new OntapError(409, 10551303, "The update is not in the paused state.");
+      const step = u!.steps[u!.current];
+      u!.state = "in_progress";
+      if (step.state === "paused_on_error") step.state = "waiting";
+      this.runStep();
+    } else {
+      if (!active) throw new OntapError(409, 10551297, "No update in progress was found.");
+      if (u!.state !== "paused_by_user" && u!.state !== "paused_on_error") throw new OntapError(409, 10551524, "The update must be paused before it can be cancelled.");
+      u!.state = "cancel_pending";
+      this.clock.schedule(60_000, () => {
+        u!.state = "canceled";
+        for (const s of u!.steps) if (s.state !== "completed") s.state = "canceled";
+        this.writeHistory("canceled");
+      });
+    }
+    return this.jobs.start("PATCH /api/cluster/software", SHORT_JOB_MS, () => ({ ok: true, message: `${action} accepted.` }));
+  }
+
+  /** Test hook: the next node to finish fails and the update pauses on error. */
+  failNextNodeUpdate(): void {
+    this.failNextNode = true;
+  }
+
+  // ------------------------------------------------------------ packages
+
+  startDownload(body: { url: string; username?: string; password?: string }): { job: Job; version: string } {
+    let url: URL;
+    try {
+      url = new URL(body.url);
+    } catch {
+      throw new OntapError(400, 39387137, `The URL "${body.url}" has an invalid syntax.`, { target: "url" });
+    }
+    if (!["http:", "https:", "ftp:", "file:"].includes(url.protocol)) {
+      throw new OntapError(400, 39387138, `The URL scheme "${url.protocol.replace(":", "")}" is not supported: use FILE://, FTP://, HTTP:// or HTTPS://.`, { target: "url" });
+    }
+    if (this.upgrade && ACTIVE.includes(this.upgrade.state)) throw new OntapError(409, 10551357, "An update is in progress.");
+    if (this.download.state === "running") throw new OntapError(409, 10551382, "A download is still running.");
+    const version = versionFromName(url.pathname);
+    if (this.packages.some((p) => p.version === version)) throw new OntapError(409, 10551327, "Package image with the same name already exists.");
+    this.download = { state: "running", code: 10551382, message: "Package download in progress." };
+    const fails = /fail/i.test(url.pathname);
+    const job = this.jobs.start("POST /api/cluster/software/download", DOWNLOAD_MS, () => {
+      if (fails) {
+        this.download = { state: "failure", code: 10551381, message: "Package download failed." };
+        return { ok: false, error: new OntapError(400, 10551381, "Package download failed.") };
+      }
+      this.packages.push({ version, create_time: this.clock.isoNow() });
+      this.download = { state: "success", code: 0, message: "Package download completed." };
+      return { ok: true, message: "Package download completed." };
+    });
+    return { job, version };
+  }
+
+  startUpload(files: Array<{ field: string; filename: string }>): { job: Job; version: string } {
+    if (files.length !== 1) throw new OntapError(400, 10551807, files.length ? "Only one file may be uploaded per request." : "The request must carry one file in a part named \"file\".");
+    if (files[0].field !== "file") throw new OntapError(400, 262179, `Unexpected argument "${files[0].field}": the part must be named "file".`, { target: files[0].field });
+    if (this.upgrade && ACTIVE.includes(this.upgrade.state)) throw new OntapError(409, 10551357, "An update is in progress.");
+    const version = versionFromName(files[0].filename);
+    if (this.packages.some((p) => p.version === version)) throw new OntapError(409, 10551496, "The package file already exists.");
+    const job = this.jobs.start("POST /api/cluster/software/upload", DOWNLOAD_MS, () => {
+      this.packages.push({ version, create_time: this.clock.isoNow() });
+      return { ok: true, message: "Package upload completed." };
+    });
+    return { job, version };
+  }
+
+  deletePackage(version: string): Job {
+    if (!this.packages.some((p) => p.version === version)) throw new OntapError(404, 10551325, `Package ${version} was not found in the repository.`, { target: "version" });
+    const running = this.cluster.nodes.some((n) => n.version === version);
+    const target = this.upgrade && ACTIVE.includes(this.upgrade.state) && this.upgrade.target === version;
+    if (running || target) throw new OntapError(409, 8, `Package ${version} is in use (${running ? "a node runs it" : "an update installs it"}) and cannot be deleted.`);
+    return this.jobs.start(`DELETE /api/cluster/software/packages/${version}`, SHORT_JOB_MS, () => {
+      this.packages = this.packages.filter((p) => p.version !== version);
+      return { ok: true, message: "Package deleted." };
+    });
+  }
+
+  snapshot(): Record<string, unknown> {
+    return structuredClone({ packages: this.packages, history: this.history, download: this.download, upgrade: this.upgrade ? { ...this.upgrade, timer: undefined } : undefined, nodes: this.cluster.nodes.map((n) => [n.name, n.version]) });
+  }
+}
+
+function firmwareOf(node: NodeModel, _now: string): Record<string, unknown> {
+  return {
+    sp_bmc: { fw_type: "BMC", image: "primary", state: "installed", last_update_state: "passed", is_current: true, in_progress: false, percent_done: 100, running_version: "11.9", start_time: "2026-01-05T11:00:00Z", end_time: "2026-01-05T11:10:00Z", autoupdate: false },
+    disk: { update_status: "idle", num_waiting_download: 0, total_completion_estimate: 0, average_duration_per_disk: 120 },
+    shelf: { update_status: "idle", in_progress_count: 0 },
+    dqp: { file_name: "qual_devices_v3", revision: "20260105", version: "3.18", record_count: { alias: 200, device: 29, drive: 680, system: 3 } },
+    cluster_fw_progress: [{ zip_file_name: "disk_firmware.zip", update_type: "automatic_update", update_state: [{ worker_node: { name: node.name, uuid: node.uuid }, attempts: 1, code: 0, message: "Firmware is up to date.", status: "complete" }] }],
+    system_firmware: { boot_media_bios_version: "12.8", boot_media_loader_version: "7.3", install_pending: false, running_bios_version: "12.8", running_loader_version: "7.3" },
+  };
+}

@@ -1,0 +1,77 @@
+// /api/cluster/licensing/licenses and /{name}.
+import { OntapError } from "../errors.ts";
+import { compileFilters, matchesCompiled, parseExpression } from "../query/engine.ts";
+import { filterTypes } from "../../src/contract/index.ts";
+import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
+import { errorsReply } from "../server/respond.ts";
+import type { Handler } from "../server/types.ts";
+import type { MockState } from "../scenarios/index.ts";
+import type { InstalledLicense } from "../licensing/store.ts";
+
+const COLLECTION = "/api/cluster/licensing/licenses";
+
+const source: RecordSource<Record<string, unknown>> = {
+  schemaName: "license_package",
+  keys: keysOf("licenses_get"),
+  selfHref: (r) => `${COLLECTION}/${encodeURIComponent(String(r.name))}`,
+};
+
+/** Licenses of `pkg` that satisfy every filter, each judged as a package holding only that license. */
+function matchingLicenses(state: MockState, filters: Record<string, string>): InstalledLicense[] {
+  const compiled = compileFilters(filters, filterTypes("license_package", { version: state.version }) as never);
+  const installed = state.licensing.snapshot();
+  const out: InstalledLicense[] = [];
+  for (const pkg of state.licensing.packages()) {
+    for (const lic of (pkg.licenses as Record<string, unknown>[] | undefined) ?? []) {
+      if (!matchesCompiled({ ...pkg, licenses: [lic] }, compiled)) continue;
+      const hit = installed.find((l) => l.package === pkg.name && l.serial_number === lic.serial_number && l.owner === lic.owner);
+      if (hit) out.push(hit);
+    }
+  }
+  return out;
+}
+
+export function licensingHandlers(state: MockState): Record<string, Handler> {
+  return {
+    licenses_get: (ctx) => {
+      const filters = filtersOf(ctx);
+      // By default only packages with installed licenses; any state query shows the others too.
+      const records = state.licensing.packages().filter((p) => "state" in filters || p.state !== "unlicensed");
+      return listReply(ctx, state.version, records, source, { filters });
+    },
+
+    license_get: (ctx) => itemReply(ctx, state.version, state.licensing.packages().find((p) => p.name === ctx.pathParams.name), source),
+
+    license_create: (ctx) => {
+      const keys = (ctx.body as { keys: unknown[] }).keys;
+      const outcomes = state.licensing.install(keys);
+      const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
+      if (errors.length) return errorsReply(errors);
+      const names = [...new Set(outcomes.flatMap((o) => o.packages ?? []))];
+      const body: Record<string, unknown> = { num_records: names.length };
+      if (/^true$/i.test(ctx.query.get("return_records") ?? "")) {
+        body.records = state.licensing.packages().filter((p) => names.includes(String(p.name))).map((p) => ({ ...p, _links: { self: { href: source.selfHref!(p) } } }));
+      }
+      return { status: 201, body, headers: { location: `${COLLECTION}/${encodeURIComponent(names[0])}` } };
+    },
+
+    license_delete: (ctx) => {
+      const serial = parseExpression(ctx.query.get("serial_number") ?? "");
+      const compiled = [{ field: "serial_number", type: "string" as const, expr: serial }];
+      state.licensing.deletePackage(ctx.pathParams.name, (l) => matchesCompiled({ serial_number: l.serial_number }, compiled));
+      return { status: 200 };
+    },
+
+    license_delete_collection: (ctx) => {
+      const filters = filtersOf(ctx);
+      const id = (l: InstalledLicense) => `${l.package}|${l.serial_number}|${l.owner}`;
+      const victims = new Set(matchingLicenses(state, filters).map(id));
+      const count = state.licensing.deleteWhere((l) => victims.has(id(l)));
+      return { status: 200, body: { num_records: count, _links: { self: { href: `${ctx.path}${ctx.url.search}` } } } };
+    },
+  };
+}
+
+export const LICENSING_REQUIRED_BODY_CODES = {
+  license_create: { keys: new OntapError(400, 1115130, "No license code was provided.") },
+};

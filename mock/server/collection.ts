@@ -1,0 +1,106 @@
+// The generic collection and item pipeline every GET of the mock goes
+// through: filters (ONTAP's query language) → order_by → return_records →
+// max_records paging with next links → fields → version projection.
+import { filterTypes, schemaFields, getOperation } from "../../src/contract/index.ts";
+import * as q from "../query/engine.ts";
+import { OntapError } from "../errors.ts";
+import { projectToVersion } from "./version.ts";
+import type { Reply, RequestContext } from "./types.ts";
+
+export const PAGE_TOKEN_PARAM: string = q.PAGE_TOKEN_PARAM;
+
+/** Parameters that steer a listing rather than filter it. */
+const CONTROL = new Set(["fields", "max_records", "return_records", "return_timeout", "order_by", "pretty", "ignore_unknown_fields", PAGE_TOKEN_PARAM]);
+
+export interface RecordSource<T> {
+  /** Component schema of one record (license_package, software_package, ...). */
+  schemaName: string;
+  /** Identifying fields, returned by default. */
+  keys: string[];
+  /** Link of one record, if it has an item endpoint. */
+  selfHref?(record: T): string | undefined;
+}
+
+interface Prepared {
+  types: Record<string, string>;
+  known: string[];
+}
+
+const prepared = new Map<string, Prepared>();
+
+function prepare(schemaName: string, version: string): Prepared {
+  const key = `${schemaName}@${version}`;
+  let p = prepared.get(key);
+  if (!p) {
+    p = {
+      types: filterTypes(schemaName, { version }),
+      known: schemaFields(schemaName, { version }).filter((f) => !f.writeOnly).map((f) => f.path),
+    };
+    prepared.set(key, p);
+  }
+  return p;
+}
+
+/** The filters of a request: query parameters naming documented fields. */
+export function filtersOf(ctx: RequestContext, extraFilters: string[] = []): Record<string, string> {
+  const byField = new Map(ctx.op.params.filter((p) => p.filter).map((p) => [p.name, p.field ?? p.name]));
+  const out: Record<string, string> = {};
+  for (const [name, value] of ctx.query) {
+    if (CONTROL.has(name)) continue;
+    const field = byField.get(name) ?? (extraFilters.includes(name) ? name : undefined);
+    if (field) out[field] = value;
+  }
+  return out;
+}
+
+function withLinks<T extends object>(record: T, source: RecordSource<T>): T {
+  const href = source.selfHref?.(record);
+  return href ? ({ ...record, _links: { self: { href } } } as T) : record;
+}
+
+function truthy(value: string | null, fallback: boolean): boolean {
+  if (value === null) return fallback;
+  return /^true$/i.test(value);
+}
+
+/** A collection GET over `records` (natural order = identifying key order). */
+export function listReply<T extends object>(ctx: RequestContext, version: string, records: T[], source: RecordSource<T>, opts: { filters?: Record<string, string> } = {}): Reply {
+  const { types, known } = prepare(source.schemaName, version);
+  const filters = opts.filters ?? filtersOf(ctx);
+  const compiled = q.compileFilters(filters, types as q.FieldTypes);
+  let rows = compiled.length ? records.filter((r) => q.matchesCompiled(r, compiled)) : [...records];
+  const orderBy = ctx.query.get("order_by") ?? ctx.query.get("$orderBy");
+  if (orderBy) rows = q.sortRecords(rows, q.parseOrderBy(orderBy, known), types as q.FieldTypes);
+  const selfHref = `${ctx.path}${ctx.url.search}`;
+  if (!truthy(ctx.query.get("return_records"), true)) {
+    return { status: 200, body: { num_records: rows.length, _links: { self: { href: selfHref } } } };
+  }
+  const selection = q.parseFields(ctx.query.get("fields") ?? undefined, known);
+  const maxText = ctx.query.get("max_records");
+  const page = q.paginate(rows, { maxRecords: maxText === null ? undefined : Number(maxText), token: q.readStartToken(ctx.query) });
+  const out = page.page.map((r) => projectToVersion(source.schemaName, q.project(withLinks(r, source), selection, { keys: source.keys }), version));
+  const links: Record<string, { href: string }> = { self: { href: selfHref } };
+  const headers: Record<string, string> = {};
+  if (page.nextToken !== undefined) {
+    const next = `${ctx.path}?${q.buildNextQuery(ctx.query, page.nextToken).toString()}`;
+    links.next = { href: next };
+    headers.link = `<${next}>; rel="next"`;
+  }
+  return { status: 200, body: { records: out, num_records: out.length, _links: links }, headers };
+}
+
+/** An item GET: all standard fields by default, `fields` honoured. */
+export function itemReply<T extends object>(ctx: RequestContext, version: string, record: T | undefined, source: RecordSource<T>): Reply {
+  if (!record) throw new OntapError(404, 4, "entry doesn't exist");
+  const { known, types } = prepare(source.schemaName, version);
+  const filters = filtersOf(ctx);
+  if (Object.keys(filters).length && !q.matchesFilters(record, filters, types as q.FieldTypes)) throw new OntapError(404, 4, "entry doesn't exist");
+  const fieldsText = ctx.query.get("fields");
+  const selection = q.parseFields(fieldsText === null || fieldsText === "" ? "*" : fieldsText, known);
+  return { status: 200, body: projectToVersion(source.schemaName, q.project(withLinks(record, source), selection, { keys: source.keys }), version) };
+}
+
+/** Keys of a record schema, from the spec (x-ontap-keys) via the operation table. */
+export function keysOf(operationId: string): string[] {
+  return getOperation(operationId).keys;
+}

@@ -1,0 +1,187 @@
+// From an HTTP request to a Reply: routing by the contract's operation table,
+// authentication, read-only users, body parsing, query validation, fault
+// injection and HEAD/OPTIONS. Bad input of any kind ends in ONTAP's error
+// envelope with a 4xx; a bug in a handler ends in a 500 envelope, never a
+// stack trace on the wire.
+import type { IncomingMessage } from "node:http";
+import { matchOperation, operations, validateQuery, validateRequestBody, type Operation } from "../../src/contract/index.ts";
+import { OntapError } from "../errors.ts";
+import { errorReply, wantsPlainJson } from "./respond.ts";
+import type { Handler, Reply, RequestContext } from "./types.ts";
+
+export interface AuthOptions {
+  username: string;
+  password: string;
+  /** A user that may read but gets 403 on every write. */
+  readOnlyUser?: { username: string; password: string };
+}
+
+export interface Fault {
+  operation: string;
+  httpStatus: number;
+  code: number;
+  message: string;
+  /** Fire once, then disarm (default true). */
+  once?: boolean;
+}
+
+export const MAX_JSON_BODY = 1024 * 1024;
+
+/** Query parameters every operation accepts besides its own. */
+const GLOBAL_QUERY = new Set(["pretty", "ignore_unknown_fields"]);
+
+type Credentials = { user: string; pass: string } | undefined;
+
+function credentials(header: string | undefined): Credentials {
+  const m = /^Basic\s+(.+)$/i.exec(header ?? "");
+  if (!m) return undefined;
+  const text = Buffer.from(m[1], "base64").toString("utf8");
+  const i = text.indexOf(":");
+  return i < 0 ? undefined : { user: text.slice(0, i), pass: text.slice(i + 1) };
+}
+
+/** Methods allowed on a concrete path, for 405 and OPTIONS. */
+export function allowedMethods(path: string): string[] {
+  const methods = new Set<string>();
+  for (const op of operations()) {
+    if (matchOperation(op.method, path)?.op === op) methods.add(op.method);
+  }
+  if (methods.has("GET")) methods.add("HEAD");
+  if (methods.size) methods.add("OPTIONS");
+  return [...methods];
+}
+
+function queryRecord(query: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const all = query.getAll(key);
+    out[key] = all.length === 1 ? all[0] : all;
+  }
+  return out;
+}
+
+/** Map a contract violation of the query to ONTAP's code for it. */
+function queryError(op: Operation, query: URLSearchParams, version: string, extraAllowed: Set<string>): OntapError | undefined {
+  const record = queryRecord(query);
+  for (const name of Object.keys(record)) if (extraAllowed.has(name) || GLOBAL_QUERY.has(name)) delete record[name];
+  const result = validateQuery(op.id, record, { ontapVersion: version, strict: true });
+  const v = result.errors[0];
+  if (!v) return undefined;
+  const name = v.pointer.slice(1);
+  switch (v.keyword) {
+    case "unknown-parameter":
+      return new OntapError(400, 262179, `Unexpected argument "${name}".`, { target: name });
+    case "duplicate":
+      return new OntapError(400, 262188, `Field "${name}" was specified twice.`, { target: name });
+    case "required":
+      return new OntapError(400, 262212, `Required value "${name}" is missing.`, { target: name });
+    default:
+      return new OntapError(400, 262185, `Invalid value for "${name}": ${v.message}.`, { target: name });
+  }
+}
+
+/** Map a contract violation of a request body to ONTAP's code for it. */
+function bodyError(op: Operation, body: unknown, version: string): OntapError | undefined {
+  const v = validateRequestBody(op.id, body, { ontapVersion: version, strict: true }).errors[0];
+  if (!v) return undefined;
+  const field = v.property ?? v.pointer.slice(1).replace(/\//g, ".");
+  if (v.keyword === "additionalProperties") {
+    return /readOnly/.test(v.message)
+      ? new OntapError(400, 262196, `Field "${field}" cannot be set in this operation.`, { target: field })
+      : new OntapError(400, 262179, `Unexpected argument "${field}".`, { target: field });
+  }
+  if (v.keyword === "required") return new OntapError(400, 262212, `Required value "${field}" is missing.`, { target: field });
+  return new OntapError(400, 262197, `Invalid value for field "${field}": ${v.message}.`, { target: field });
+}
+
+export interface DispatchOptions {
+  auth: AuthOptions;
+  version: string;
+  handlers: Record<string, Handler>;
+  /** Query parameters handled outside the contract (the paging token). */
+  extraQuery: Set<string>;
+  /** Per-operation codes for a missing required body field (e.g. keys → 1115130). */
+  requiredBodyCodes?: Record<string, Record<string, OntapError>>;
+  takeFault(operation: string): Fault | undefined;
+}
+
+export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: DispatchOptions): Promise<{ reply: Reply; plainJson: boolean; head: boolean }> {
+  const plainJson = wantsPlainJson(req.headers.accept);
+  const method = (req.method ?? "GET").toUpperCase();
+  const head = method === "HEAD";
+  const url = new URL(req.url ?? "/", "http://mock.invalid");
+  // Clients following next links sometimes produce /api//cluster/... (ref §8).
+  const path = url.pathname.replace(/\/{2,}/g, "/");
+  const fail = (err: OntapError, plural = false) => ({ reply: errorReply(err, plural), plainJson, head });
+
+  const who = credentials(req.headers.authorization);
+  const { auth } = opts;
+  const isAdmin = who?.user === auth.username && who?.pass === auth.password;
+  const isReader = Boolean(auth.readOnlyUser && who?.user === auth.readOnlyUser.username && who?.pass === auth.readOnlyUser.password);
+  if (!isAdmin && !isReader) {
+    const reply = errorReply(new OntapError(401, 6, "Authentication failed: the user name or password is not valid."));
+    reply.headers = { "www-authenticate": 'Basic realm="ONTAP REST API"' };
+    return { reply, plainJson, head };
+  }
+
+  const allowed = allowedMethods(path);
+  if (method === "OPTIONS") {
+    if (!allowed.length) return fail(new OntapError(404, 3, "API not found"));
+    return { reply: { status: 200, headers: { allow: allowed.join(", ") } }, plainJson, head };
+  }
+  const match = matchOperation(head ? "GET" : method, path);
+  if (!match) {
+    if (!allowed.length) return fail(new OntapError(404, 3, "API not found"));
+    const reply = errorReply(new OntapError(405, 3, `The method ${method} is not supported on this resource.`));
+    reply.headers = { allow: allowed.join(", ") };
+    return { reply, plainJson, head };
+  }
+  const { op, pathParams } = match;
+  const plural = op.id === "license_create";
+  if (isReader && op.method !== "GET") return fail(new OntapError(403, 6, "Permission denied: the user is not authorized to perform this operation."), plural);
+
+  const qErr = queryError(op, url.searchParams, opts.version, opts.extraQuery);
+  if (qErr) return fail(qErr, plural);
+
+  const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  let body: unknown;
+  if (rawBody.length && contentType !== "multipart/form-data") {
+    if (rawBody.length > MAX_JSON_BODY) return fail(new OntapError(413, 262199, `The request body is larger than ${MAX_JSON_BODY} bytes.`), plural);
+    try {
+      body = JSON.parse(rawBody.toString("utf8"));
+    } catch (e) {
+      return fail(new OntapError(400, 262199, `Invalid JSON: ${(e as Error).message}.`), plural);
+    }
+    const empty = body && typeof body === "object" && !Array.isArray(body) && Object.keys(body).length === 0;
+    if (!op.requestBody && !empty) {
+      return fail(new OntapError(400, 262198, `A request body is not allowed on ${op.method} ${op.path}.`), plural);
+    }
+    if (!op.requestBody) body = undefined;
+  }
+  if (op.requestBody && !op.requestBody.mediaTypes.includes("multipart/form-data")) {
+    const required = opts.requiredBodyCodes?.[op.id] ?? {};
+    for (const [field, err] of Object.entries(required)) {
+      const value = (body as Record<string, unknown> | undefined)?.[field];
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) return fail(err, plural);
+    }
+    if (body === undefined && op.requestBody.required) return fail(new OntapError(400, 262212, "A request body is required."), plural);
+    if (body !== undefined) {
+      const bErr = bodyError(op, body, opts.version);
+      if (bErr) return fail(bErr, plural);
+    }
+  }
+
+  const fault = opts.takeFault(op.id);
+  if (fault) return fail(new OntapError(fault.httpStatus, fault.code, fault.message), plural);
+
+  const handler = opts.handlers[op.id];
+  if (!handler) return fail(new OntapError(405, 3, `${op.method} ${op.path} is not implemented by this mock.`), plural);
+  const ctx: RequestContext = { method, url, path, query: url.searchParams, headers: req.headers, op, pathParams, body, rawBody, contentType, plainJson };
+  try {
+    return { reply: await handler(ctx), plainJson, head };
+  } catch (e) {
+    if (e instanceof OntapError) return fail(e, plural);
+    // A bug of the mock: still an ONTAP envelope, never a stack trace.
+    return fail(new OntapError(500, 262145, `Unexpected application exception: ${(e as Error).message}`), plural);
+  }
+}

@@ -1,0 +1,57 @@
+// Writing replies: ONTAP's headers, HAL or plain JSON by Accept, and the
+// error envelopes (`{"error": {...}}`, `{"errors": [...]}` for license POST).
+import type { ServerResponse } from "node:http";
+import { OntapError } from "../errors.ts";
+import type { Reply } from "./types.ts";
+
+export const HAL = "application/hal+json";
+export const JSON_TYPE = "application/json";
+
+/** With Accept: application/json, ONTAP drops HAL links except `next`. */
+export function stripLinks(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripLinks);
+  if (!value || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === "_links") {
+      const next = (v as { next?: unknown })?.next;
+      if (next) out._links = { next };
+      continue;
+    }
+    out[k] = stripLinks(v);
+  }
+  return out;
+}
+
+export function wantsPlainJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(",").map((t) => t.split(";")[0].trim().toLowerCase());
+  return !types.includes(HAL) && types.includes(JSON_TYPE);
+}
+
+export function errorReply(err: OntapError, plural = false): Reply {
+  return { status: err.httpStatus, body: plural ? { errors: [err.toJSON()] } : { error: err.toJSON() } };
+}
+
+export function errorsReply(errors: OntapError[]): Reply {
+  return { status: errors[0].httpStatus, body: { errors: errors.map((e) => e.toJSON()) } };
+}
+
+const BASE_HEADERS = {
+  server: "libzapid-httpd",
+  "cache-control": "no-cache,no-store,must-revalidate",
+  "x-content-type-options": "nosniff",
+};
+
+export function send(res: ServerResponse, reply: Reply, opts: { plainJson: boolean; head?: boolean }): void {
+  const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers };
+  let payload: Buffer | undefined;
+  if (reply.body !== undefined) {
+    const body = opts.plainJson ? stripLinks(reply.body) : reply.body;
+    payload = Buffer.from(JSON.stringify(body));
+    headers["content-type"] = opts.plainJson ? JSON_TYPE : HAL;
+  }
+  headers["content-length"] = String(payload?.length ?? 0);
+  res.writeHead(reply.status, headers);
+  res.end(opts.head ? undefined : payload);
+}
