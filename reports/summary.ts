@@ -1,0 +1,73 @@
+// summary.json: the machine-readable result of a run, for CI systems and for
+// `compare`. Its JSON Schema is reports/summary.schema.json (documented in
+// the README and validated in the tests).
+import type { CheckResult, CheckStatus } from "../src/harness/check.ts";
+
+export const SUMMARY_FORMAT = "ontap-conformance/summary@1";
+
+export interface SummaryCheck {
+  id: string;
+  title: string;
+  area: string;
+  operation: string;
+  profile: string;
+  severity: string;
+  status: CheckStatus;
+  message?: string;
+  warnings: string[];
+  durationMs: number;
+}
+
+export interface Summary {
+  format: typeof SUMMARY_FORMAT;
+  target: string;
+  ontapVersion?: string;
+  profile: string;
+  seed: number;
+  runs: number;
+  strict: boolean;
+  start: string;
+  durationMs: number;
+  phases: Record<string, number>;
+  totals: Record<CheckStatus, number> & { checks: number; warnings: number };
+  checks: SummaryCheck[];
+}
+
+export function buildSummary(input: {
+  results: CheckResult[];
+  target: string;
+  version?: string;
+  profile: string;
+  seed: number;
+  runs: number;
+  strict: boolean;
+  startedAt: string;
+  durationMs: number;
+  phases: Record<string, number>;
+}): Summary {
+  const totals = { pass: 0, fail: 0, skip: 0, disabled: 0, error: 0, checks: input.results.length, warnings: 0 };
+  const checks = [...input.results]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((r) => {
+      totals[r.status]++;
+      totals.warnings += r.warnings.length;
+      return {
+        id: r.id, title: r.title, area: r.area, operation: r.operation, profile: r.profile, severity: r.severity,
+        status: r.status, ...(r.message ? { message: r.message } : {}), warnings: r.warnings, durationMs: r.durationMs,
+      };
+    });
+  return {
+    format: SUMMARY_FORMAT,
+    target: input.target,
+    ...(input.version ? { ontapVersion: input.version } : {}),
+    profile: input.profile,
+    seed: input.seed,
+    runs: input.runs,
+    strict: input.strict,
+    start: input.startedAt,
+    durationMs: input.durationMs,
+    phases: input.phases,
+    totals,
+    checks,
+  };
+}

@@ -1,0 +1,105 @@
+// ontap-conformance: run | mock | list | compare | mutants | report.
+// Every failure to start ends with one readable line on stderr and exit 2;
+// stack traces are never shown to the user (set ONTAP_DEBUG=1 to see them).
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { EXIT, UsageError } from "./exit-codes.ts";
+import { mockCommand } from "./mock-command.ts";
+import { listCommand } from "./list-command.ts";
+import { runCommand } from "./run-command.ts";
+
+export function parseInteger(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, not "${value}".`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, not ${n}.`);
+    return n;
+  };
+}
+
+export function parseNumber(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number of at least ${min}, not "${value}".`);
+    return n;
+  };
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("ontap-conformance")
+    .description("Conformance suite for the ONTAP REST API (cluster licensing and software).")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(s) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command("run", { isDefault: true })
+    .description("Run the conformance suites against a target (default: the embedded reference mock).")
+    .option("--target <url>", "cluster or mock base URL, e.g. https://cluster.example.com (env ONTAP_TARGET)")
+    .option("--username <user>", "basic-auth user (env ONTAP_USERNAME; default admin)")
+    .option("--password-env <VAR>", "read the password from this environment variable (else ONTAP_PASSWORD, else a prompt)")
+    .option("--insecure", "accept any TLS certificate (self-signed lab clusters)")
+    .option("--ca <file>", "trust this CA certificate (PEM) for the target")
+    .option("--client-cert <file>", "client certificate (PEM) for certificate authentication")
+    .option("--client-key <file>", "private key (PEM) of --client-cert")
+    .option("--timeout <ms>", "per-request timeout", parseInteger("--timeout", 100, 3_600_000), 60_000)
+    .option("--concurrency <n>", "requests in flight at once (default 4 on a URL, 16 on the embedded mock)", parseInteger("--concurrency", 1, 256))
+    .option("--profile <profile>", "read-only | non-disruptive | destructive (default: read-only on a URL, destructive on the embedded mock)")
+    .option("--allow-destructive", "confirm --profile destructive against a real target")
+    .option("--only <patterns>", "run only checks whose id matches (comma-separated globs, e.g. licenses.*)")
+    .option("--seed <n>", "seed for the property-based checks (printed by every run)", parseInteger("--seed", 0, 2 ** 31 - 1))
+    .option("--runs <n>", "cases per property-based check", parseInteger("--runs", 1, 1_000_000))
+    .option("--strict", "docs quirks and unknown fields fail instead of warn")
+    .option("--report-dir <dir>", "where runs are written (env ONTAP_REPORT_DIR; default reports/)")
+    .option("--config <file>", "YAML config file (env ONTAP_CONFIG)")
+    .action(async (opts) => setExit(await runCommand(opts)));
+
+  program
+    .command("list")
+    .description("List the checks with their ids, areas and profiles.")
+    .option("--markdown", "render the conformance document (CONFORMANCE.md)")
+    .option("--json", "print the check metadata as JSON")
+    .option("--only <patterns>", "only checks whose id matches")
+    .action((opts) => setExit(listCommand(opts, (s) => process.stdout.write(`${s}\n`))));
+
+  program
+    .command("mock")
+    .description("Run the reference ONTAP mock until stopped.")
+    .option("--port <n>", "port to listen on (0 = any free port)", parseInteger("--port", 0, 65535), 0)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--tls", "serve HTTPS with a self-signed certificate made at start")
+    .option("--cert <file>", "serve HTTPS with this certificate (PEM; needs --key)")
+    .option("--key <file>", "private key (PEM) for --cert")
+    .option("--username <user>", "basic-auth user", "admin")
+    .option("--password <password>", "basic-auth password (default netapp123)")
+    .option("--password-env <VAR>", "read the password from this environment variable")
+    .option("--read-only-user <user:password>", "an extra user that gets 403 on every write")
+    .option("--scenario <name>", "starting state: docs, empty, upgrade-in-progress, metrocluster, large", "docs")
+    .option("--records <n>", "records per collection for the large scenario", parseInteger("--records", 1, 1_000_000), 1000)
+    .option("--ontap-version <version>", "ONTAP version the mock impersonates", "9.18.1")
+    .option("--latency <ms>", "delay every response by this many milliseconds", parseNumber("--latency", 0), 0)
+    .option("--clock-speed <x>", "virtual milliseconds per real millisecond (3600: an hour per second)", parseNumber("--clock-speed", 0.001), 3600)
+    .action(async (opts) => setExit(await mockCommand(opts)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.CONFORMANT;
+  const program = buildProgram((code) => { exitCode = code; });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; every parse error is "could not run".
+      return e.exitCode === 0 ? EXIT.CONFORMANT : EXIT.CANNOT_RUN;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`ontap-conformance: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`ontap-conformance: ${(e as Error).message}\n`);
+    if (process.env.ONTAP_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return EXIT.CANNOT_RUN;
+  }
+}

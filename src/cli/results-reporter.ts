@@ -1,0 +1,29 @@
+// A vitest reporter living in the CLI process: collects each check's
+// CheckResult from the test meta, prints progress, and hands the list back
+// to the run command. A suite file that fails to load becomes an `error`
+// result, so nothing is ever silently missing.
+import type { Reporter, TestCase, TestModule } from "vitest/node";
+import type { CheckResult } from "../harness/check.ts";
+
+export class ResultsReporter implements Reporter {
+  readonly results: CheckResult[] = [];
+  readonly loadErrors: string[] = [];
+  private done = 0;
+
+  constructor(private readonly out: (line: string) => void, private readonly total: number) {}
+
+  onTestCaseResult(test: TestCase): void {
+    const meta = test.meta().check;
+    if (!meta) return;
+    this.results.push(meta);
+    this.done++;
+    if (meta.status === "fail" || meta.status === "error") {
+      this.out(`  ${meta.status === "fail" ? "FAIL " : "ERROR"} ${meta.id}: ${(meta.message ?? "").split("\n")[0]}`);
+    }
+    if (this.done % 25 === 0) this.out(`  ... ${this.done}/${this.total} checks`);
+  }
+
+  onTestModuleEnd(mod: TestModule): void {
+    for (const e of mod.errors()) this.loadErrors.push(`${mod.moduleId}: ${e.message}`);
+  }
+}

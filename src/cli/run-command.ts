@@ -1,0 +1,174 @@
+// `ontap-conformance run`: resolve the target (the embedded mock when none
+// is given), discover it, run the suites under vitest, write the reports,
+// print the summary, and answer with the documented exit code.
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startVitest } from "vitest/node";
+import { allChecks } from "../../suites/index.ts";
+import { startMock, type MockHandle } from "../../mock/index.ts";
+import { toJUnit } from "../../reports/junit.ts";
+import { buildSummary, type Summary } from "../../reports/summary.ts";
+import { PROFILES, type Profile } from "../harness/check.ts";
+import { discover, TargetUnusable } from "../harness/discovery.ts";
+import { HttpClient } from "../harness/transport.ts";
+import { resolvePassword } from "../harness/password.ts";
+import type { RunConfig } from "../harness/run-config.ts";
+import { Redactor } from "../harness/secrets.ts";
+import { envFlag, readConfigFile } from "./config.ts";
+import { EXIT, UsageError } from "./exit-codes.ts";
+import { ResultsReporter } from "./results-reporter.ts";
+import { printSummary } from "./terminal.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface RunOptions {
+  target?: string;
+  username?: string;
+  passwordEnv?: string;
+  insecure?: boolean;
+  ca?: string;
+  clientCert?: string;
+  clientKey?: string;
+  timeout: number;
+  concurrency?: number;
+  profile?: string;
+  allowDestructive?: boolean;
+  only?: string;
+  seed?: number;
+  runs?: number;
+  strict?: boolean;
+  reportDir?: string;
+  config?: string;
+  quiet?: boolean;
+}
+
+function readPem(file: string | undefined, what: string): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    throw new UsageError(`cannot read ${what} ${file}`);
+  }
+}
+
+export async function runCommand(opts: RunOptions): Promise<number> {
+  const env = process.env;
+  const file = readConfigFile(opts.config ?? env.ONTAP_CONFIG);
+  const targetUrl = opts.target ?? env.ONTAP_TARGET ?? file.target;
+  const embedded = !targetUrl;
+  const profileText = opts.profile ?? env.ONTAP_PROFILE ?? file.profile ?? (embedded ? "destructive" : "read-only");
+  if (!PROFILES.includes(profileText as Profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}, not "${profileText}"`);
+  const profile = profileText as Profile;
+  if (!embedded && profile === "destructive" && !opts.allowDestructive) {
+    throw new UsageError("--profile destructive against a real target also needs --allow-destructive (it installs and deletes licenses and packages, and runs upgrades)");
+  }
+  if (targetUrl && !/^https?:\/\/[^/]+/i.test(targetUrl)) throw new UsageError(`--target must be an http(s) URL such as https://cluster.example.com, not "${targetUrl}"`);
+
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const runs = opts.runs ?? 25;
+  const reportDir = resolve(opts.reportDir ?? env.ONTAP_REPORT_DIR ?? file.reportDir ?? join(ROOT, "reports"));
+  const runId = new Date().toISOString().replace(/[:.]/g, "-");
+  const runDir = join(reportDir, "runs", runId);
+  mkdirSync(runDir, { recursive: true });
+  const out = (line: string) => { if (!opts.quiet) process.stdout.write(`${line}\n`); };
+
+  let mock: MockHandle | undefined;
+  const started = Date.now();
+  try {
+    let baseUrl: string;
+    let username: string | undefined;
+    let password: string | undefined;
+    if (embedded) {
+      mock = await startMock({ scenario: "docs" });
+      baseUrl = mock.url;
+      username = mock.options.username;
+      password = mock.options.password;
+      out(`ontap-conformance: no --target given, running against the embedded reference mock at ${baseUrl}`);
+    } else {
+      baseUrl = targetUrl!.replace(/\/+$/, "").replace(/\/api$/, "");
+      username = opts.username ?? env.ONTAP_USERNAME ?? file.username ?? "admin";
+      password = await resolvePassword({ passwordEnv: opts.passwordEnv ?? file.passwordEnv, env });
+    }
+    const insecure = Boolean(opts.insecure ?? envFlag(env.ONTAP_INSECURE) ?? file.insecure ?? false);
+    const caPem = readPem(opts.ca ?? env.ONTAP_CA ?? file.ca, "the CA file");
+    const certPem = readPem(opts.clientCert ?? file.clientCert, "the client certificate");
+    const keyPem = readPem(opts.clientKey ?? file.clientKey, "the client key");
+    const redactor = new Redactor({ secrets: [password].filter(Boolean) as string[], username });
+    const target: RunConfig["target"] = {
+      baseUrl,
+      username,
+      password,
+      insecure,
+      caPem,
+      clientCert: certPem && keyPem ? { certPem, keyPem } : undefined,
+      timeoutMs: opts.timeout,
+      concurrency: opts.concurrency ?? file.concurrency ?? (embedded ? 16 : 4),
+      retries: { max: 3, maxDelayMs: 10_000 },
+    };
+
+    const http = new HttpClient({ ...target, redactor });
+    let found;
+    try {
+      found = await discover(http);
+    } finally {
+      await http.close();
+    }
+    out(`target ${redactor.redactText(baseUrl)}: ONTAP ${found.version ?? "(unknown version)"}, ${found.nodes.length} node(s), profile ${profile}, seed ${seed}`);
+    for (const note of found.notes) out(`  note: ${note}`);
+
+    const disabled: Record<string, string> = {};
+    for (const d of file.disable ?? []) {
+      for (const c of allChecks()) if (new RegExp(`^${d.id.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`).test(c.id)) disabled[c.id] = d.reason;
+    }
+    const config: RunConfig = {
+      target,
+      info: { url: baseUrl, username, version: found.version, clusterName: found.clusterName, nodes: found.nodes, profile, strict: Boolean(opts.strict), insecure, seed, runs, embedded },
+      profile,
+      only: opts.only ? opts.only.split(",").map((s) => s.trim()).filter(Boolean) : [],
+      disabled,
+      runDir,
+    };
+
+    const checks = allChecks();
+    const collector = new ResultsReporter(out, checks.length);
+    const suitesStarted = Date.now();
+    const vitest = await startVitest("test", [], {
+      config: false,
+      root: ROOT,
+      include: ["suites/**/*.suite.ts"],
+      watch: false,
+      reporters: [collector],
+      provide: { ontapRun: config },
+      testTimeout: Math.max(120_000, opts.timeout * 4),
+      hookTimeout: 60_000,
+      pool: "threads",
+      silent: true,
+    } as never);
+    await vitest.close();
+    const suitesMs = Date.now() - suitesStarted;
+
+    const results = redactor.redactJson(collector.results) as typeof collector.results;
+    const known = new Set(results.map((r) => r.id));
+    for (const c of checks) {
+      if (!known.has(c.id)) {
+        const { run: _run, ...meta } = c;
+        results.push({ ...meta, status: "error", message: `the check did not run: ${collector.loadErrors.join("; ") || "its suite file did not report it"}`, warnings: [], durationMs: 0, exchanges: [] });
+      }
+    }
+    const summary: Summary = buildSummary({ results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict: Boolean(opts.strict), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs } });
+    writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(join(runDir, "junit.xml"), toJUnit(results, { name: "ontap-conformance", timestamp: summary.start }));
+    const latest = join(reportDir, "latest");
+    rmSync(latest, { force: true, recursive: true });
+    symlinkSync(join("runs", runId), latest);
+    printSummary(summary, { out, reportDir: runDir });
+    const broken = summary.totals.fail + summary.totals.error;
+    return broken > 0 ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
+  } catch (e) {
+    if (e instanceof TargetUnusable) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    await mock?.close();
+  }
+}

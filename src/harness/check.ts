@@ -1,0 +1,74 @@
+// A check: a small named thing with a stable id, a one-line title, the
+// requirement it enforces in RFC 2119 words, the spec reference, a severity
+// and the profile it needs. Suites are tables of checks.
+import type { CheckContext } from "./context.ts";
+
+export type Profile = "read-only" | "non-disruptive" | "destructive";
+export const PROFILES: Profile[] = ["read-only", "non-disruptive", "destructive"];
+
+/** Allure's severities. */
+export type Severity = "blocker" | "critical" | "normal" | "minor" | "trivial";
+
+export type Area = "conventions" | "licensing" | "software" | "jobs" | "cluster";
+
+/** pass | fail | skip (with reason) | disabled (by configuration) | error (the suite or transport broke). */
+export type CheckStatus = "pass" | "fail" | "skip" | "disabled" | "error";
+
+export interface CheckMeta {
+  /** Stable id: area.operation-ish.rule, e.g. licenses.list.filter-complete */
+  id: string;
+  title: string;
+  /** One sentence in RFC 2119 words: "A collection GET MUST return only ..." */
+  requirement: string;
+  /** Where the rule is written: spec/ontap.yaml#..., spec/conventions.md §1, a docs section. */
+  ref: string;
+  severity: Severity;
+  /** The least permissive profile the check can run under. */
+  profile: Profile;
+  area: Area;
+  /** The operation the check is about (operationId). */
+  operation: string;
+  /** ONTAP version the checked behaviour appeared in (older targets skip). */
+  since?: string;
+}
+
+export interface Check extends CheckMeta {
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export function profileAllows(active: Profile, needed: Profile): boolean {
+  return PROFILES.indexOf(active) >= PROFILES.indexOf(needed);
+}
+
+/** Thrown by a check that found a departure from the contract. */
+export class CheckFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckFailure";
+  }
+}
+
+/** Thrown to end a check as skipped, with the reason shown in reports. */
+export class CheckSkip extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "CheckSkip";
+  }
+}
+
+/** Thrown when the suite itself or the transport broke: an error, not a conformance failure. */
+export class CheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckError";
+  }
+}
+
+export interface CheckResult extends CheckMeta {
+  status: CheckStatus;
+  message?: string;
+  warnings: string[];
+  durationMs: number;
+  /** Exchange ids (see the run's exchanges log) this check made. */
+  exchanges: number[];
+}

@@ -1,0 +1,169 @@
+// What a check works with: the target (discovered once), `call()` which sends
+// one request of an operation and applies the generic contract checks, and
+// `awaitJob()`. A departure from the contract ends the check with a message
+// that says what was received, what is documented, and how to reproduce it.
+import { getOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
+import { CheckError, CheckFailure, CheckSkip, type Profile } from "./check.ts";
+import type { Exchange, HttpClient, RequestSpec } from "./transport.ts";
+import { toCurl } from "./reproduce.ts";
+
+export interface TargetInfo {
+  url: string;
+  username?: string;
+  /** ONTAP version the target reports ("9.18.1"), undefined if it could not be read. */
+  version?: string;
+  clusterName?: string;
+  nodes: Array<{ name: string; uuid: string; version?: string }>;
+  profile: Profile;
+  strict: boolean;
+  insecure: boolean;
+  seed: number;
+  runs: number;
+  /** The target is the embedded mock (its /__mock control API may be used). */
+  embedded: boolean;
+}
+
+export interface CallParams {
+  path?: Record<string, string>;
+  query?: Record<string, string | string[]>;
+  body?: unknown;
+  /** Send this exact text as the body (for malformed-input checks). */
+  rawBody?: { text: string; contentType: string };
+  multipart?: FormData;
+  accept?: string;
+  headers?: Record<string, string>;
+  /** What the check expects: a success (default) or an error response. */
+  expect?: "success" | "error" | "any";
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string>;
+  exchange: Exchange;
+  warnings: Violation[];
+}
+
+export function fillPath(op: Operation, params: Record<string, string> = {}): string {
+  return op.apiPath.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    if (!(name in params)) throw new CheckError(`path parameter "${name}" missing for ${op.id}`);
+    return encodeURIComponent(params[name]);
+  });
+}
+
+export class CheckContext {
+  readonly warnings: string[] = [];
+  readonly exchanges: number[] = [];
+
+  constructor(readonly target: TargetInfo, private readonly http: HttpClient, readonly checkId: string) {}
+
+  /** The curl line that replays an exchange, secrets masked. */
+  reproduce(exchange: Exchange): string {
+    return toCurl(exchange, { insecure: this.target.insecure, username: this.target.username });
+  }
+
+  /** End the check as failed: what was received, what is documented, how to reproduce. */
+  fail(what: string, detail: { received?: unknown; documented?: unknown; exchange?: Exchange } = {}): never {
+    const lines = [what];
+    if (detail.received !== undefined) lines.push(`Received: ${typeof detail.received === "string" ? detail.received : JSON.stringify(detail.received)}`);
+    if (detail.documented !== undefined) lines.push(`Documented: ${typeof detail.documented === "string" ? detail.documented : JSON.stringify(detail.documented)}`);
+    if (detail.exchange) lines.push(`Reproduce with: ${this.reproduce(detail.exchange)}`);
+    throw new CheckFailure(lines.join("\n"));
+  }
+
+  skip(reason: string): never {
+    throw new CheckSkip(reason);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  /** Send a request of `operationId`; no contract checks (use call() for those). */
+  async send(operationId: string, params: CallParams = {}): Promise<Exchange> {
+    const op = getOperation(operationId);
+    const spec: RequestSpec = {
+      method: op.method,
+      path: fillPath(op, params.path),
+      query: params.query,
+      headers: params.headers,
+      accept: params.accept,
+      body: params.multipart ? { multipart: params.multipart } : params.rawBody ? { raw: params.rawBody.text, contentType: params.rawBody.contentType } : params.body,
+    };
+    const exchange = await this.http.request(spec);
+    this.exchanges.push(exchange.id);
+    if (exchange.error) throw new CheckError(`${op.method} ${spec.path}: ${exchange.error.message}`);
+    return exchange;
+  }
+
+  /**
+   * Send a request of `operationId` and apply the generic checks: a documented
+   * status for this operation and version, a documented content type, a body
+   * that matches the schema, a well-formed error envelope with a documented
+   * code, and Location on 201/202 answers to POST.
+   */
+  async call<T = any>(operationId: string, params: CallParams = {}): Promise<CallResult<T>> {
+    const op = getOperation(operationId);
+    const exchange = await this.send(operationId, params);
+    const res = exchange.response!;
+    const expect = params.expect ?? "success";
+    const where = `${op.method} ${exchange.request.url}`;
+    if (expect === "success" && (res.status < 200 || res.status >= 300)) {
+      const err = (res.json as any)?.error ?? (res.json as any)?.errors?.[0];
+      this.fail(`${where} answered ${res.status}${err ? ` (error ${err.code}: ${err.message})` : ""} where a success was expected`, {
+        received: res.status, documented: op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", "), exchange,
+      });
+    }
+    if (expect === "error" && res.status < 400) {
+      this.fail(`${where} answered ${res.status} where the request must be rejected with an error`, { received: res.status, documented: "4xx with an ONTAP error envelope", exchange });
+    }
+    const hasBody = res.bodyText.length > 0;
+    if (hasBody && res.jsonError) {
+      this.fail(`${where} answered ${res.status} with a body that is not valid JSON: ${res.jsonError}`, { received: res.bodyText.slice(0, 200), documented: "application/hal+json or application/json", exchange });
+    }
+    if (hasBody) {
+      const types = documentedMediaTypes(op.id, res.status);
+      const ct = res.contentType.split(";")[0].trim().toLowerCase();
+      if (types.length && !types.includes(ct)) {
+        this.fail(`${where} answered with Content-Type "${res.contentType}"`, { received: res.contentType, documented: types.join(" or "), exchange });
+      }
+    }
+    const result = validateResponse(op.id, res.status, hasBody ? res.json : undefined, { ontapVersion: this.target.version, strict: this.target.strict });
+    if (!result.ok) {
+      this.fail(`${where} answered ${res.status} with a response that departs from the contract:\n  ${result.errors.map((e) => e.message).join("\n  ")}`, {
+        documented: result.errors[0].schemaPath, exchange,
+      });
+    }
+    for (const w of result.warnings) this.warn(`${op.id}: ${w.message}`);
+    if (op.method === "POST" && (res.status === 201 || res.status === 202) && op.statuses.find((s) => s.status === String(res.status))?.headers.includes("Location") && !res.headers["location"]) {
+      this.fail(`${where} answered ${res.status} without a Location header`, { received: Object.keys(res.headers).join(", "), documented: "Location header on 201/202", exchange });
+    }
+    return { status: res.status, body: res.json as T, headers: res.headers, exchange, warnings: result.warnings };
+  }
+
+  /**
+   * Follow a job link until the job is terminal (success or failure),
+   * validating each job object. Polls with backoff; never a fixed sleep.
+   */
+  async awaitJob(job: { uuid?: string; _links?: { self?: { href?: string } } } | undefined, opts: { timeoutMs?: number; exchange?: Exchange } = {}): Promise<any> {
+    if (!job?.uuid) this.fail("the response carries no job uuid", { received: job, documented: "job: {uuid, _links.self.href}", exchange: opts.exchange });
+    const href = job._links?.self?.href;
+    if (href !== undefined && href !== `/api/cluster/jobs/${job.uuid}`) {
+      this.fail(`the job link ${href} does not point at /api/cluster/jobs/${job.uuid}`, { received: href, documented: `/api/cluster/jobs/${job.uuid}`, exchange: opts.exchange });
+    }
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    let delay = 5;
+    const seen: string[] = [];
+    for (;;) {
+      const r = await this.call("job_get", { path: { uuid: job.uuid! }, query: { fields: "*" } });
+      const state = r.body?.state;
+      if (seen[seen.length - 1] !== state) seen.push(state);
+      if (state === "success" || state === "failure") return r.body;
+      if (Date.now() > deadline) {
+        this.fail(`job ${job.uuid} did not finish within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s (states seen: ${seen.join(" → ")})`, { received: r.body, documented: "a job reaches success or failure", exchange: r.exchange });
+      }
+      await new Promise((res) => setTimeout(res, delay));
+      delay = Math.min(delay * 2, 1000);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// Discovery, done once before the suites run: the ONTAP version (what real
+// clients read first, GET /api/cluster?fields=version, falling back to the
+// nodes), the nodes, and whether the target can be used at all. A target
+// that cannot be reached or refuses the credentials ends the run with exit 2
+// and one readable sentence.
+import { formatVersion, parseVersion } from "../contract/index.ts";
+import type { HttpClient, Exchange } from "./transport.ts";
+
+export interface Discovery {
+  version?: string;
+  clusterName?: string;
+  nodes: Array<{ name: string; uuid: string; version?: string }>;
+  /** Notes for the report (fallbacks taken, fields missing). */
+  notes: string[];
+}
+
+export class TargetUnusable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TargetUnusable";
+  }
+}
+
+function versionOf(v: any): string | undefined {
+  if (!v || typeof v !== "object") return undefined;
+  if ([v.generation, v.major, v.minor].every((n) => Number.isInteger(n))) return `${v.generation}.${v.major}.${v.minor}`;
+  if (typeof v.full === "string") {
+    try {
+      return formatVersion(parseVersion(v.full));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function unusable(ex: Exchange, what: string): TargetUnusable | undefined {
+  if (ex.error) return new TargetUnusable(`cannot reach the target: ${ex.error.message}`);
+  const status = ex.response!.status;
+  if (status === 401) return new TargetUnusable(`the target refused the credentials (401) on ${what}: check --username and the password`);
+  if (status === 403) return new TargetUnusable(`the user may not read ${what} (403): the suite needs at least read access to the cluster`);
+  return undefined;
+}
+
+export async function discover(http: HttpClient): Promise<Discovery> {
+  const notes: string[] = [];
+  const cluster = await http.request({ method: "GET", path: "/api/cluster", query: { fields: "version,name,uuid" } });
+  const bad = unusable(cluster, "/api/cluster");
+  if (bad) throw bad;
+  let version: string | undefined;
+  let clusterName: string | undefined;
+  if (cluster.response!.status === 200 && cluster.response!.json) {
+    version = versionOf((cluster.response!.json as any).version);
+    clusterName = (cluster.response!.json as any).name;
+  } else {
+    notes.push(`GET /api/cluster answered ${cluster.response!.status}; the version is read from the nodes instead`);
+  }
+  const nodesEx = await http.request({ method: "GET", path: "/api/cluster/nodes", query: { fields: "name,uuid,version" } });
+  const badNodes = unusable(nodesEx, "/api/cluster/nodes");
+  if (badNodes) throw badNodes;
+  const records: any[] = nodesEx.response!.status === 200 ? ((nodesEx.response!.json as any)?.records ?? []) : [];
+  const nodes = records.map((r) => ({ name: String(r.name), uuid: String(r.uuid), version: versionOf(r.version) }));
+  if (!version) version = nodes.map((n) => n.version).find(Boolean);
+  if (!version) notes.push("the ONTAP version could not be read: version-gated checks treat every field as known");
+  if (cluster.response!.status >= 500 && nodesEx.response!.status >= 500) {
+    throw new TargetUnusable(`the target answers ${cluster.response!.status} on /api/cluster and ${nodesEx.response!.status} on /api/cluster/nodes: it does not look like a usable ONTAP REST API`);
+  }
+  if (cluster.response!.status === 404 && nodesEx.response!.status === 404) {
+    throw new TargetUnusable("the target answers 404 on /api/cluster and /api/cluster/nodes: is the URL the cluster management address (https://host, without /api)?");
+  }
+  return { version, clusterName, nodes, notes };
+}

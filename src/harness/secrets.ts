@@ -1,0 +1,76 @@
+// One place that knows what a secret is: the password, the Authorization
+// header, cookies and license key material. Everything the suite writes
+// (reports, JUnit, summary, logs, terminal) passes through a Redactor.
+// License keys keep a short fingerprint so two keys can be told apart.
+import { createHash } from "node:crypto";
+
+export function fingerprint(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex").slice(0, 8);
+}
+
+export function keyPlaceholder(key: string): string {
+  return `<license-key sha256:${fingerprint(key)}>`;
+}
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  constructor(opts: { secrets?: string[]; username?: string } = {}) {
+    for (const s of opts.secrets ?? []) this.add(s, opts.username);
+  }
+
+  /** Remember a secret (and the forms it travels in: URL-encoded, in basic auth). */
+  add(secret: string, username?: string): void {
+    if (!secret || secret.length < 3) return;
+    this.secrets.add(secret);
+    this.secrets.add(encodeURIComponent(secret));
+    this.secrets.add(JSON.stringify(secret).slice(1, -1));
+    if (username !== undefined) this.secrets.add(Buffer.from(`${username}:${secret}`).toString("base64"));
+  }
+
+  /** Remember license keys seen in a request body. */
+  addKeys(keys: unknown): void {
+    if (Array.isArray(keys)) for (const k of keys) if (typeof k === "string" && k.length >= 8) {
+      this.secrets.add(k);
+      this.secrets.add(JSON.stringify(k).slice(1, -1));
+    }
+  }
+
+  redactText(text: string): string {
+    let out = text;
+    // Longest first, so a secret inside another is not left half-masked.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (out.includes(s)) out = out.split(s).join(looksLikeKey(s) ? keyPlaceholder(s) : "***");
+    }
+    return out.replace(/(authorization"?\s*[:=]\s*"?)(basic|bearer)\s+[A-Za-z0-9+/=._-]+/gi, "$1$2 ***");
+  }
+
+  redactHeaders(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) {
+      const name = k.toLowerCase();
+      if (name === "authorization") out[k] = v.replace(/^(\w+)\s+.*$/, "$1 ***");
+      else if (name === "cookie" || name === "set-cookie") out[k] = "***";
+      else out[k] = this.redactText(v);
+    }
+    return out;
+  }
+
+  /** A deep copy with passwords and license keys masked. */
+  redactJson<T>(value: T): T {
+    const walk = (v: unknown, key?: string): unknown => {
+      if (typeof v === "string") {
+        if (key && /password|secret|token/i.test(key)) return "***";
+        return this.redactText(v);
+      }
+      if (Array.isArray(v)) return key === "keys" ? v.map((k) => (typeof k === "string" ? keyPlaceholder(k) : walk(k))) : v.map((x) => walk(x));
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+      return v;
+    };
+    return walk(value) as T;
+  }
+}
+
+function looksLikeKey(s: string): boolean {
+  return /^[A-Z]{20,}$/.test(s) || s.trimStart().startsWith("{");
+}

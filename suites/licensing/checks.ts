@@ -1,0 +1,128 @@
+// Cluster licensing: /api/cluster/licensing/licenses and /{name}.
+import type { Check } from "../../src/harness/check.ts";
+import { allPackages, licensedPackages, listAll, MISSING, pick } from "../sample.ts";
+
+const DOCS = "docs: Manage cluster licensing (spec/sources/000_24a9ec2b2ae4d05f.txt)";
+const base = { area: "licensing" as const };
+
+export const licensingChecks: Check[] = [
+  {
+    ...base,
+    id: "licenses.list.schema",
+    operation: "licenses_get",
+    profile: "read-only",
+    severity: "critical",
+    title: "GET /api/cluster/licensing/licenses?fields=* matches license_package_response",
+    requirement: "Every license package returned with fields=* MUST match the license_package schema of the target's version.",
+    ref: "spec/ontap.yaml#/components/schemas/license_package",
+    async run(ctx) {
+      // call() validates status, content type and schema of each page.
+      await listAll(ctx, "licenses_get", { state: "*" });
+    },
+  },
+  {
+    ...base,
+    id: "licenses.get.schema",
+    operation: "license_get",
+    profile: "read-only",
+    severity: "critical",
+    title: "GET /api/cluster/licensing/licenses/{name} matches license_package",
+    requirement: "A license package GET MUST return a body that matches license_package and names the package asked for.",
+    ref: "spec/ontap.yaml#/components/schemas/license_package",
+    async run(ctx) {
+      const pkg = pick(ctx, await licensedPackages(ctx), "licensed package");
+      const r = await ctx.call("license_get", { path: { name: pkg.name } });
+      if (r.body.name !== pkg.name) ctx.fail(`GET of ${pkg.name} returned package ${r.body.name}`, { received: r.body.name, documented: pkg.name, exchange: r.exchange });
+    },
+  },
+  {
+    ...base,
+    id: "licenses.list.hides-unlicensed",
+    operation: "licenses_get",
+    profile: "read-only",
+    severity: "normal",
+    title: "The default listing hides unlicensed packages; state=unlicensed shows them",
+    requirement: "A license listing without a state query MUST NOT return unlicensed packages, and `state=unlicensed` MUST return them.",
+    ref: `${DOCS} > Retrieve license packages; Retrieving a collection of unlicensed packages`,
+    async run(ctx) {
+      const shown = await listAll(ctx, "licenses_get");
+      const leaked = shown.filter((p) => p.state === "unlicensed");
+      if (leaked.length) ctx.fail(`the default listing returns unlicensed packages: ${leaked.map((p) => p.name).join(", ")}`, { received: leaked.map((p) => p.name), documented: "only packages with installed licenses" });
+      const unlicensed = await listAll(ctx, "licenses_get", { state: "unlicensed" });
+      const wrong = unlicensed.filter((p) => p.state !== "unlicensed");
+      if (wrong.length) ctx.fail(`state=unlicensed returns packages in other states: ${wrong.map((p) => `${p.name}=${p.state}`).join(", ")}`, { received: wrong, documented: "state unlicensed only" });
+      const overlap = unlicensed.filter((u) => shown.some((s) => s.name === u.name));
+      if (overlap.length) ctx.fail(`packages both licensed and unlicensed: ${overlap.map((p) => p.name).join(", ")}`, { received: overlap.map((p) => p.name), documented: "disjoint" });
+      if (!unlicensed.length) ctx.warn("the target has no unlicensed package, so state=unlicensed could only be checked for soundness");
+    },
+  },
+  {
+    ...base,
+    id: "licenses.get.unlicensed-readable",
+    operation: "license_get",
+    profile: "read-only",
+    severity: "minor",
+    title: "An unlicensed package can be read by name",
+    requirement: "A GET of a known but unlicensed package MUST answer 200 with state unlicensed.",
+    ref: `${DOCS} > Retrieving a collection of unlicensed packages`,
+    async run(ctx) {
+      const pkg = pick(ctx, await listAll(ctx, "licenses_get", { state: "unlicensed" }), "unlicensed package");
+      const r = await ctx.call("license_get", { path: { name: pkg.name }, query: { fields: "*" } });
+      if (r.body.state !== "unlicensed") ctx.fail(`${pkg.name} is ${r.body.state} by name but unlicensed in the listing`, { received: r.body.state, documented: "unlicensed", exchange: r.exchange });
+    },
+  },
+  {
+    ...base,
+    id: "licenses.list.nested-filter",
+    operation: "licenses_get",
+    profile: "read-only",
+    severity: "normal",
+    title: "Filters on nested license fields select packages by their licenses",
+    requirement: "A filter on licenses.serial_number MUST return exactly the packages with a license of that serial number.",
+    ref: "spec/conventions.md §1.3",
+    async run(ctx) {
+      const all = await allPackages(ctx);
+      const serial = pick(ctx, all.flatMap((p) => (p.licenses ?? []).map((l: any) => l.serial_number)).filter(Boolean), "license serial number");
+      const expected = all.filter((p) => (p.licenses ?? []).some((l: any) => l.serial_number === serial)).map((p) => p.name).sort();
+      const got = (await listAll(ctx, "licenses_get", { "licenses.serial_number": `"${serial}"`, state: "*" })).map((p) => p.name).sort();
+      if (JSON.stringify(got) !== JSON.stringify(expected)) {
+        ctx.fail(`licenses.serial_number="${serial}" returned ${got.join(", ") || "nothing"}`, { received: got, documented: expected });
+      }
+    },
+  },
+  {
+    ...base,
+    id: "licenses.delete.missing",
+    operation: "license_delete",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "DELETE of a package that is not installed answers \"entry doesn't exist\"",
+    requirement: "Deleting a license of a package that has none MUST answer 404 with code \"4\" and change nothing.",
+    ref: `${DOCS} > Delete a license; shared reference §8`,
+    async run(ctx) {
+      const before = await allPackages(ctx);
+      const r = await ctx.call("license_delete", { path: { name: MISSING }, query: { serial_number: "*" }, expect: "error" });
+      if (r.status !== 404 || r.body?.error?.code !== "4") ctx.fail("deleting a missing package did not answer 404 code 4", { received: `${r.status} ${JSON.stringify(r.body)}`, documented: `404 {"error": {"code": "4", "message": "entry doesn't exist"}}`, exchange: r.exchange });
+      const after = await allPackages(ctx);
+      if (JSON.stringify(after) !== JSON.stringify(before)) ctx.fail("the rejected DELETE changed the licenses", { received: "a different license list", documented: "unchanged" });
+    },
+  },
+  {
+    ...base,
+    id: "licenses.create.empty-keys",
+    operation: "license_create",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "POST with no keys is rejected with 1115130 in the errors[] envelope",
+    requirement: "A license POST without keys MUST be rejected with an `errors` array carrying code 1115130 and MUST install nothing.",
+    ref: "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post",
+    async run(ctx) {
+      const before = await allPackages(ctx);
+      const r = await ctx.call("license_create", { body: { keys: [] }, expect: "error" });
+      const codes = (r.body?.errors ?? []).map((e: any) => e.code);
+      if (!codes.includes("1115130")) ctx.fail("an empty key list was not rejected with 1115130", { received: codes, documented: ["1115130"], exchange: r.exchange });
+      const after = await allPackages(ctx);
+      if (JSON.stringify(after) !== JSON.stringify(before)) ctx.fail("the rejected POST changed the licenses", { received: "a different license list", documented: "unchanged" });
+    },
+  },
+];

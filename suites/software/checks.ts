@@ -1,0 +1,204 @@
+// Cluster software: the profile, validation and estimates, actions, download,
+// upload, packages and history.
+import type { Check } from "../../src/harness/check.ts";
+import type { CheckContext } from "../../src/harness/context.ts";
+import { listAll, pick, softwarePackages } from "../sample.ts";
+
+const DOCS = "docs: Manage cluster software (spec/sources/002_d792e4551950e0af.txt)";
+const base = { area: "software" as const };
+
+/** The parts of the profile a validate/estimate request must leave alone. */
+async function installState(ctx: CheckContext): Promise<string> {
+  const r = await ctx.call("software_get", { query: { fields: "version,state,pending_version,nodes.name,nodes.version" } });
+  const { version, state, pending_version, nodes } = r.body;
+  return JSON.stringify({ version, state, pending_version, nodes: (nodes ?? []).map((n: any) => [n.name, n.version]) });
+}
+
+export const softwareChecks: Check[] = [
+  {
+    ...base,
+    id: "software.get.schema",
+    operation: "software_get",
+    profile: "read-only",
+    severity: "critical",
+    title: "GET /api/cluster/software?fields=** matches software_reference",
+    requirement: "The software profile MUST match software_reference of the target's version, nodes and firmware included.",
+    ref: "spec/ontap.yaml#/components/schemas/software_reference",
+    async run(ctx) {
+      const r = await ctx.call("software_get", { query: { fields: "**" } });
+      if (!Array.isArray(r.body.nodes) || !r.body.nodes.length) ctx.fail("the software profile lists no nodes", { received: r.body.nodes, documented: "nodes[] with name and version", exchange: r.exchange });
+      if (typeof r.body.version !== "string") ctx.fail("the software profile has no version", { received: r.body.version, documented: "version (string)", exchange: r.exchange });
+    },
+  },
+  {
+    ...base,
+    id: "software.download.get.schema",
+    operation: "software_download_get",
+    profile: "read-only",
+    severity: "normal",
+    title: "GET /api/cluster/software/download matches software_package_download_get",
+    requirement: "The download status MUST match software_package_download_get (state not_started, running, success or failure).",
+    ref: "spec/ontap.yaml#/components/schemas/software_package_download_get",
+    async run(ctx) {
+      await ctx.call("software_download_get", { query: { fields: "*" } });
+    },
+  },
+  {
+    ...base,
+    id: "packages.list.schema",
+    operation: "software_packages_collection_get",
+    profile: "read-only",
+    severity: "critical",
+    title: "GET /api/cluster/software/packages?fields=* matches software_package_response",
+    requirement: "Every software package returned MUST match software_package.",
+    ref: "spec/ontap.yaml#/components/schemas/software_package",
+    async run(ctx) {
+      await softwarePackages(ctx);
+    },
+  },
+  {
+    ...base,
+    id: "packages.get.schema",
+    operation: "software_package_get",
+    profile: "read-only",
+    severity: "normal",
+    title: "GET /api/cluster/software/packages/{version} returns that package",
+    requirement: "A package GET MUST return a software_package with the version asked for.",
+    ref: "spec/ontap.yaml#/components/schemas/software_package",
+    async run(ctx) {
+      const pkg = pick(ctx, await softwarePackages(ctx), "software package");
+      const r = await ctx.call("software_package_get", { path: { version: pkg.version }, query: { fields: "*" } });
+      if (r.body.version !== pkg.version) ctx.fail(`GET of package ${pkg.version} returned ${r.body.version}`, { received: r.body.version, documented: pkg.version, exchange: r.exchange });
+    },
+  },
+  {
+    ...base,
+    id: "history.list.schema",
+    operation: "software_history_collection_get",
+    profile: "read-only",
+    severity: "normal",
+    title: "GET /api/cluster/software/history?fields=* matches software_history_response",
+    requirement: "Every history record MUST match software_history of the target's version.",
+    ref: "spec/ontap.yaml#/components/schemas/software_history",
+    async run(ctx) {
+      await listAll(ctx, "software_history_collection_get");
+    },
+  },
+  {
+    ...base,
+    id: "software.validate.changes-nothing",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "blocker",
+    title: "PATCH validate_only=true runs the pre-checks and starts no upgrade",
+    requirement: "A PATCH with validate_only=true MUST NOT change the cluster version, state or node versions, and SHOULD fill validation_results.",
+    ref: `${DOCS} > Update the cluster software version`,
+    async run(ctx) {
+      const pkg = pick(ctx, await softwarePackages(ctx), "software package to validate against");
+      const before = await installState(ctx);
+      const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version } });
+      if (r.status === 202 || r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+      const after = await installState(ctx);
+      if (after !== before) ctx.fail("validate_only changed the installation", { received: after, documented: before, exchange: r.exchange });
+      const v = await ctx.call("software_get", { query: { fields: "validation_results" } });
+      if (!Array.isArray(v.body.validation_results)) ctx.warn("validation_results is empty after validate_only (ONTAP may still be validating)");
+    },
+  },
+  {
+    ...base,
+    id: "software.estimate.changes-nothing",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "blocker",
+    since: "9.9",
+    title: "PATCH estimate_only=true estimates and starts no upgrade",
+    requirement: "A PATCH with estimate_only=true MUST NOT change the cluster version, state or node versions.",
+    ref: `${DOCS} > Update the cluster software version (estimate_only)`,
+    async run(ctx) {
+      const pkg = pick(ctx, await softwarePackages(ctx), "software package to estimate against");
+      const before = await installState(ctx);
+      const r = await ctx.call("software_modify", { query: { estimate_only: "true" }, body: { version: pkg.version } });
+      if (r.status === 202 || r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+      const after = await installState(ctx);
+      if (after !== before) ctx.fail("estimate_only changed the installation", { received: after, documented: before, exchange: r.exchange });
+    },
+  },
+  {
+    ...base,
+    id: "software.modify.stabilize-range",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "normal",
+    since: "9.8",
+    title: "stabilize_minutes outside 1..60 is rejected",
+    requirement: "A PATCH with stabilize_minutes of 0 or 61 MUST be rejected with a 4xx error envelope and start nothing.",
+    ref: "spec/ontap.yaml (stabilize_minutes: minimum 1, maximum 60)",
+    async run(ctx) {
+      const before = await installState(ctx);
+      for (const value of ["0", "61"]) {
+        const r = await ctx.call("software_modify", { query: { stabilize_minutes: value, validate_only: "true" }, body: { version: "9.99.1" }, expect: "error" });
+        if (r.status >= 500) ctx.fail(`stabilize_minutes=${value} answered ${r.status}`, { received: r.status, documented: "400", exchange: r.exchange });
+      }
+      if ((await installState(ctx)) !== before) ctx.fail("a rejected PATCH changed the installation", { documented: "unchanged" });
+    },
+  },
+  {
+    ...base,
+    id: "software.modify.action-illegal",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "resume or cancel with no paused update is rejected",
+    requirement: "`action=resume` or `action=cancel` when no update is paused MUST be rejected with a documented code (10551303, 10551524, 10551297, 10551306) and change nothing.",
+    ref: `${DOCS} > ONTAP Error Response codes`,
+    async run(ctx) {
+      const state = (await ctx.call("software_get", { query: { fields: "state" } })).body.state;
+      if (state === "paused_by_user" || state === "paused_on_error") ctx.skip(`an update is paused on the target (state ${state}); resume/cancel would be legal`);
+      const before = await installState(ctx);
+      for (const action of ["resume", "cancel"]) {
+        const r = await ctx.call("software_modify", { query: { action }, body: {}, expect: "error" });
+        const code = r.body?.error?.code;
+        if (!["10551303", "10551524", "10551297", "10551306", "10551300"].includes(code)) {
+          ctx.fail(`action=${action} in state ${state ?? "(none)"} was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: "10551303 / 10551524 / 10551297 / 10551306", exchange: r.exchange });
+        }
+      }
+      if ((await installState(ctx)) !== before) ctx.fail("a rejected action changed the installation", { documented: "unchanged" });
+    },
+  },
+  {
+    ...base,
+    id: "software.download.invalid-url",
+    operation: "software_package_create",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "A download URL with bad syntax or an unsupported scheme is rejected",
+    requirement: "POST /cluster/software/download with an invalid URL MUST be rejected with 39387137, 39387138 or 10551885 and download nothing.",
+    ref: "docs: Manage cluster software downloads > ONTAP Error Response Codes",
+    async run(ctx) {
+      const before = (await softwarePackages(ctx)).map((p) => p.version).sort().join(",");
+      for (const url of ["not a url", "gopher://server/image.tgz"]) {
+        const r = await ctx.call("software_package_create", { body: { url }, expect: "error" });
+        const code = r.body?.error?.code;
+        if (!["39387137", "39387138", "10551885"].includes(code)) ctx.fail(`url "${url}" was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: "39387137 / 39387138 / 10551885", exchange: r.exchange });
+      }
+      const after = (await softwarePackages(ctx)).map((p) => p.version).sort().join(",");
+      if (after !== before) ctx.fail("a rejected download changed the packages", { received: after, documented: before });
+    },
+  },
+  {
+    ...base,
+    id: "software.upload.not-multipart",
+    operation: "software_upload",
+    profile: "non-disruptive",
+    severity: "normal",
+    since: "9.8",
+    title: "An upload that is not multipart/form-data is rejected with 10551808",
+    requirement: "POST /cluster/software/upload with a non-multipart body MUST be rejected (10551808) and store nothing.",
+    ref: "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post",
+    async run(ctx) {
+      const r = await ctx.call("software_upload", { rawBody: { text: "{}", contentType: "application/json" }, expect: "error" });
+      const code = r.body?.error?.code;
+      if (code !== "10551808") ctx.fail("a non-multipart upload was not rejected with 10551808", { received: `${r.status} code ${code}`, documented: "10551808", exchange: r.exchange });
+    },
+  },
+];
