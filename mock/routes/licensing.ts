@@ -1,6 +1,6 @@
 // /api/cluster/licensing/licenses and /{name}.
 import { OntapError } from "../errors.ts";
-import { compileFilters, matchesCompiled, parseExpression } from "../query/engine.ts";
+import { compileFilters, matchesCompiled, parseExpression } from "../query/index.ts";
 import { filterTypes } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";

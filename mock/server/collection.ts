@@ -2,7 +2,7 @@
 // through: filters (ONTAP's query language) → order_by → return_records →
 // max_records paging with next links → fields → version projection.
 import { filterTypes, schemaFields, getOperation } from "../../src/contract/index.ts";
-import * as q from "../query/engine.ts";
+import * as q from "../query/index.ts";
 import { OntapError } from "../errors.ts";
 import { projectToVersion } from "./version.ts";
 import type { Reply, RequestContext } from "./types.ts";
