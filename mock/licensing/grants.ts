@@ -115,6 +115,9 @@ function readNlf(text: string, ctx: KeyContext): LicenseGrant {
   const sig = doc.Signature;
   const docsOk = ctx.acceptDocsSignatures && DOCS_SIGNATURES.includes(sig);
   if (typeof sig !== "string" || !sig || (!docsOk && sig !== nlfSignature(s))) throw new OntapError(400, 1115142, "The license signature is invalid (invalid digital signature).");
+  if (s.version === "2" && (typeof s.product !== "string" || !s.product.trim())) {
+    throw new OntapError(400, 1115565, "NLFv2 license failure: the license names no product (the bundle it installs).");
+  }
   const scope: Scope = ["node", "cluster", "site"].includes(lic.licenseScope) ? lic.licenseScope : "cluster";
   let expiry: string | undefined;
   if (lic.endDate !== undefined) {
@@ -131,7 +134,7 @@ function readNlf(text: string, ctx: KeyContext): LicenseGrant {
     packages,
     serial_number: s.serialNumber,
     scope,
-    installed_license: s.version === "2" ? String(s.product ?? "NLFv2 License") : undefined,
+    installed_license: s.version === "2" ? String(s.product) : undefined,
     host_id: typeof lic.HostID === "string" ? lic.HostID : undefined,
     maximum_size: lic.type === "capacity" && Number.isFinite(capacityTb) ? Math.round(capacityTb * 2 ** 40) : undefined,
     expiry_time: expiry,

@@ -150,6 +150,8 @@ export class LicenseStore {
       try {
         const grant = readKey(key, ctx);
         const fresh = this.grantToLicenses(grant);
+        const conflict = fresh.find((f) => f.installed_license && this.licenses.some((l) => l.package === f.package && l.owner === f.owner && l.installed_license && l.installed_license !== f.installed_license));
+        if (conflict) throw new OntapError(409, 1115617, `NLFv2 license conflict: package "${conflict.package}" is already licensed by another NLFv2 license.`);
         const dup = fresh.find((f) => this.licenses.some((l) => l.package === f.package && l.serial_number === f.serial_number));
         if (dup) throw new OntapError(409, 1115132, `The license for package "${dup.package}" and serial number ${dup.serial_number} already exists.`);
         this.licenses.push(...fresh);

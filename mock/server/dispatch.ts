@@ -146,7 +146,7 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   let body: unknown;
   if (rawBody.length && contentType !== "multipart/form-data") {
-    if (rawBody.length > MAX_JSON_BODY) return fail(new OntapError(413, 262199, `The request body is larger than ${MAX_JSON_BODY} bytes.`), plural);
+    if (rawBody.length > MAX_JSON_BODY) return fail(new OntapError(400, 262199, `The request body is larger than ${MAX_JSON_BODY} bytes.`), plural);
     try {
       body = JSON.parse(rawBody.toString("utf8"));
     } catch (e) {

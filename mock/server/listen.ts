@@ -67,7 +67,7 @@ export async function listen(opts: ListenOptions): Promise<{ server: Server; url
     try {
       const body = await readBody(req);
       const result = body === "too-large"
-        ? { reply: errorReply(new OntapError(413, 262199, `The request body is larger than ${MAX_BODY} bytes.`)), plainJson: false, head: false }
+        ? { reply: errorReply(new OntapError(400, 262199, `The request body is larger than ${MAX_BODY} bytes.`)), plainJson: false, head: false }
         : await opts.handle(req, body);
       if (opts.latencyMs > 0) await new Promise((r) => setTimeout(r, opts.latencyMs));
       if (!res.destroyed) send(res, result.reply, result);

@@ -190,6 +190,15 @@ describe("authentication and bad input", () => {
     expect(JSON.stringify(api.mock.state().snapshot())).toBe(before);
   });
 
+  it("an oversized JSON body is 400 code 262199 and changes nothing", async () => {
+    const before = JSON.stringify(api.mock.state().snapshot());
+    const huge = JSON.stringify({ keys: ["A".repeat(2 * 1024 * 1024)] });
+    const r = await api.call("POST", LIC, { raw: huge, headers: { "content-type": "application/json" } });
+    expect(r.status).toBe(400);
+    expect(codeOf(r)).toBe("262199");
+    expect(JSON.stringify(api.mock.state().snapshot())).toBe(before);
+  });
+
   it("path traversal and encoded dots in {name} never reach another resource", async () => {
     for (const name of ["..", "%2E%2E", "..%2F..%2Fcluster", "nfs%00", "%C3%A9"]) {
       const r = await api.call("GET", `${LIC}/${name}`, { validate: false });

@@ -75,6 +75,7 @@ describe("install", () => {
       [nlf(v2({ serialNumber: "123" })), "1115134"],
       [nlf(v1({ serialNumber: "" })), "655294466"],
       [nlf(v1({ licenses: { package: "Bogus", licenseScope: "cluster" } })), "655294470"],
+      [nlf(v2({ product: "" })), "1115565"],
       [42, "262197"], // not a string: the body schema rejects it first
     ];
     for (const [key, code] of cases) {
@@ -94,6 +95,12 @@ describe("install", () => {
     const again = await post([key]);
     expect(again.status).toBe(409);
     expect(codeOf(again)).toBe("1115132");
+  });
+
+  it("an NLFv2 package already licensed by another bundle on the node is a conflict (1115617)", async () => {
+    const r = await post([nlf(v2({ product: "Other Bundle", licenses: { package: ["iscsi"], licenseScope: "node" } }))]);
+    expect(r.status).toBe(409);
+    expect(codeOf(r)).toBe("1115617");
   });
 
   it("a batch installs the good keys and reports each bad one by index", async () => {
