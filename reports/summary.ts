@@ -31,6 +31,8 @@ export interface Summary {
   phases: Record<string, number>;
   totals: Record<CheckStatus, number> & { checks: number; warnings: number };
   checks: SummaryCheck[];
+  /** Writing runs only: whether licenses and packages were left as found. */
+  teardown?: { restored: boolean; differences: string[] };
 }
 
 export function buildSummary(input: {

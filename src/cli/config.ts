@@ -19,6 +19,12 @@ export interface FileConfig {
   timeoutMs?: number;
   concurrency?: number;
   reportDir?: string;
+  /** The target accepts spec/test-keys.md license keys (a mock built on this project's contract). */
+  testKeys?: boolean;
+  /** A package URL the target can download, for the download round trip on a real cluster. */
+  downloadUrl?: string;
+  /** Let destructive runs start a real upgrade (and never roll it back). */
+  allowUpgrade?: boolean;
   /** Checks to disable: `{id, reason}`; id may be a glob. */
   disable?: Array<{ id: string; reason: string }>;
 }

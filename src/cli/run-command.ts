@@ -11,6 +11,7 @@ import { toJUnit } from "../../reports/junit.ts";
 import { buildSummary, type Summary } from "../../reports/summary.ts";
 import { PROFILES, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
+import { compareInventories, takeInventory, type Inventory } from "../harness/inventory.ts";
 import { HttpClient } from "../harness/transport.ts";
 import { resolvePassword } from "../harness/password.ts";
 import type { RunConfig } from "../harness/run-config.ts";
@@ -109,8 +110,10 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
     const http = new HttpClient({ ...target, redactor });
     let found;
+    let before: Inventory | undefined;
     try {
       found = await discover(http);
+      if (profile !== "read-only") before = await takeInventory(http);
     } finally {
       await http.close();
     }
@@ -123,7 +126,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     }
     const config: RunConfig = {
       target,
-      info: { url: baseUrl, username, version: found.version, clusterName: found.clusterName, nodes: found.nodes, profile, strict: Boolean(opts.strict), insecure, seed, runs, embedded },
+      info: { url: baseUrl, username, version: found.version, clusterName: found.clusterName, nodes: found.nodes, profile, strict: Boolean(opts.strict), insecure, seed, runs, embedded, acceptsTestKeys: embedded || Boolean(file.testKeys), downloadUrl: file.downloadUrl, allowUpgrade: embedded || Boolean(file.allowUpgrade) },
       profile,
       only: opts.only ? opts.only.split(",").map((s) => s.trim()).filter(Boolean) : [],
       disabled,
@@ -148,6 +151,17 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     await vitest.close();
     const suitesMs = Date.now() - suitesStarted;
 
+    let teardown: string[] = [];
+    if (before) {
+      const after = new HttpClient({ ...target, redactor });
+      try {
+        teardown = compareInventories(before, await takeInventory(after));
+      } catch (e) {
+        teardown = [`the inventory after the run could not be read: ${(e as Error).message}`];
+      } finally {
+        await after.close();
+      }
+    }
     const results = redactor.redactJson(collector.results) as typeof collector.results;
     const known = new Set(results.map((r) => r.id));
     for (const c of checks) {
@@ -157,13 +171,18 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       }
     }
     const summary: Summary = buildSummary({ results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict: Boolean(opts.strict), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs } });
+    if (before) summary.teardown = { restored: teardown.length === 0, differences: teardown.map((t) => redactor.redactText(t)) };
     writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(join(runDir, "junit.xml"), toJUnit(results, { name: "ontap-conformance", timestamp: summary.start }));
     const latest = join(reportDir, "latest");
     rmSync(latest, { force: true, recursive: true });
     symlinkSync(join("runs", runId), latest);
     printSummary(summary, { out, reportDir: runDir });
-    const broken = summary.totals.fail + summary.totals.error;
+    if (teardown.length) {
+      out(`teardown: the target was not left as it was found:`);
+      for (const t of summary.teardown!.differences) out(`  ${t}`);
+    }
+    const broken = summary.totals.fail + summary.totals.error + teardown.length;
     return broken > 0 ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
   } catch (e) {
     if (e instanceof TargetUnusable) throw new UsageError(e.message);

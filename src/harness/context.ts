@@ -21,6 +21,12 @@ export interface TargetInfo {
   runs: number;
   /** The target is the embedded mock (its /__mock control API may be used). */
   embedded: boolean;
+  /** The target accepts spec/test-keys.md keys (the embedded mock; other mocks by config). */
+  acceptsTestKeys: boolean;
+  /** Download URL of a package the target can fetch (config), for download round trips. */
+  downloadUrl?: string;
+  /** The target may be upgraded by the suite (the embedded mock; a cluster only by config). */
+  allowUpgrade: boolean;
 }
 
 export interface CallParams {

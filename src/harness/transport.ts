@@ -124,11 +124,14 @@ export class HttpClient {
     if (this.opts.username !== undefined && this.opts.password !== undefined) {
       headers.authorization = `Basic ${Buffer.from(`${this.opts.username}:${this.opts.password}`).toString("base64")}`;
     }
-    let body: string | Buffer | FormData | undefined;
+    let body: string | Buffer | undefined;
     let shown: string | undefined;
     const b = spec.body as any;
     if (b && typeof b === "object" && "multipart" in b && b.multipart instanceof FormData) {
-      body = b.multipart;
+      // undici's request() takes bytes, not FormData: let Response encode it (boundary included).
+      const encoded = new Response(b.multipart);
+      body = Buffer.from(await encoded.arrayBuffer());
+      headers["content-type"] = encoded.headers.get("content-type")!;
       shown = `<multipart/form-data: ${[...b.multipart.keys()].join(", ")}>`;
     } else if (b && typeof b === "object" && "raw" in b && "contentType" in b) {
       body = b.raw;

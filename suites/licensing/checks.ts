@@ -1,11 +1,12 @@
 // Cluster licensing: /api/cluster/licensing/licenses and /{name}.
 import type { Check } from "../../src/harness/check.ts";
 import { allPackages, licensedPackages, listAll, MISSING, pick } from "../sample.ts";
+import { licensingRoundTrips } from "./roundtrips.ts";
 
 const DOCS = "docs: Manage cluster licensing (spec/sources/000_24a9ec2b2ae4d05f.txt)";
 const base = { area: "licensing" as const };
 
-export const licensingChecks: Check[] = [
+const readChecks: Check[] = [
   {
     ...base,
     id: "licenses.list.schema",
@@ -126,3 +127,5 @@ export const licensingChecks: Check[] = [
     },
   },
 ];
+
+export const licensingChecks: Check[] = [...readChecks, ...licensingRoundTrips];

@@ -3,6 +3,7 @@
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { listAll, pick, softwarePackages } from "../sample.ts";
+import { softwareRoundTrips } from "./roundtrips.ts";
 
 const DOCS = "docs: Manage cluster software (spec/sources/002_d792e4551950e0af.txt)";
 const base = { area: "software" as const };
@@ -14,7 +15,7 @@ async function installState(ctx: CheckContext): Promise<string> {
   return JSON.stringify({ version, state, pending_version, nodes: (nodes ?? []).map((n: any) => [n.name, n.version]) });
 }
 
-export const softwareChecks: Check[] = [
+const readChecks: Check[] = [
   {
     ...base,
     id: "software.get.schema",
@@ -202,3 +203,5 @@ export const softwareChecks: Check[] = [
     },
   },
 ];
+
+export const softwareChecks: Check[] = [...readChecks, ...softwareRoundTrips];

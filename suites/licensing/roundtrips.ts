@@ -1,0 +1,161 @@
+// Destructive licensing checks: install and delete round trips with test
+// keys (spec/test-keys.md), bundles, batches. Each check restores what it
+// changed in a finally block, so the license list after the run equals the
+// one before, even when a check fails.
+import type { Check } from "../../src/harness/check.ts";
+import type { CheckContext } from "../../src/harness/context.ts";
+import { nlfKey, shortKey, TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
+import { allPackages, listAll } from "../sample.ts";
+
+const REF = "spec/test-keys.md; docs: Manage cluster licensing > Installing ...";
+const base = { area: "licensing" as const, profile: "destructive" as const };
+
+/** name → sorted "serial@owner" list: what a license round trip must restore. */
+export async function licenseState(ctx: CheckContext): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const p of await allPackages(ctx)) {
+    out.set(p.name, (p.licenses ?? []).map((l: any) => `${l.serial_number}@${l.owner}`).sort().join(","));
+  }
+  return out;
+}
+
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  const names = new Set([...before.keys(), ...after.keys()]);
+  return [...names].filter((n) => before.get(n) !== after.get(n)).sort();
+}
+
+function needTestKeys(ctx: CheckContext): void {
+  if (!ctx.target.acceptsTestKeys) ctx.skip("the target does not accept spec/test-keys.md keys (set testKeys: true in the config for a mock built on this contract)");
+}
+
+async function nodeSerials(ctx: CheckContext): Promise<string[]> {
+  const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "name,serial_number" });
+  const serials = nodes.map((n) => n.serial_number).filter((s) => typeof s === "string" && /^\d+$/.test(s));
+  if (!serials.length) ctx.skip("the target's nodes carry no numeric serial_number to build a node key for");
+  return serials;
+}
+
+async function unlicensed(ctx: CheckContext, count: number): Promise<string[]> {
+  const names = (await listAll(ctx, "licenses_get", { state: "unlicensed" })).map((p) => p.name).filter((n) => TEST_KEY_CATALOG.includes(n));
+  if (names.length < count) ctx.skip(`the target has fewer than ${count} unlicensed packages of the test-key catalog`);
+  return names.slice(0, count);
+}
+
+export const licensingRoundTrips: Check[] = [
+  {
+    ...base,
+    id: "licenses.install.short-key-roundtrip",
+    operation: "license_create",
+    severity: "critical",
+    title: "A 28-character key installs exactly its package and deletes cleanly",
+    requirement: "A valid 28-character key MUST install exactly its package (201 with Location), and DELETE with its serial number MUST remove it again.",
+    ref: REF,
+    async run(ctx) {
+      needTestKeys(ctx);
+      const [pkg] = await unlicensed(ctx, 1);
+      const [serial] = await nodeSerials(ctx);
+      const before = await licenseState(ctx);
+      let installed = false;
+      try {
+        const r = await ctx.call("license_create", { body: { keys: [shortKey(pkg, serial)] } });
+        installed = true;
+        if (r.status !== 201) ctx.fail(`the install answered ${r.status}`, { received: r.status, documented: 201, exchange: r.exchange });
+        const after = await licenseState(ctx);
+        const diff = changed(before, after);
+        if (diff.join() !== pkg) ctx.fail(`installing a ${pkg} key changed ${diff.join(", ") || "nothing"}`, { received: diff, documented: [pkg] });
+        if (!after.get(pkg)!.includes(serial)) ctx.fail(`${pkg} has no license with serial ${serial}`, { received: after.get(pkg), documented: serial });
+        await ctx.call("license_delete", { path: { name: pkg }, query: { serial_number: serial } });
+        installed = false;
+        const restored = changed(before, await licenseState(ctx));
+        if (restored.length) ctx.fail(`after the delete, ${restored.join(", ")} still differ from before`, { received: restored, documented: "the license list before the install" });
+      } finally {
+        if (installed) await ctx.send("license_delete", { path: { name: pkg }, query: { serial_number: serial } });
+      }
+    },
+  },
+  {
+    ...base,
+    id: "licenses.install.nlf-bundle-roundtrip",
+    operation: "license_delete_collection",
+    severity: "critical",
+    since: "9.9",
+    title: "An NLFv2 bundle installs its packages and is deleted by licenses.installed_license",
+    requirement: "An NLFv2 key MUST install each of its packages with installed_license set to the bundle; a member MUST NOT be deletable alone (1115564); a query DELETE by installed_license MUST remove the whole bundle.",
+    ref: `${REF}; docs: Deleting all licenses installed with NLFv2`,
+    async run(ctx) {
+      needTestKeys(ctx);
+      const pkgs = await unlicensed(ctx, 2);
+      const bundle = "Conformance Test Bundle";
+      const serial = "9876543210";
+      const before = await licenseState(ctx);
+      const query = { "licenses.installed_license": "Conformance*Test*Bundle", serial_number: serial, state: "*" };
+      try {
+        await ctx.call("license_create", { body: { keys: [nlfKey({ version: "2", serialNumber: serial, packages: pkgs, scope: "cluster", product: bundle })] } });
+        for (const p of pkgs) {
+          const r = await ctx.call("license_get", { path: { name: p }, query: { fields: "licenses" } });
+          const lic = (r.body.licenses ?? []).find((l: any) => l.serial_number === serial);
+          if (lic?.installed_license !== bundle) ctx.fail(`${p} was not installed as part of "${bundle}"`, { received: lic, documented: { serial_number: serial, installed_license: bundle }, exchange: r.exchange });
+        }
+        const member = await ctx.call("license_delete", { path: { name: pkgs[0] }, query: { serial_number: serial }, expect: "error" });
+        if (member.body?.error?.code !== "1115564") ctx.fail("deleting one member of a bundle was not refused with 1115564", { received: `${member.status} ${member.body?.error?.code}`, documented: "1115564", exchange: member.exchange });
+        const del = await ctx.call("license_delete_collection", { query });
+        if (del.body?.num_records !== pkgs.length) ctx.warn(`the query DELETE reported num_records ${del.body?.num_records} for ${pkgs.length} licenses`);
+        const left = changed(before, await licenseState(ctx));
+        if (left.length) ctx.fail(`after the bundle delete, ${left.join(", ")} still differ from before`, { received: left, documented: "the license list before the install", exchange: del.exchange });
+      } finally {
+        if (changed(before, await licenseState(ctx)).length) await ctx.send("license_delete_collection", { query });
+      }
+    },
+  },
+  {
+    ...base,
+    id: "licenses.install.batch-outcomes",
+    operation: "license_create",
+    severity: "normal",
+    title: "A batch with a bad key installs the good ones and names the bad one by index",
+    requirement: "A POST whose keys are partly invalid MUST report each invalid key in `errors` and MUST NOT let a bad key change anything.",
+    ref: "docs: Installing multiple licenses with one API call; shared reference §8",
+    async run(ctx) {
+      needTestKeys(ctx);
+      const [pkg] = await unlicensed(ctx, 1);
+      const [serial] = await nodeSerials(ctx);
+      const before = await licenseState(ctx);
+      try {
+        const r = await ctx.call("license_create", { body: { keys: [shortKey(pkg, serial), "NOTAVALIDKEY"] }, expect: "error" });
+        const errors = r.body?.errors ?? [];
+        if (errors.length !== 1) ctx.fail(`${errors.length} errors for one bad key`, { received: errors, documented: "one error, for index 1", exchange: r.exchange });
+        if (!/index 1\b/.test(errors[0].message ?? "")) ctx.warn(`the error does not name the index of the bad key: "${errors[0].message}"`);
+        const diff = changed(before, await licenseState(ctx));
+        if (diff.some((d) => d !== pkg)) ctx.fail(`the batch changed ${diff.join(", ")}`, { received: diff, documented: `at most ${pkg}` });
+      } finally {
+        const now = await licenseState(ctx);
+        if (now.get(pkg) !== before.get(pkg)) await ctx.send("license_delete", { path: { name: pkg }, query: { serial_number: serial } });
+      }
+    },
+  },
+  {
+    ...base,
+    id: "licenses.install.invalid-rejected",
+    operation: "license_create",
+    profile: "non-disruptive",
+    severity: "critical",
+    title: "Malformed keys are rejected with a documented code and install nothing",
+    requirement: "A key of the wrong length, a bad checksum, broken NLF JSON or a bad NLF signature MUST be rejected in `errors` with a documented code and MUST install nothing.",
+    ref: "spec/test-keys.md; docs: Install one or more feature licenses > ONTAP Error Response Codes",
+    async run(ctx) {
+      const before = await licenseState(ctx);
+      const bad = [
+        "AMEPOSOIKLKGEEDGNDEKSJDEEE",
+        "QWERTYUIOPASDFGHJKLZXCVBNMQW",
+        '{"statusResp": {',
+        nlfKey({ version: "1", serialNumber: "1", packages: ["nfs"], scope: "cluster" }, () => "not-a-signature"),
+      ];
+      for (const key of bad) {
+        const r = await ctx.call("license_create", { body: { keys: [key] }, expect: "error" });
+        if (!Array.isArray(r.body?.errors) || !r.body.errors.length) ctx.fail("an invalid key was not answered with an errors array", { received: r.body, documented: '{"errors": [...]}', exchange: r.exchange });
+      }
+      const diff = changed(before, await licenseState(ctx));
+      if (diff.length) ctx.fail(`rejected keys changed ${diff.join(", ")}`, { received: diff, documented: "nothing changed" });
+    },
+  },
+];

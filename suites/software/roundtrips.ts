@@ -1,0 +1,164 @@
+// Destructive software checks: download, upload and delete of packages as
+// jobs, and a full upgrade walking legal states to completed. Packages the
+// suite adds are deleted again in a finally block.
+import { compareVersions } from "../../src/contract/index.ts";
+import type { Check } from "../../src/harness/check.ts";
+import type { CheckContext } from "../../src/harness/context.ts";
+import { softwarePackages } from "../sample.ts";
+
+const base = { area: "software" as const, profile: "destructive" as const };
+const TERMINAL = ["completed", "paused_by_user", "paused_on_error", "canceled", "failed"];
+
+/** States an upgrade may move to from each state (docs: cluster software overview, upgrade flows). */
+const NEXT: Record<string, string[]> = {
+  in_progress: ["in_progress", "waiting", "pause_pending", "paused_on_error", "completed", "failed", "cancel_pending"],
+  waiting: ["waiting", "in_progress", "pause_pending", "paused_on_error", "completed", "failed"],
+  pause_pending: ["pause_pending", "paused_by_user", "paused_on_error", "completed", "failed"],
+  paused_by_user: ["paused_by_user", "in_progress", "cancel_pending", "canceled"],
+  paused_on_error: ["paused_on_error", "in_progress", "cancel_pending", "canceled"],
+  cancel_pending: ["cancel_pending", "canceled", "failed"],
+};
+
+async function deletePackage(ctx: CheckContext, version: string): Promise<void> {
+  const r = await ctx.call("software_package_delete", { path: { version } });
+  if (r.body?.job) {
+    const job = await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+    if (job.state !== "success") ctx.fail(`deleting package ${version} ended in ${job.state}: ${job.message}`, { received: job, documented: "a successful job", exchange: r.exchange });
+  }
+}
+
+async function hasPackage(ctx: CheckContext, version: string): Promise<boolean> {
+  return (await softwarePackages(ctx)).some((p) => p.version === version);
+}
+
+export const softwareRoundTrips: Check[] = [
+  {
+    ...base,
+    id: "packages.download.lifecycle",
+    operation: "software_package_create",
+    severity: "critical",
+    title: "A download runs as a job, reports its progress, and adds the package",
+    requirement: "POST /cluster/software/download MUST answer 201 or 202 with a job; the job MUST end in success, GET /download MUST then report success, and the package MUST be listed only after the download succeeded.",
+    ref: "docs: Manage cluster software downloads",
+    async run(ctx) {
+      const url = ctx.target.downloadUrl ?? (ctx.target.embedded ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
+      if (!url) ctx.skip("no package URL the target can download: set downloadUrl in the config");
+      const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
+      let added: string[] = [];
+      try {
+        const r = await ctx.call("software_package_create", { body: { url } });
+        if (r.status === 202) {
+          // While the job runs, the package must not be listed yet.
+          const during = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => !before.has(v));
+          const now = (await ctx.call("job_get", { path: { uuid: r.body.job.uuid }, query: { fields: "state" } })).body.state;
+          if (during.length && now !== "success" && now !== "failure") {
+            added = during;
+            ctx.fail(`package ${during.join(", ")} is listed while its download job is still ${now}`, { received: during, documented: "listed only after the download succeeded", exchange: r.exchange });
+          }
+        }
+        const job = await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+        added = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => !before.has(v));
+        if (job.state !== "success") ctx.fail(`the download job ended in ${job.state}: ${job.message}`, { received: job, documented: "success", exchange: r.exchange });
+        if (!/download/i.test(job.description ?? "")) ctx.warn(`the download job's description "${job.description}" does not name the request`);
+        const status = await ctx.call("software_download_get", { query: { fields: "*" } });
+        if (status.body.state !== "success") ctx.fail(`GET /download reports ${status.body.state} after a successful job`, { received: status.body, documented: "state success", exchange: status.exchange });
+        if (added.length !== 1) ctx.fail(`a successful download added ${added.length} packages`, { received: added, documented: "exactly one new package" });
+      } finally {
+        for (const v of added) await deletePackage(ctx, v);
+      }
+    },
+  },
+  {
+    ...base,
+    id: "packages.upload.multipart",
+    operation: "software_upload",
+    severity: "normal",
+    since: "9.8",
+    title: "A multipart upload with one part named file adds the package",
+    requirement: "POST /cluster/software/upload with one multipart part named `file` MUST start a job that ends in success and adds the package; two files MUST be rejected with 10551807.",
+    ref: "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post",
+    async run(ctx) {
+      if (!ctx.target.embedded) ctx.skip("uploading a package to a real cluster needs a real image; this check runs on the embedded mock");
+      const version = "9.98.1";
+      const form = (names: string[]) => {
+        const f = new FormData();
+        for (const n of names) f.append("file", new Blob([Buffer.from("ontap-conformance test package")]), n);
+        return f;
+      };
+      const two = await ctx.call("software_upload", { multipart: form(["a_9.97.1.tgz", "b_9.96.1.tgz"]), expect: "error" });
+      if (two.body?.error?.code !== "10551807") ctx.fail("two files in one upload were not rejected with 10551807", { received: `${two.status} ${two.body?.error?.code}`, documented: "10551807", exchange: two.exchange });
+      let added = false;
+      try {
+        const r = await ctx.call("software_upload", { multipart: form([`ontap-conformance-${version}_image.tgz`]) });
+        added = true;
+        const job = await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+        if (job.state !== "success") ctx.fail(`the upload job ended in ${job.state}: ${job.message}`, { received: job, documented: "success", exchange: r.exchange });
+        if (!(await hasPackage(ctx, version))) ctx.fail(`package ${version} is not listed after the upload`, { documented: `a package ${version}` });
+      } finally {
+        if (added && (await hasPackage(ctx, version))) await deletePackage(ctx, version);
+      }
+    },
+  },
+  {
+    ...base,
+    id: "packages.delete.job",
+    operation: "software_package_delete",
+    severity: "normal",
+    title: "Deleting a package runs a job and removes it; a missing one is 10551325",
+    requirement: "DELETE /cluster/software/packages/{version} MUST remove the package through a job, and MUST answer 10551325 for a package that is not there.",
+    ref: "docs: Manage cluster software packages > Delete a software package",
+    async run(ctx) {
+      const missing = await ctx.call("software_package_delete", { path: { version: "0.0.0-ontap-conformance" }, expect: "error" });
+      if (!["10551325", "4"].includes(missing.body?.error?.code)) ctx.fail("deleting a missing package did not answer 10551325", { received: `${missing.status} ${missing.body?.error?.code}`, documented: "10551325", exchange: missing.exchange });
+      if (!ctx.target.embedded) ctx.skip("the suite deletes only packages it added itself, and it adds none on this target");
+      const version = "9.95.1";
+      if (!(await hasPackage(ctx, version))) {
+        const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` } });
+        await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+      }
+      await deletePackage(ctx, version);
+      if (await hasPackage(ctx, version)) ctx.fail(`package ${version} is still listed after its delete job succeeded`, { documented: "gone" });
+    },
+  },
+  {
+    ...base,
+    id: "software.upgrade.full",
+    operation: "software_modify",
+    severity: "blocker",
+    title: "A full upgrade walks legal states to completed, updates nodes and writes history",
+    requirement: "A PATCH with version and skip_warnings MUST start an update whose state moves only along legal transitions to completed, after which every node runs the version and the history holds a record per node.",
+    ref: "docs: Manage cluster software > Upgrade flows",
+    async run(ctx) {
+      if (!ctx.target.allowUpgrade) ctx.skip("upgrading needs allowUpgrade: true in the config (it cannot be rolled back)");
+      const profile = (await ctx.call("software_get", { query: { fields: "version,state,nodes.name,nodes.version" } })).body;
+      if (profile.state && !TERMINAL.includes(profile.state)) ctx.skip(`an update is already running on the target (state ${profile.state})`);
+      const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version) > 0).sort(compareVersions).pop();
+      if (!target) ctx.skip(`the repository holds no package newer than ${profile.version}`);
+      const historyBefore = (await ctx.call("software_history_collection_get", { query: { to_version: target, return_records: "false" } })).body.num_records;
+      const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target } });
+      if (r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+      const seen: string[] = [];
+      const deadline = Date.now() + 120_000;
+      let delay = 10;
+      for (;;) {
+        const s = (await ctx.call("software_get", { query: { fields: "state,version,nodes.name,nodes.version" } })).body;
+        const last = seen[seen.length - 1];
+        if (s.state !== last) {
+          if (last && !(NEXT[last] ?? []).includes(s.state)) ctx.fail(`the update moved from ${last} to ${s.state}`, { received: [...seen, s.state].join(" → "), documented: `from ${last}: ${(NEXT[last] ?? []).join(", ")}` });
+          seen.push(s.state);
+        }
+        if (TERMINAL.includes(s.state)) {
+          if (s.state !== "completed") ctx.fail(`the update ended in ${s.state}`, { received: seen.join(" → "), documented: "completed" });
+          const behind = (s.nodes ?? []).filter((n: any) => n.version !== target);
+          if (behind.length) ctx.fail(`after completion ${behind.map((n: any) => `${n.name}=${n.version}`).join(", ")} do not run ${target}`, { received: s.nodes, documented: target });
+          break;
+        }
+        if (Date.now() > deadline) ctx.fail(`the update did not finish within 120 s (states: ${seen.join(" → ")})`, { documented: "completed" });
+        await new Promise((res) => setTimeout(res, delay));
+        delay = Math.min(delay * 2, 2000);
+      }
+      const historyAfter = (await ctx.call("software_history_collection_get", { query: { to_version: target, return_records: "false" } })).body.num_records;
+      if (historyAfter - historyBefore < 1) ctx.fail(`no history record to ${target} was written`, { received: historyAfter, documented: `more than ${historyBefore}` });
+    },
+  },
+];
