@@ -56,7 +56,7 @@ function collectionChecks(c: Collection): Check[] {
       id: `${c.prefix}.list.default-fields`,
       title: `${op.apiPath}: a collection without fields= returns identifying keys and links only`,
       requirement: "A collection GET without `fields` MUST return only each record's identifying fields and `_links`.",
-      ref: `${CONV} §2; shared reference §5.2`,
+      ref: `${CONV} §2; spec/sources/ontap-reference.md §5.2`,
       severity: "normal",
       async run(ctx) {
         const r = await ctx.call(c.operation, { query: c.all ?? {} });
@@ -72,7 +72,7 @@ function collectionChecks(c: Collection): Check[] {
       id: `${c.prefix}.list.unknown-parameter`,
       title: `${op.apiPath}: an unknown query parameter is rejected with 262179`,
       requirement: "A request with an undocumented query parameter MUST be rejected with HTTP 400 and error code 262179.",
-      ref: `${CONV} §3; shared reference §5.6`,
+      ref: `${CONV} §3; spec/sources/ontap-reference.md §5.6`,
       severity: "normal",
       async run(ctx) {
         const r = await ctx.call(c.operation, { query: { ontap_conformance_unknown: "1" }, expect: "error" });
@@ -87,7 +87,7 @@ function collectionChecks(c: Collection): Check[] {
       id: `${c.prefix}.list.plain-json`,
       title: `${op.apiPath}: Accept application/json gets plain JSON without HAL links`,
       requirement: "With `Accept: application/json` a server MUST answer application/json and MUST NOT include `_links` other than `next`.",
-      ref: "shared reference §5.7",
+      ref: "spec/sources/ontap-reference.md §5.7",
       severity: "minor",
       async run(ctx) {
         const r = await ctx.call(c.operation, { query: { fields: "*", ...(c.all ?? {}) }, accept: "application/json" });
@@ -123,7 +123,7 @@ function collectionChecks(c: Collection): Check[] {
       id: `${c.prefix}.list.self-links`,
       title: `${op.apiPath}: each record's self link resolves to that record`,
       requirement: "The `_links.self.href` of every record MUST resolve to the same record.",
-      ref: "shared reference §5.7",
+      ref: "spec/sources/ontap-reference.md §5.7",
       severity: "normal",
       async run(ctx) {
         const records = (await listAll(ctx, c.operation, c.all)).slice(0, 5);
@@ -177,7 +177,7 @@ const itemChecks: Check[] = [
     id: "jobs.get.not-found",
     title: "GET /api/cluster/jobs/{uuid} of an unknown job is 404 with code 4",
     requirement: "A GET of a job that does not exist MUST answer 404 with error code \"4\" (\"entry doesn't exist\").",
-    ref: `${CONV} §4; shared reference §8`,
+    ref: `${CONV} §4; spec/sources/ontap-reference.md §8`,
     severity: "normal", profile: "read-only", area: "conventions", operation: "job_get",
     async run(ctx) {
       notFound(ctx, await ctx.call("job_get", { path: { uuid: "00000000-0000-4000-8000-000000000000" }, expect: "error" }));

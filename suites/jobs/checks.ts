@@ -10,7 +10,7 @@ export const jobsChecks: Check[] = [
     severity: "blocker",
     title: "GET /api/cluster?fields=version gives full, generation, major and minor",
     requirement: "GET /api/cluster?fields=version MUST return version.full, .generation, .major and .minor, as clients read them first.",
-    ref: "shared reference §8 (version discovery)",
+    ref: "spec/sources/ontap-reference.md §8 (version discovery)",
     async run(ctx) {
       const r = await ctx.call("cluster_get", { query: { fields: "version" } });
       const v = r.body.version ?? {};

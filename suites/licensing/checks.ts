@@ -99,7 +99,7 @@ const readChecks: Check[] = [
     severity: "normal",
     title: "DELETE of a package that is not installed answers \"entry doesn't exist\"",
     requirement: "Deleting a license of a package that has none MUST answer 404 with code \"4\" and change nothing.",
-    ref: `${DOCS} > Delete a license; shared reference §8`,
+    ref: `${DOCS} > Delete a license; spec/sources/ontap-reference.md §8`,
     async run(ctx) {
       const before = await allPackages(ctx);
       const r = await ctx.call("license_delete", { path: { name: MISSING }, query: { serial_number: "*" }, expect: "error" });

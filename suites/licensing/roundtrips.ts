@@ -114,7 +114,7 @@ export const licensingRoundTrips: Check[] = [
     severity: "normal",
     title: "A batch with a bad key installs the good ones and names the bad one by index",
     requirement: "A POST whose keys are partly invalid MUST report each invalid key in `errors` and MUST NOT let a bad key change anything.",
-    ref: "docs: Installing multiple licenses with one API call; shared reference §8",
+    ref: "docs: Installing multiple licenses with one API call; spec/sources/ontap-reference.md §8",
     async run(ctx) {
       needTestKeys(ctx);
       const [pkg] = await unlicensed(ctx, 1);
