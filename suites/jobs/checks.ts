@@ -1,7 +1,74 @@
-// Jobs: /api/cluster/jobs/{uuid}, reached from the job links of async answers.
+// Jobs: /api/cluster/jobs/{uuid}, reached from the job links of async
+// answers, and the version discovery clients do first.
 import type { Check } from "../../src/harness/check.ts";
+import type { CheckContext } from "../../src/harness/context.ts";
+import { softwarePackages } from "../sample.ts";
+
+/** A job the check may start without changing anything: a validate_only PATCH. */
+async function harmlessJob(ctx: CheckContext): Promise<{ job: any; exchange: any }> {
+  const pkg = (await softwarePackages(ctx))[0];
+  if (!pkg) ctx.skip("the target holds no software package to validate against, so no job can be started harmlessly");
+  const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version } });
+  if (!r.body?.job) ctx.skip(`the validation answered ${r.status} without a job`);
+  return { job: r.body.job, exchange: r.exchange };
+}
 
 export const jobsChecks: Check[] = [
+  {
+    id: "jobs.get.terminal",
+    area: "jobs",
+    operation: "job_get",
+    profile: "non-disruptive",
+    severity: "critical",
+    title: "A job reached from a job link moves queued → running → success|failure and stays there",
+    requirement: "A job MUST only move forward through queued, running (or paused) to success or failure, and MUST NOT leave a terminal state.",
+    ref: "spec/ontap.yaml#/components/schemas/job; spec/sources/ontap-reference.md §5.4",
+    async run(ctx) {
+      const { job, exchange } = await harmlessJob(ctx);
+      const order = ["queued", "running", "paused", "success", "failure"];
+      const seen: string[] = [];
+      const deadline = Date.now() + 60_000;
+      let delay = 2;
+      for (;;) {
+        const r = await ctx.call("job_get", { path: { uuid: job.uuid }, query: { fields: "*" } });
+        const state = r.body.state;
+        const last = seen[seen.length - 1];
+        if (last !== state) {
+          const terminal = last === "success" || last === "failure";
+          if (terminal || (last && order.indexOf(state) < order.indexOf(last) && !(last === "paused" && state === "running"))) {
+            ctx.fail(`the job moved from ${last} to ${state}`, { received: [...seen, state].join(" → "), documented: "queued → running → success | failure", exchange: r.exchange });
+          }
+          seen.push(state);
+        }
+        if (state === "success" || state === "failure") {
+          const again = await ctx.call("job_get", { path: { uuid: job.uuid }, query: { fields: "state" } });
+          if (again.body.state !== state) ctx.fail(`the job left its terminal state ${state} for ${again.body.state}`, { received: again.body.state, documented: state, exchange: again.exchange });
+          if (state === "success" && r.body.code !== undefined && r.body.code !== 0) ctx.fail(`a successful job carries code ${r.body.code}`, { received: r.body.code, documented: 0, exchange: r.exchange });
+          return;
+        }
+        if (Date.now() > deadline) ctx.fail(`job ${job.uuid} did not finish within 60 s (states: ${seen.join(" → ")})`, { documented: "success or failure", exchange });
+        await new Promise((res) => setTimeout(res, delay));
+        delay = Math.min(delay * 2, 1000);
+      }
+    },
+  },
+  {
+    id: "jobs.get.description",
+    area: "jobs",
+    operation: "job_get",
+    profile: "non-disruptive",
+    severity: "minor",
+    title: "A job's description names the request that started it",
+    requirement: "The description of a job started by PATCH /api/cluster/software MUST name that request (\"PATCH /api/cluster/software\").",
+    ref: "docs: Manage cluster software > Examples (job description)",
+    async run(ctx) {
+      const { job, exchange } = await harmlessJob(ctx);
+      const done = await ctx.awaitJob(job, { exchange });
+      if (!/PATCH\s+\/api\/cluster\/software/.test(done.description ?? "")) {
+        ctx.fail(`the job's description is "${done.description}"`, { received: done.description, documented: "PATCH /api/cluster/software" });
+      }
+    },
+  },
   {
     id: "cluster.get.version",
     area: "jobs",
