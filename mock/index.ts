@@ -12,6 +12,7 @@ import { PAGE_TOKEN_PARAM } from "./server/collection.ts";
 import { buildState, SCENARIOS, type MockState, type ScenarioName } from "./scenarios/index.ts";
 import { handlersFor, REQUIRED_BODY_CODES } from "./routes/index.ts";
 import { controlApi } from "./server/control.ts";
+import type { Mutant } from "./mutants/types.ts";
 
 export { SCENARIOS, type ScenarioName, type MockState };
 
@@ -31,6 +32,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Virtual ms per real ms (default 3600). */
   clockSpeed?: number;
+  /** Break exactly one rule of the contract (mock/mutants/): for proving checks can fail. */
+  mutant?: Mutant;
 }
 
 export interface MockHandle {
@@ -59,8 +62,14 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     ontapVersion: opts.ontapVersion ?? DEFAULT_VERSION,
   };
   const makeState = () => buildState(options.scenario, { version: options.ontapVersion, clockSpeed: opts.clockSpeed ?? 3600, records: opts.records ?? 1000 });
+  const withMutant = (st: MockState) => {
+    const base = handlersFor(st);
+    if (!opts.mutant) return base;
+    opts.mutant.setup?.(st);
+    return Object.fromEntries(Object.entries(base).map(([op, h]) => [op, opts.mutant!.wrap?.(op, h, st) ?? h]));
+  };
   let state = makeState();
-  let handlers = handlersFor(state);
+  let handlers = withMutant(state);
   const faults: Fault[] = [];
   const takeFault = (operation: string): Fault | undefined => {
     const i = faults.findIndex((f) => f.operation === operation);
@@ -78,12 +87,17 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     return run;
   };
   const handle = async (req: IncomingMessage, body: Buffer): Promise<{ reply: Reply; plainJson: boolean; head: boolean }> => {
+    if (opts.mutant?.rewriteRequest && req.url) {
+      const url = new URL(req.url, "http://mock.invalid");
+      opts.mutant.rewriteRequest(url);
+      req.url = `${url.pathname}${url.search}`;
+    }
     const path = (req.url ?? "/").split("?")[0];
     if (path.startsWith("/__mock/")) {
       return controlApi(req, body, {
         auth: options,
         state: () => state,
-        reset: () => { state.clock.stop(); state = makeState(); handlers = handlersFor(state); faults.length = 0; },
+        reset: () => { state.clock.stop(); state = makeState(); handlers = withMutant(state); faults.length = 0; },
         injectFault: (f) => faults.push(f),
       });
     }
@@ -104,7 +118,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     options,
     certificate: tls?.cert,
     state: () => state,
-    reset: () => { state.clock.stop(); state = makeState(); handlers = handlersFor(state); faults.length = 0; },
+    reset: () => { state.clock.stop(); state = makeState(); handlers = withMutant(state); faults.length = 0; },
     injectFault: (f) => faults.push(f),
     close: async () => {
       state.clock.stop();

@@ -47,9 +47,9 @@ export function send(res: ServerResponse, reply: Reply, opts: { plainJson: boole
   const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers };
   let payload: Buffer | undefined;
   if (reply.body !== undefined) {
-    const body = opts.plainJson ? stripLinks(reply.body) : reply.body;
+    const body = opts.plainJson && !reply.keepLinks ? stripLinks(reply.body) : reply.body;
     payload = Buffer.from(JSON.stringify(body));
-    headers["content-type"] = opts.plainJson ? JSON_TYPE : HAL;
+    headers["content-type"] = reply.headers?.["content-type"] ?? (opts.plainJson ? JSON_TYPE : HAL);
   }
   headers["content-length"] = String(payload?.length ?? 0);
   res.writeHead(reply.status, headers);

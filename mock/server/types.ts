@@ -23,6 +23,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Keep HAL links even for Accept: application/json (only mutants set this). */
+  keepLinks?: boolean;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;

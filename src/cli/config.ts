@@ -25,6 +25,8 @@ export interface FileConfig {
   downloadUrl?: string;
   /** Let destructive runs start a real upgrade (and never roll it back). */
   allowUpgrade?: boolean;
+  /** How long to wait for a job before a check fails (default 60000). */
+  jobTimeoutMs?: number;
   /** Checks to disable: `{id, reason}`; id may be a glob. */
   disable?: Array<{ id: string; reason: string }>;
 }

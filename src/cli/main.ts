@@ -6,6 +6,7 @@ import { EXIT, UsageError } from "./exit-codes.ts";
 import { mockCommand } from "./mock-command.ts";
 import { listCommand } from "./list-command.ts";
 import { runCommand } from "./run-command.ts";
+import { mutantsCommand } from "./mutants-command.ts";
 
 export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -60,6 +61,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--json", "print the check metadata as JSON")
     .option("--only <patterns>", "only checks whose id matches")
     .action((opts) => setExit(listCommand(opts, (s) => process.stdout.write(`${s}\n`))));
+
+  program
+    .command("mutants")
+    .description("Run the suite against the reference mock and each mutant; print the kill table.")
+    .option("--only <names>", "mutant names or categories, comma-separated")
+    .option("--sample", "only the fixed quick sample (what npm test runs)")
+    .option("--shard <i/n>", "run every n-th mutant starting at i (to spread over machines)")
+    .option("--out <file>", "write the kill table and check-to-mutant map as JSON")
+    .action(async (opts) => setExit(await mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
     .command("mock")

@@ -27,6 +27,8 @@ export interface TargetInfo {
   downloadUrl?: string;
   /** The target may be upgraded by the suite (the embedded mock; a cluster only by config). */
   allowUpgrade: boolean;
+  /** How long awaitJob waits for a job before failing (default 60 s). */
+  jobTimeoutMs?: number;
 }
 
 export interface CallParams {
@@ -157,7 +159,8 @@ export class CheckContext {
     if (href !== undefined && href !== `/api/cluster/jobs/${job.uuid}`) {
       this.fail(`the job link ${href} does not point at /api/cluster/jobs/${job.uuid}`, { received: href, documented: `/api/cluster/jobs/${job.uuid}`, exchange: opts.exchange });
     }
-    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    const limit = opts.timeoutMs ?? this.target.jobTimeoutMs ?? 60_000;
+    const deadline = Date.now() + limit;
     let delay = 5;
     const seen: string[] = [];
     for (;;) {
@@ -166,7 +169,7 @@ export class CheckContext {
       if (seen[seen.length - 1] !== state) seen.push(state);
       if (state === "success" || state === "failure") return r.body;
       if (Date.now() > deadline) {
-        this.fail(`job ${job.uuid} did not finish within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s (states seen: ${seen.join(" → ")})`, { received: r.body, documented: "a job reaches success or failure", exchange: r.exchange });
+        this.fail(`job ${job.uuid} did not finish within ${Math.round(limit / 1000)} s (states seen: ${seen.join(" → ")})`, { received: r.body, documented: "a job reaches success or failure", exchange: r.exchange });
       }
       await new Promise((res) => setTimeout(res, delay));
       delay = Math.min(delay * 2, 1000);

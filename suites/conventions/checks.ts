@@ -116,6 +116,77 @@ function collectionChecks(c: Collection): Check[] {
       },
     },
   ];
+  const key = op.keys[0];
+  const keyOf1 = (r: any) => String(key.split(".").reduce((v: any, k) => v?.[k], r));
+  // Paging, order and negation compare records by one identifying key; a
+  // collection whose records need several (history) would see ties.
+  if (op.keys.length === 1 || c.operation === "cluster_nodes_get") checks.push(
+    {
+      ...base,
+      id: `${c.prefix}.list.pages`,
+      title: `${op.apiPath}: max_records pages are capped, complete and disjoint`,
+      requirement: "With max_records=N every page MUST hold at most N records, a page followed by more records MUST carry _links.next, and following next links MUST return every record exactly once, in order.",
+      ref: `${CONV} §3`,
+      severity: "critical",
+      async run(ctx) {
+        const all = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
+        if (all.length < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records on this target`);
+        for (const max of [1, 2, Math.max(1, all.length - 1)]) {
+          const seen: string[] = [];
+          let query: Record<string, string> = { max_records: String(max), fields: key, ...(c.all ?? {}) };
+          for (let page = 0; page <= all.length + 1; page++) {
+            const r = await ctx.call(c.operation, { query });
+            const recs = r.body.records ?? [];
+            if (recs.length > max) ctx.fail(`a page of max_records=${max} holds ${recs.length} records`, { received: recs.length, documented: `at most ${max}`, exchange: r.exchange });
+            seen.push(...recs.map(keyOf1));
+            const next: string | undefined = r.body._links?.next?.href;
+            if (!next) {
+              if (seen.length < all.length) ctx.fail(`paging with max_records=${max} stopped after ${seen.length} of ${all.length} records without a next link`, { received: seen.length, documented: all.length, exchange: r.exchange });
+              break;
+            }
+            if (!recs.length) break;
+            query = Object.fromEntries(new URL(next, "http://x").searchParams);
+          }
+          const dupes = seen.filter((k, i) => seen.indexOf(k) !== i);
+          if (dupes.length) ctx.fail(`pages of max_records=${max} repeat ${[...new Set(dupes)].join(", ")}`, { received: seen, documented: "every record exactly once" });
+          if (seen.join("\n") !== all.join("\n")) ctx.fail(`pages of max_records=${max} do not add up to the unpaged listing`, { received: seen, documented: all });
+        }
+      },
+    },
+    {
+      ...base,
+      id: `${c.prefix}.list.order-by`,
+      title: `${op.apiPath}: order_by ${key} asc and desc order the records`,
+      requirement: "order_by=<field> [asc|desc] MUST return the records sorted by that field, ascending unless desc.",
+      ref: `${CONV} §3`,
+      severity: "normal",
+      async run(ctx) {
+        const keys = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
+        if (keys.length < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records on this target`);
+        const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        for (const [dir, want] of [["asc", sorted], ["desc", [...sorted].reverse()]] as const) {
+          const got = (await listAll(ctx, c.operation, { ...(c.all ?? {}), order_by: `${key} ${dir}`, fields: key })).map(keyOf1);
+          if (got.join("\n") !== want.join("\n")) ctx.fail(`order_by=${key} ${dir} returned ${got.slice(0, 5).join(", ")}...`, { received: got, documented: want });
+        }
+      },
+    },
+    {
+      ...base,
+      id: `${c.prefix}.list.filter-negation`,
+      title: `${op.apiPath}: ${key}=!value returns every record but that one`,
+      requirement: "A filter `!v` MUST return exactly the records whose field is set and is not v.",
+      ref: `${CONV} §1`,
+      severity: "normal",
+      async run(ctx) {
+        const keys = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
+        if (!keys.length) ctx.skip(`${op.apiPath} holds no records on this target`);
+        const v = keys[0];
+        const got = (await listAll(ctx, c.operation, { ...(c.all ?? {}), [key]: `!"${v}"`, fields: key })).map(keyOf1);
+        const want = keys.filter((k) => k !== v);
+        if ([...got].sort().join("\n") !== [...want].sort().join("\n")) ctx.fail(`${key}=!"${v}" returned ${got.length} records`, { received: got, documented: want });
+      },
+    },
+  );
   if (c.itemOperation) {
     checks.push(
     {

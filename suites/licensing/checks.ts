@@ -74,6 +74,26 @@ const readChecks: Check[] = [
   },
   {
     ...base,
+    id: "licenses.list.package-state",
+    operation: "licenses_get",
+    profile: "read-only",
+    severity: "critical",
+    title: "A package's state agrees with the compliance of its licenses",
+    requirement: "A package with a noncompliant license MUST NOT be compliant, a compliant package MUST NOT hold a noncompliant or unknown license, and a package without licenses MUST be unlicensed.",
+    ref: `${DOCS} > Licensing terms; Cluster state`,
+    async run(ctx) {
+      // Only contradictions the docs make certain; precedence between unknown and noncompliant is not documented.
+      for (const p of await allPackages(ctx)) {
+        const states: string[] = (p.licenses ?? []).map((l: any) => l.compliance?.state).filter(Boolean);
+        if (!(p.licenses ?? []).length && p.state !== "unlicensed") ctx.fail(`package ${p.name} has no licenses but is ${p.state}`, { received: p.state, documented: "unlicensed" });
+        if (p.state === "compliant" && states.some((s) => s === "noncompliant" || s === "unknown")) {
+          ctx.fail(`package ${p.name} is compliant although a license is ${states.find((s) => s !== "compliant")}`, { received: { state: p.state, licenses: states }, documented: "noncompliant (or unknown) when a license is" });
+        }
+      }
+    },
+  },
+  {
+    ...base,
     id: "licenses.list.nested-filter",
     operation: "licenses_get",
     profile: "read-only",

@@ -1,0 +1,110 @@
+// `ontap-conformance mutants`: runs the suite (strict, destructive) against
+// the reference mock and against each mutant of mock/mutants/, and prints the
+// kill table and the check-to-mutant map. Exit 1 when a mutant survives or
+// the reference fails; every check that no mutant kills is listed as a defect.
+import { mkdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startMock } from "../../mock/index.ts";
+import { MUTANTS, SAMPLE } from "../../mock/mutants/catalog.ts";
+import type { Mutant } from "../../mock/mutants/types.ts";
+import type { Summary } from "../../reports/summary.ts";
+import { allChecks } from "../../suites/index.ts";
+import { EXIT, UsageError } from "./exit-codes.ts";
+import { lastRunDir, runCommand } from "./run-command.ts";
+
+export const MUTANTS_FORMAT = "ontap-conformance/mutants@1";
+
+export interface KillRow {
+  mutant: string;
+  category: string;
+  breaks: string;
+  status: "killed" | "survived" | "equivalent";
+  killedBy: string[];
+}
+
+export interface MutantsSummary {
+  format: typeof MUTANTS_FORMAT;
+  start: string;
+  durationMs: number;
+  shard?: string;
+  reference: { failed: string[] };
+  kills: KillRow[];
+  /** check id → mutants that make it fail. */
+  checkToMutants: Record<string, string[]>;
+  /** Checks no mutant of this run made fail. */
+  unkilledChecks: string[];
+}
+
+async function runAgainst(mutant: Mutant | undefined, dir: string): Promise<Summary> {
+  const mock = await startMock({ scenario: "docs", mutant, ...(mutant?.options ?? {}), password: "mutant-pass" });
+  try {
+    await runCommand({
+      target: mock.url, username: "admin", password: "mutant-pass", profile: "destructive", allowDestructive: true, strict: true, quiet: true,
+      timeout: 10_000, seed: 1, reportDir: dir,
+      fileConfig: { testKeys: true, allowUpgrade: true, downloadUrl: "http://packages.example.invalid/9.99.1_image.tgz", jobTimeoutMs: 4_000, concurrency: 16 },
+    });
+    return JSON.parse(readFileSync(join(lastRunDir!, "summary.json"), "utf8")) as Summary;
+  } finally {
+    await mock.close();
+  }
+}
+
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (!text) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes i/n with 1 <= i <= n, not "${text}"`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+export async function mutantsCommand(opts: { only?: string; sample?: boolean; shard?: string; out?: string }, out: (s: string) => void): Promise<number> {
+  const started = Date.now();
+  let selected = MUTANTS;
+  if (opts.sample) selected = MUTANTS.filter((m) => SAMPLE.includes(m.name));
+  if (opts.only) {
+    const names = opts.only.split(",").map((s) => s.trim());
+    const unknown = names.filter((n) => !MUTANTS.some((m) => m.name === n || m.category === n));
+    if (unknown.length) throw new UsageError(`unknown mutant ${unknown.join(", ")} (see mock/mutants/catalog.ts)`);
+    selected = MUTANTS.filter((m) => names.includes(m.name) || names.includes(m.category));
+  }
+  const shard = parseShard(opts.shard);
+  if (shard) selected = selected.filter((_m, i) => i % shard.count === shard.index - 1);
+  const work = mkdtempSync(join(tmpdir(), "ontap-mutants-"));
+
+  out(`reference mock: running the suite (strict, destructive)`);
+  const reference = await runAgainst(undefined, join(work, "reference"));
+  const refFailed = reference.checks.filter((c) => c.status === "fail" || c.status === "error").map((c) => c.id);
+  const passedOnReference = new Set(reference.checks.filter((c) => c.status === "pass").map((c) => c.id));
+  if (refFailed.length) out(`  the reference FAILS ${refFailed.join(", ")}`);
+
+  const kills: KillRow[] = [];
+  const checkToMutants: Record<string, string[]> = Object.fromEntries(allChecks().map((c) => [c.id, [] as string[]]));
+  for (const m of selected) {
+    if (m.equivalent) {
+      kills.push({ mutant: m.name, category: m.category, breaks: m.breaks, status: "equivalent", killedBy: [] });
+      continue;
+    }
+    const s = await runAgainst(m, join(work, m.name));
+    const killedBy = s.checks.filter((c) => c.status === "fail" && passedOnReference.has(c.id)).map((c) => c.id);
+    for (const id of killedBy) (checkToMutants[id] ??= []).push(m.name);
+    kills.push({ mutant: m.name, category: m.category, breaks: m.breaks, status: killedBy.length ? "killed" : "survived", killedBy });
+    out(`  ${killedBy.length ? "killed  " : "SURVIVED"} ${m.name}${killedBy.length ? ` by ${killedBy.slice(0, 4).join(", ")}${killedBy.length > 4 ? `, +${killedBy.length - 4}` : ""}` : ""}`);
+  }
+  const unkilledChecks = Object.entries(checkToMutants).filter(([, ms]) => !ms.length).map(([id]) => id).sort();
+  const summary: MutantsSummary = {
+    format: MUTANTS_FORMAT, start: new Date(started).toISOString(), durationMs: Date.now() - started, ...(opts.shard ? { shard: opts.shard } : {}),
+    reference: { failed: refFailed }, kills, checkToMutants, unkilledChecks,
+  };
+  const survivors = kills.filter((k) => k.status === "survived");
+  out("");
+  out(`${kills.length} mutants: ${kills.filter((k) => k.status === "killed").length} killed, ${survivors.length} survived, ${kills.filter((k) => k.status === "equivalent").length} equivalent (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  if (survivors.length) out(`survivors (missing or weak checks): ${survivors.map((k) => k.mutant).join(", ")}`);
+  if (!opts.only && !opts.sample && !shard && unkilledChecks.length) out(`checks no mutant kills (defects): ${unkilledChecks.join(", ")}`);
+  if (opts.out) {
+    const file = resolve(opts.out);
+    mkdirSync(join(file, ".."), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+    out(`kill table: ${file}`);
+  }
+  return survivors.length || refFailed.length ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
+}
