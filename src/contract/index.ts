@@ -5,3 +5,4 @@ export * from "./operations.ts";
 export * from "./fields.ts";
 export * from "./quirks.ts";
 export * from "./validators.ts";
+export * from "./examples.ts";

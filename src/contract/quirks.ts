@@ -9,9 +9,16 @@ export interface Quirk {
   title: string;
   operations: string[];
   /** JSON pointer pattern into the body; `*` matches one segment, a trailing `**` any rest. */
-  pointer: string;
+  pointer?: string;
+  /** Several pointer patterns. */
+  pointers?: string[];
   keyword: string;
   property?: string;
+  properties?: string[];
+  /** The offending value, exactly. */
+  value?: unknown;
+  /** The offending value (as text) matches this regular expression. */
+  value_pattern?: string;
   docs_show?: string;
   definition_says?: string;
   sources?: string[];
@@ -39,12 +46,15 @@ export function pointerMatches(pattern: string, pointer: string): boolean {
 }
 
 /** The quirk that explains a violation, if any. */
-export function findQuirk(operationId: string, v: { pointer: string; keyword: string; property?: string }): Quirk | undefined {
-  return loadQuirks().find(
-    (q) =>
-      (q.operations.includes(operationId) || q.operations.includes("*")) &&
-      q.keyword === v.keyword &&
-      (q.property === undefined || q.property === v.property) &&
-      pointerMatches(q.pointer, v.pointer),
-  );
+export function findQuirk(operationId: string, v: { pointer: string; keyword: string; property?: string; value?: unknown }): Quirk | undefined {
+  return loadQuirks().find((q) => {
+    if (!(q.operations.includes(operationId) || q.operations.includes("*")) || q.keyword !== v.keyword) return false;
+    const patterns = q.pointers ?? (q.pointer !== undefined ? [q.pointer] : []);
+    if (!patterns.some((p) => pointerMatches(p, v.pointer))) return false;
+    if (q.property !== undefined && q.property !== v.property) return false;
+    if (q.properties !== undefined && !q.properties.includes(v.property ?? "")) return false;
+    if (q.value !== undefined && q.value !== v.value) return false;
+    if (q.value_pattern !== undefined && !new RegExp(q.value_pattern).test(String(v.value))) return false;
+    return true;
+  });
 }

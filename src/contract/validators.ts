@@ -26,6 +26,8 @@ export interface Violation {
   keyword: string;
   /** The property concerned, for required/additionalProperties. */
   property?: string;
+  /** The offending value (the unknown property's value for additionalProperties). */
+  value?: unknown;
   message: string;
   severity: Severity;
   /** Named docs quirk that explains this violation. */
@@ -198,7 +200,7 @@ function toViolation(view: CompiledView, rootSchema: string, e: ErrorObject, bod
   const pointer = e.instancePath;
   const value = valueAt(body, pointer);
   const schemaPath = e.schemaPath.replace(/^[^#]*#/, "#");
-  const base = { pointer, schemaPath, keyword: e.keyword, severity: "error" as Severity, rule: "schema" };
+  const base = { pointer, schemaPath, keyword: e.keyword, severity: "error" as Severity, rule: "schema", value };
   switch (e.keyword) {
     case "enum":
       return { ...base, message: `${where(pointer)}: ${show(value)} is not one of ${(e.params.allowedValues as unknown[]).join(", ")}` };
@@ -220,6 +222,7 @@ function toViolation(view: CompiledView, rootSchema: string, e: ErrorObject, bod
       const loc = locateObjectSchema(rootSchema, pointer);
       const gate = loc ? view.gated.get(loc)?.[prop] : undefined;
       const childPointer = `${pointer}/${prop}`;
+      base.value = (value as Record<string, unknown> | undefined)?.[prop];
       if (gate) {
         const why = versionNote(gate);
         const readOrWrite = gate.readOnly || gate.writeOnly;
