@@ -11,7 +11,8 @@ import type { Mutant } from "../../mock/mutants/types.ts";
 import type { Summary } from "../../reports/summary.ts";
 import { allChecks } from "../../suites/index.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
-import { lastRunDir, runCommand } from "./run-command.ts";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 export const MUTANTS_FORMAT = "ontap-conformance/mutants@1";
 
@@ -36,15 +37,31 @@ export interface MutantsSummary {
   unkilledChecks: string[];
 }
 
+const BIN = new URL("../../bin/ontap-conformance.mjs", import.meta.url);
+
+/**
+ * One strict, destructive run of the suite against `mutant` (or the
+ * reference). The suite runs in a child process so every run starts from a
+ * clean vitest; the mock stays in this process (hence an async spawn).
+ */
 async function runAgainst(mutant: Mutant | undefined, dir: string): Promise<Summary> {
   const mock = await startMock({ scenario: "docs", mutant, ...(mutant?.options ?? {}), password: "mutant-pass" });
   try {
-    await runCommand({
-      target: mock.url, username: "admin", password: "mutant-pass", profile: "destructive", allowDestructive: true, strict: true, quiet: true,
-      timeout: 10_000, seed: 1, reportDir: dir,
-      fileConfig: { testKeys: true, allowUpgrade: true, downloadUrl: "http://packages.example.invalid/9.99.1_image.tgz", jobTimeoutMs: 4_000, concurrency: 16 },
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, "config.yaml");
+    writeFileSync(config, "testKeys: true\nallowUpgrade: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\njobTimeoutMs: 4000\nconcurrency: 16\n");
+    const args = [fileURLToPath(BIN), "run", "--target", mock.url, "--username", "admin", "--password-env", "ONTAP_MUTANT_PASSWORD", "--profile", "destructive", "--allow-destructive", "--strict", "--timeout", "10000", "--seed", "1", "--report-dir", dir, "--config", config];
+    const stderr = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, args, { env: { ...process.env, ONTAP_MUTANT_PASSWORD: "mutant-pass" }, stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (d) => (err += d));
+      child.on("close", () => resolve(err));
     });
-    return JSON.parse(readFileSync(join(lastRunDir!, "summary.json"), "utf8")) as Summary;
+    try {
+      return JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8")) as Summary;
+    } catch {
+      throw new Error(`the run against ${mutant?.name ?? "the reference"} wrote no summary: ${stderr.trim().split("\n")[0]}`);
+    }
   } finally {
     await mock.close();
   }
@@ -86,6 +103,8 @@ export async function mutantsCommand(opts: { only?: string; sample?: boolean; sh
     }
     const s = await runAgainst(m, join(work, m.name));
     const killedBy = s.checks.filter((c) => c.status === "fail" && passedOnReference.has(c.id)).map((c) => c.id);
+    const errored = s.checks.filter((c) => c.status === "error").map((c) => c.id);
+    if (errored.length) out(`  note: ${m.name} made ${errored.length} checks error (not counted as kills): ${errored.slice(0, 3).join(", ")}`);
     for (const id of killedBy) (checkToMutants[id] ??= []).push(m.name);
     kills.push({ mutant: m.name, category: m.category, breaks: m.breaks, status: killedBy.length ? "killed" : "survived", killedBy });
     out(`  ${killedBy.length ? "killed  " : "SURVIVED"} ${m.name}${killedBy.length ? ` by ${killedBy.slice(0, 4).join(", ")}${killedBy.length > 4 ? `, +${killedBy.length - 4}` : ""}` : ""}`);

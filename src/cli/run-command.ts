@@ -16,7 +16,7 @@ import { HttpClient } from "../harness/transport.ts";
 import { resolvePassword } from "../harness/password.ts";
 import type { RunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
-import { envFlag, readConfigFile, type FileConfig } from "./config.ts";
+import { envFlag, readConfigFile } from "./config.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { ResultsReporter } from "./results-reporter.ts";
 import { printSummary } from "./terminal.ts";
@@ -42,9 +42,6 @@ export interface RunOptions {
   reportDir?: string;
   config?: string;
   quiet?: boolean;
-  /** Programmatic use only (mutants): the password, and settings instead of a config file. */
-  password?: string;
-  fileConfig?: FileConfig;
 }
 
 function readPem(file: string | undefined, what: string): string | undefined {
@@ -56,12 +53,9 @@ function readPem(file: string | undefined, what: string): string | undefined {
   }
 }
 
-/** Where the last run of this process wrote its reports (for `mutants`). */
-export let lastRunDir: string | undefined;
-
 export async function runCommand(opts: RunOptions): Promise<number> {
   const env = process.env;
-  const file = opts.fileConfig ?? readConfigFile(opts.config ?? env.ONTAP_CONFIG);
+  const file = readConfigFile(opts.config ?? env.ONTAP_CONFIG);
   const targetUrl = opts.target ?? env.ONTAP_TARGET ?? file.target;
   const embedded = !targetUrl;
   const profileText = opts.profile ?? env.ONTAP_PROFILE ?? file.profile ?? (embedded ? "destructive" : "read-only");
@@ -95,7 +89,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     } else {
       baseUrl = targetUrl!.replace(/\/+$/, "").replace(/\/api$/, "");
       username = opts.username ?? env.ONTAP_USERNAME ?? file.username ?? "admin";
-      password = opts.password ?? (await resolvePassword({ passwordEnv: opts.passwordEnv ?? file.passwordEnv, env }));
+      password = await resolvePassword({ passwordEnv: opts.passwordEnv ?? file.passwordEnv, env });
     }
     const insecure = Boolean(opts.insecure ?? envFlag(env.ONTAP_INSECURE) ?? file.insecure ?? false);
     const caPem = readPem(opts.ca ?? env.ONTAP_CA ?? file.ca, "the CA file");
@@ -186,7 +180,6 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     rmSync(latest, { force: true, recursive: true });
     symlinkSync(join("runs", runId), latest);
     printSummary(summary, { out, reportDir: runDir });
-    lastRunDir = runDir;
     if (teardown.length) {
       out(`teardown: the target was not left as it was found:`);
       for (const t of summary.teardown!.differences) out(`  ${t}`);
