@@ -126,6 +126,9 @@ function readNlf(text: string, ctx: KeyContext): LicenseGrant {
     if (t < ctx.now.getTime()) throw new OntapError(400, 1115160, "The license has already expired.");
     expiry = new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
+  if (lic.platform !== undefined && String(lic.platform).toUpperCase() !== "ONTAP") {
+    throw new OntapError(400, 1115152, `The license does not apply to this platform (${lic.platform}); it is for another platform than ONTAP.`);
+  }
   const unknown = packages.filter((p) => !ctx.catalog.includes(p));
   if (unknown.length) throw new OntapError(400, 655294470, `The license does not apply to this product: unknown package ${unknown.join(", ")}.`);
   if (scope === "node" && !ctx.nodeSerials.includes(s.serialNumber)) throw new OntapError(400, 1115134, `The serial number ${s.serialNumber} does not belong to a node of this cluster.`);

@@ -4,8 +4,9 @@
 import { OntapError } from "../errors.ts";
 import { eachRecord, rewriteQuery, rewriteReply, type Mutant } from "./types.ts";
 
-const LIST = ["licenses_get"];
-const FILTERS = ["name", "state", "scope", "licenses.serial_number", "licenses.owner", "licenses.compliance.state", "licenses.installed_license", "serial_number"];
+const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"];
+/** Query parameters that steer a listing; everything else on a collection GET is a filter. */
+const CONTROL = new Set(["fields", "max_records", "return_records", "return_timeout", "order_by", "start.cursor"]);
 
 export const MUTANTS: Mutant[] = [
   // ---- schema
@@ -75,11 +76,11 @@ export const MUTANTS: Mutant[] = [
   // ---- query semantics
   {
     name: "query.filter-ignored", category: "query", breaks: "filters select records",
-    wrap: rewriteQuery(LIST, (q) => { for (const f of FILTERS) if (f !== "state") q.delete(f); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { for (const k of [...q.keys()]) if (!CONTROL.has(k) && k !== "state") q.delete(k); }),
   },
   {
     name: "query.negation-ignored", category: "query", breaks: "`!x` selects records whose field is not x",
-    wrap: rewriteQuery(LIST, (q) => { for (const [k, v] of [...q]) if (FILTERS.includes(k) && v.startsWith("!") && v !== "!null") q.set(k, v.slice(1)); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { for (const [k, v] of [...q]) if (!CONTROL.has(k) && v.startsWith("!") && v !== "!null") q.set(k, v.slice(1)); }),
   },
   {
     name: "query.fields-leak", category: "query", breaks: "collections return only keys and links unless fields asks for more",
@@ -87,31 +88,34 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "query.fields-dropped", category: "query", breaks: "requested fields are returned",
-    wrap: rewriteReply(["licenses_get", "license_get"], (r, ctx) => { if (ctx.query.get("fields")) eachRecord(r.body, (p) => { delete p.licenses; }); }),
+    wrap: rewriteReply([...COLLECTIONS, "license_get"], (r, ctx) => {
+      const f = ctx.query.get("fields");
+      if (f && f !== "*" && f !== "**") eachRecord(r.body, (p) => { for (const k of Object.keys(p)) if (!["_links", "name", "version", "uuid", "node", "start_time"].includes(k)) delete p[k]; });
+    }),
   },
   {
     name: "query.order-ignored", category: "query", breaks: "order_by orders records",
-    wrap: rewriteQuery(["licenses_get", "software_packages_collection_get", "software_history_collection_get"], (q) => { q.delete("order_by"); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { q.delete("order_by"); }),
   },
   {
     name: "query.max-records-ignored", category: "query", breaks: "max_records caps a page",
-    wrap: rewriteQuery(["licenses_get", "software_packages_collection_get"], (q) => { q.delete("max_records"); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { q.delete("max_records"); }),
   },
   {
     name: "query.next-missing", category: "query", breaks: "a page that is not the last has a next link",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get"], (r) => { delete (r.body as any)?._links?.next; if (r.headers) delete r.headers.link; }),
+    wrap: rewriteReply(COLLECTIONS, (r) => { delete (r.body as any)?._links?.next; if (r.headers) delete r.headers.link; }),
   },
   {
     name: "query.pages-overlap", category: "query", breaks: "pages are disjoint",
     wrap: (() => {
       const carried = new Map<string, unknown>();
-      return rewriteReply(["licenses_get"], (r, ctx) => {
+      return rewriteReply(COLLECTIONS, (r, ctx) => {
         const body = r.body as any;
-        const key = ctx.url.search;
+        const key = `${ctx.path}${ctx.url.search}`;
         const prev = carried.get(key);
         if (prev && Array.isArray(body?.records)) { body.records.unshift(prev); body.num_records = body.records.length; }
         const next = body?._links?.next?.href;
-        if (next && body.records.length) carried.set(new URL(next, "http://x").search, body.records[body.records.length - 1]);
+        if (next && body.records.length) { const u = new URL(next, "http://x"); carried.set(`${u.pathname}${u.search}`, body.records[body.records.length - 1]); }
       });
     })(),
   },
@@ -134,7 +138,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "hal.self-wrong", category: "hal", breaks: "a record's self link leads to that record",
-    wrap: rewriteReply(["licenses_get"], (r) => {
+    wrap: rewriteReply(["licenses_get", "software_packages_collection_get"], (r) => {
       const recs = (r.body as any)?.records;
       if (Array.isArray(recs) && recs.length > 1) {
         const hrefs = recs.map((x: any) => x._links?.self?.href);

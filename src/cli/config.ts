@@ -27,8 +27,8 @@ export interface FileConfig {
   allowUpgrade?: boolean;
   /** How long to wait for a job before a check fails (default 60000). */
   jobTimeoutMs?: number;
-  /** Checks to disable: `{id, reason}`; id may be a glob. */
-  disable?: Array<{ id: string; reason: string }>;
+  /** Checks to disable: `{id, reason, operation?}`; id may be a glob; operation limits it to one operationId. */
+  disable?: Array<{ id: string; reason: string; operation?: string }>;
 }
 
 /** Environment variables the CLI reads, with what they stand for. */

@@ -122,7 +122,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
     const disabled: Record<string, string> = {};
     for (const d of file.disable ?? []) {
-      for (const c of allChecks()) if (new RegExp(`^${d.id.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`).test(c.id)) disabled[c.id] = d.reason;
+      const pattern = new RegExp(`^${d.id.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
+      for (const c of allChecks()) if (pattern.test(c.id) && (!d.operation || d.operation === c.operation)) disabled[c.id] = d.reason;
     }
     const config: RunConfig = {
       target,

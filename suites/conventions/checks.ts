@@ -2,7 +2,7 @@
 // (spec/conventions.md): counts, default fields, unknown parameters, plain
 // JSON vs HAL, paging, self links, not-found. Generated per collection from
 // the operation table, so a new collection gets them by being in the spec.
-import { getOperation } from "../../src/contract/index.ts";
+import { getOperation, schemaFields } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { listAll, MISSING } from "../sample.ts";
@@ -184,6 +184,65 @@ function collectionChecks(c: Collection): Check[] {
         const got = (await listAll(ctx, c.operation, { ...(c.all ?? {}), [key]: `!"${v}"`, fields: key })).map(keyOf1);
         const want = keys.filter((k) => k !== v);
         if ([...got].sort().join("\n") !== [...want].sort().join("\n")) ctx.fail(`${key}=!"${v}" returned ${got.length} records`, { received: got, documented: want });
+      },
+    },
+  );
+  const record = op.recordSchema!;
+  const leafTypes = new Map(schemaFields(record).map((f) => [f.path, f]));
+  checks.push(
+    {
+      ...base,
+      id: `${c.prefix}.list.filter-complete`,
+      title: `${op.apiPath}: each documented filter returns exactly the records that match`,
+      requirement: "A collection GET with a filter field=value MUST return every record of the unfiltered listing whose field equals value (any element, through arrays) and no other.",
+      ref: `${CONV} §1`,
+      severity: "critical",
+      async run(ctx) {
+        const withAll = (q: Record<string, string>) => ({ ...(c.prefix === "licenses" && !("state" in q) ? { state: "*" } : {}), ...q });
+        const all = await listAll(ctx, c.operation, withAll({}));
+        if (!all.length) ctx.skip(`${op.apiPath} holds no records on this target`);
+        const filters = op.params.filter((p) => p.filter && p.field && p.in === "query" && !p.required && leafTypes.has(p.field) && ["string", "enum", "integer", "boolean"].includes(leafTypes.get(p.field)!.type));
+        let tested = 0;
+        for (const f of filters) {
+          const values = all.flatMap((r) => {
+            const v = f.field!.split(".").reduce<any[]>((vals, seg) => vals.flatMap((x) => (Array.isArray(x?.[seg]) ? x[seg] : x?.[seg] === undefined || x?.[seg] === null ? [] : [x[seg]])), [r]);
+            return v.map((x) => ({ r, x }));
+          });
+          if (!values.length) continue;
+          const value = values[0].x;
+          const text = typeof value === "string" ? `"${value}"` : String(value);
+          const expected = [...new Set(values.filter((e) => String(e.x) === String(value)).map((e) => keyOf(c.operation, e.r)))].sort();
+          const got = (await listAll(ctx, c.operation, withAll({ [f.name]: text, fields: op.keys.join(",") }))).map((r) => keyOf(c.operation, r)).sort();
+          tested++;
+          if (got.join("\n") !== expected.join("\n")) {
+            const missing = expected.filter((k) => !got.includes(k));
+            const extra = got.filter((k) => !expected.includes(k));
+            ctx.fail(`${f.name}=${text} ${missing.length ? `misses ${missing.slice(0, 5).join(", ")}` : ""}${missing.length && extra.length ? " and " : ""}${extra.length ? `returns non-matching ${extra.slice(0, 5).join(", ")}` : ""}`, { received: got, documented: expected });
+          }
+        }
+        if (!tested) ctx.skip("no filter field has a value on this target");
+      },
+    },
+    {
+      ...base,
+      id: `${c.prefix}.list.fields`,
+      title: `${op.apiPath}: fields=<field> returns that field and nothing else but keys and links`,
+      requirement: "A collection GET with fields=f MUST return f wherever the record has it, and MUST NOT return fields other than f, the identifying keys and _links.",
+      ref: `${CONV} §2`,
+      severity: "normal",
+      async run(ctx) {
+        const all = await listAll(ctx, c.operation, c.all);
+        if (!all.length) ctx.skip(`${op.apiPath} holds no records on this target`);
+        const roots = new Set(op.keys.map((k) => k.split(".")[0]));
+        const field = [...leafTypes.values()].find((f) => !f.path.includes(".") && !roots.has(f.path) && !f.writeOnly && all.some((r) => r[f.path] !== undefined))?.path;
+        if (!field) ctx.skip("no non-key field is set on this target's records");
+        const byKey = new Map(all.map((r) => [keyOf1(r), r]));
+        const got = await listAll(ctx, c.operation, { ...(c.all ?? {}), fields: field! });
+        for (const r of got) {
+          const extra = Object.keys(r).filter((k) => k !== field && k !== "_links" && !roots.has(k));
+          if (extra.length) ctx.fail(`fields=${field} also returned ${extra.join(", ")} for ${keyOf1(r)}`, { received: Object.keys(r), documented: [field, "_links", ...roots] });
+          if (byKey.get(keyOf1(r))?.[field!] !== undefined && r[field!] === undefined) ctx.fail(`fields=${field} left out ${field} of ${keyOf1(r)}, which has it`, { received: Object.keys(r), documented: field });
+        }
       },
     },
   );

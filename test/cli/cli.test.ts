@@ -1,6 +1,6 @@
 // The CLI as a user runs it: a child process, its exit code and its output.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,25 @@ describe("ontap-conformance CLI", () => {
     const listed = JSON.parse(cli(["list", "--json"]).out).map((c: { id: string }) => c.id).sort();
     expect(summary.checks.map((c: { id: string }) => c.id).sort()).toEqual(listed);
     expect(existsSync(join(dir, "latest", "junit.xml"))).toBe(true);
+  });
+
+  it("a config file disables checks by id glob, globally or per operation, and the reason is reported", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfg-"));
+    const cfg = join(dir, "c.yaml");
+    writeFileSync(cfg, 'disable:\n  - { id: "*.list.plain-json", reason: "our proxy rewrites Accept", operation: licenses_get }\n  - { id: "software.get.schema", reason: "known firmware bug BURT 123" }\n');
+    const r = cli(["run", "--report-dir", dir, "--config", cfg, "--only", "licenses.list.*,packages.list.plain-json,software.get.schema"]);
+    expect(r.code).toBe(0);
+    const checks = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8")).checks;
+    const byId = Object.fromEntries(checks.map((c: any) => [c.id, c]));
+    expect(byId["licenses.list.plain-json"]).toMatchObject({ status: "disabled", message: "disabled by configuration: our proxy rewrites Accept" });
+    expect(byId["packages.list.plain-json"].status).toBe("pass");
+    expect(byId["software.get.schema"].message).toMatch(/BURT 123/);
+    expect(byId["licenses.list.num-records"].status).toBe("pass");
+    expect(byId["history.list.num-records"]).toMatchObject({ status: "disabled", message: expect.stringMatching(/--only/) });
+    const bad = cli(["run", "--config", cfg.replace("c.yaml", "missing.yaml")]);
+    expect(bad.code).toBe(2);
+    writeFileSync(cfg, "password: hunter2\n");
+    expect(cli(["run", "--config", cfg]).err).toMatch(/passwordEnv/);
   });
 
   it("a bad flag, a bad value or a bad profile: one readable line and exit 2", () => {

@@ -37,9 +37,15 @@ describe("validateResponse", () => {
     expect(job.errors.map((e) => e.keyword)).toEqual(["required"]);
   });
 
-  it("catches a wrong format", () => {
-    const r = validateResponse("software_packages_collection_get", 200, { records: [{ version: "9.7.0", create_time: "2019-02-02 19:00:00 +0000" }], num_records: 1 });
+  it("catches a wrong format; the docs' own date style is a named quirk (warning unless strict)", () => {
+    const r = validateResponse("software_packages_collection_get", 200, { records: [{ version: "9.7.0", create_time: "yesterday" }], num_records: 1 });
     expect(r.errors[0]).toMatchObject({ keyword: "format", pointer: "/records/0/create_time" });
+    const docsStyle = { records: [{ version: "9.7.0", create_time: "2019-02-02 19:00:00 +0000" }], num_records: 1 };
+    const lenient = validateResponse("software_packages_collection_get", 200, docsStyle);
+    expect(lenient.ok).toBe(true);
+    expect(lenient.warnings[0]).toMatchObject({ quirk: "date-time-space-separated", keyword: "format" });
+    const strict = validateResponse("software_packages_collection_get", 200, docsStyle, { strict: true });
+    expect(strict.errors[0]).toMatchObject({ quirk: "date-time-space-separated", severity: "error" });
   });
 
   it("catches a wrong status, depending on the target version", () => {
@@ -97,7 +103,8 @@ describe("validateRequestBody", () => {
     expect(validateRequestBody("license_create", {}).errors[0].keyword).toBe("required");
     expect(validateRequestBody("license_create", { keys: ["A"], state: "compliant" }, { strict: true }).ok).toBe(false);
     expect(validateRequestBody("software_modify", { version: "9.8.0" }).ok).toBe(true);
-    expect(validateRequestBody("software_modify", { version: "9.8.0", state: "completed" }).errors[0].message).toMatch(/readOnly/);
+    expect(validateRequestBody("software_modify", { version: "9.8.0", state: "completed" }, { strict: true }).errors[0].message).toMatch(/readOnly/);
+    expect(validateRequestBody("software_modify", { version: "9.8.0", state: "completed" }).warnings[0].quirk).toBe("request-example-readonly-fields");
     expect(validateRequestBody("software_package_create", { url: "http://server/image.tgz", password: "secret" }).ok).toBe(true);
     expect(validateRequestBody("software_package_create", { url: 5 }).ok).toBe(false);
     expect(validateRequestBody("license_get", { a: 1 }).ok).toBe(false);

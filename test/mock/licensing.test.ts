@@ -76,6 +76,7 @@ describe("install", () => {
       [nlf(v1({ serialNumber: "" })), "655294466"],
       [nlf(v1({ licenses: { package: "Bogus", licenseScope: "cluster" } })), "655294470"],
       [nlf(v2({ product: "" })), "1115565"],
+      [nlf(v1({ licenses: { package: "FlexCache", licenseScope: "cluster", platform: "StorageGRID" } })), "1115152"],
       [42, "262197"], // not a string: the body schema rejects it first
     ];
     for (const [key, code] of cases) {
