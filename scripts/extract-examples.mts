@@ -5,7 +5,7 @@
 // are kept as raw text (with a quirk) instead of being "fixed".
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { judgeExample, matchOperation, operations } from "../src/contract/index.ts";
+import { judgeExample, matchOperation, operations, type Fixture } from "../src/contract/index.ts";
 
 const SOURCES = join(import.meta.dirname, "../spec/sources");
 const OUT = join(import.meta.dirname, "../spec/examples");
@@ -15,19 +15,6 @@ const FILES: Record<string, { area: string; version: string }> = {
   "002_d792e4551950e0af.txt": { area: "software", version: "9.10.1" },
   "003_c8e0280092f1a165.txt": { area: "download", version: "9.18.1" },
 };
-
-export interface Fixture {
-  id: string;
-  source: { file: string; section: string; line: number };
-  ontap_version: string;
-  operation: string | null;
-  kind: "request" | "response" | "error" | "license-key";
-  status: number | null;
-  request: { method: string; path: string; query: Record<string, string> } | null;
-  body: unknown;
-  raw?: string;
-  quirks: string[];
-}
 
 const OP_HEADING = /^(?:#+\s*)?(GET|POST|PATCH|DELETE)\s+`?(\/cluster\/[^\s`]*)`?\s*$/;
 
@@ -143,8 +130,9 @@ function extract(file: string): Fixture[] {
   return out;
 }
 
-rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
+// Replace the fixtures, keep anything else (the folder's README).
+for (const f of readdirSync(OUT)) if (f.endsWith(".json")) rmSync(join(OUT, f));
 let total = 0;
 for (const file of readdirSync(SOURCES).filter((f) => f in FILES)) {
   for (const f of extract(file)) {

@@ -2,19 +2,11 @@
 // only, never written to disk, since it carries the credentials.
 import type { Profile } from "./check.ts";
 import type { TargetInfo } from "./context.ts";
+import type { TransportOptions } from "./transport.ts";
 
 export interface RunConfig {
-  target: {
-    baseUrl: string;
-    username?: string;
-    password?: string;
-    insecure: boolean;
-    caPem?: string;
-    clientCert?: { certPem: string; keyPem: string };
-    timeoutMs: number;
-    concurrency: number;
-    retries: { max: number; maxDelayMs: number };
-  };
+  /** How to reach the target (the transport's own options, minus what the worker builds itself). */
+  target: Omit<TransportOptions, "redactor" | "onExchange" | "maxBodyBytes">;
   info: TargetInfo;
   profile: Profile;
   /** Check id globs selected by --only (empty: all). */
