@@ -21,6 +21,8 @@ export interface FileConfig {
   reportDir?: string;
   /** The target accepts spec/test-keys.md license keys (a mock built on this project's contract). */
   testKeys?: boolean;
+  /** The target accepts made-up package files and URLs (a mock): upload and delete round trips run. */
+  testPackages?: boolean;
   /** A package URL the target can download, for the download round trip on a real cluster. */
   downloadUrl?: string;
   /** Let destructive runs start a real upgrade (and never roll it back). */

@@ -23,6 +23,8 @@ export interface TargetInfo {
   embedded: boolean;
   /** The target accepts spec/test-keys.md keys (the embedded mock; other mocks by config). */
   acceptsTestKeys: boolean;
+  /** The target accepts made-up package files and URLs (the embedded mock; other mocks by config). */
+  acceptsTestPackages: boolean;
   /** Download URL of a package the target can fetch (config), for download round trips. */
   downloadUrl?: string;
   /** The target may be upgraded by the suite (the embedded mock; a cluster only by config). */

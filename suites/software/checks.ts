@@ -135,9 +135,11 @@ const readChecks: Check[] = [
     requirement: "A PATCH with stabilize_minutes of 0 or 61 MUST be rejected with a 4xx error envelope and start nothing.",
     ref: "spec/ontap.yaml (stabilize_minutes: minimum 1, maximum 60)",
     async run(ctx) {
+      // A package that exists, so stabilize_minutes is the only thing wrong with the request.
+      const pkg = pick(ctx, await softwarePackages(ctx), "software package");
       const before = await installState(ctx);
       for (const value of ["0", "61"]) {
-        const r = await ctx.call("software_modify", { query: { stabilize_minutes: value, validate_only: "true" }, body: { version: "9.99.1" }, expect: "error" });
+        const r = await ctx.call("software_modify", { query: { stabilize_minutes: value, validate_only: "true" }, body: { version: pkg.version }, expect: "error" });
         if (r.status >= 500) ctx.fail(`stabilize_minutes=${value} answered ${r.status}`, { received: r.status, documented: "400", exchange: r.exchange });
       }
       if ((await installState(ctx)) !== before) ctx.fail("a rejected PATCH changed the installation", { documented: "unchanged" });

@@ -41,7 +41,7 @@ export const softwareRoundTrips: Check[] = [
     requirement: "POST /cluster/software/download MUST answer 201 or 202 with a job; the job MUST end in success, GET /download MUST then report success, and the package MUST be listed only after the download succeeded.",
     ref: "docs: Manage cluster software downloads",
     async run(ctx) {
-      const url = ctx.target.downloadUrl ?? (ctx.target.embedded ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
+      const url = ctx.target.downloadUrl ?? (ctx.target.acceptsTestPackages ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
       if (!url) ctx.skip("no package URL the target can download: set downloadUrl in the config");
       const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
       let added: string[] = [];
@@ -78,7 +78,7 @@ export const softwareRoundTrips: Check[] = [
     requirement: "POST /cluster/software/upload with one multipart part named `file` MUST start a job that ends in success and adds the package; two files MUST be rejected with 10551807.",
     ref: "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post",
     async run(ctx) {
-      if (!ctx.target.embedded) ctx.skip("uploading a package to a real cluster needs a real image; this check runs on the embedded mock");
+      if (!ctx.target.acceptsTestPackages) ctx.skip("uploading needs a real image on a real cluster; set testPackages: true for a mock that accepts made-up package files");
       const version = "9.98.1";
       const form = (names: string[]) => {
         const f = new FormData();
@@ -110,7 +110,7 @@ export const softwareRoundTrips: Check[] = [
     async run(ctx) {
       const missing = await ctx.call("software_package_delete", { path: { version: "0.0.0-ontap-conformance" }, expect: "error" });
       if (!["10551325", "4"].includes(missing.body?.error?.code)) ctx.fail("deleting a missing package did not answer 10551325", { received: `${missing.status} ${missing.body?.error?.code}`, documented: "10551325", exchange: missing.exchange });
-      if (!ctx.target.embedded) ctx.skip("the suite deletes only packages it added itself, and it adds none on this target");
+      if (!ctx.target.acceptsTestPackages) ctx.skip("the suite deletes only packages it added itself, and it adds none on this target (set testPackages: true for a mock)");
       const version = "9.95.1";
       if (!(await hasPackage(ctx, version))) {
         const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` } });
