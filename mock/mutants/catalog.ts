@@ -90,7 +90,8 @@ export const MUTANTS: Mutant[] = [
     name: "query.fields-dropped", category: "query", breaks: "requested fields are returned",
     wrap: rewriteReply([...COLLECTIONS, "license_get"], (r, ctx) => {
       const f = ctx.query.get("fields");
-      if (f && f !== "*" && f !== "**") eachRecord(r.body, (p) => { for (const k of Object.keys(p)) if (!["_links", "name", "version", "uuid", "node", "start_time"].includes(k)) delete p[k]; });
+      const keys = new Set(["_links", ...ctx.op.keys.map((k) => k.split(".")[0])]);
+      if (f && f !== "*" && f !== "**") eachRecord(r.body, (p) => { for (const k of Object.keys(p)) if (!keys.has(k)) delete p[k]; });
     }),
   },
   {

@@ -9,6 +9,7 @@ export class ResultsReporter implements Reporter {
   readonly results: CheckResult[] = [];
   readonly loadErrors: string[] = [];
   private done = 0;
+  private readonly areasSeen = new Set<string>();
 
   constructor(private readonly out: (line: string) => void, private readonly total: number) {}
 
@@ -17,6 +18,10 @@ export class ResultsReporter implements Reporter {
     if (!meta) return;
     this.results.push(meta);
     this.done++;
+    if (!this.areasSeen.has(meta.area)) {
+      this.areasSeen.add(meta.area);
+      this.out(`${meta.area}:`);
+    }
     if (meta.status === "fail" || meta.status === "error") {
       this.out(`  ${meta.status === "fail" ? "FAIL " : "ERROR"} ${meta.id}: ${(meta.message ?? "").split("\n")[0]}`);
     }
