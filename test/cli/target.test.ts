@@ -13,9 +13,9 @@ beforeAll(async () => { mock = await startMock({ tls: true, password: "s3cret-pa
 afterAll(async () => { await mock.close(); });
 
 /** Async on purpose: the mock lives in this process, so a blocking spawn would starve it. */
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string; summary: any }> {
+function run(args: string[], target: MockHandle = mock): Promise<{ code: number | null; out: string; err: string; summary: any }> {
   const dir = mkdtempSync(join(tmpdir(), "target-"));
-  const child = spawn(process.execPath, [BIN, "run", "--target", mock.url, "--insecure", "--username", "admin", "--password-env", "P", "--report-dir", dir, ...args], {
+  const child = spawn(process.execPath, [BIN, "run", "--target", target.url, "--insecure", "--username", "admin", "--password-env", "P", "--report-dir", dir, ...args], {
     env: { ...process.env, P: "s3cret-pass" },
   });
   let out = "";
@@ -53,5 +53,18 @@ describe("run --target against mock --tls", () => {
     expect(ran).toContain("licenses.install.nlf-bundle-roundtrip");
     expect(ran).toContain("packages.download.lifecycle");
     expect(inventory()).toEqual(before);
+  });
+
+  it("an older target (ONTAP 9.8): conformant, newer checks skipped with the reason, 9.8 field names accepted", async () => {
+    const old = await startMock({ tls: true, password: "s3cret-pass", ontapVersion: "9.8" });
+    try {
+      const r = await run(["--profile", "non-disruptive", "--strict"], old);
+      expect(r.code).toBe(0);
+      expect(r.summary.ontapVersion).toBe("9.8.0");
+      const estimate = r.summary.checks.find((c: any) => c.id === "software.estimate.changes-nothing");
+      expect(estimate).toMatchObject({ status: "skip", message: "introduced in ONTAP 9.9; the target runs 9.8.0" });
+    } finally {
+      await old.close();
+    }
   });
 });
