@@ -7,6 +7,7 @@ import { mockCommand } from "./mock-command.ts";
 import { listCommand } from "./list-command.ts";
 import { runCommand } from "./run-command.ts";
 import { mutantsCommand } from "./mutants-command.ts";
+import { compareCommand } from "./compare-command.ts";
 
 export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -63,12 +64,21 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action((opts) => setExit(listCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
+    .command("compare")
+    .description("What changed between two runs (run directories or summary.json), or two mutant kill tables.")
+    .argument("<baseline>", "the earlier run directory or summary file")
+    .argument("<current>", "the later run directory or summary file")
+    .option("--out <dir>", "where compare.md and compare.html go", "compare-report")
+    .action((baseline, current, opts) => setExit(compareCommand(baseline, current, opts, (s) => process.stdout.write(`${s}\n`))));
+
+  program
     .command("mutants")
     .description("Run the suite against the reference mock and each mutant; print the kill table.")
     .option("--only <names>", "mutant names or categories, comma-separated")
     .option("--sample", "only the fixed quick sample (what npm test runs)")
     .option("--shard <i/n>", "run every n-th mutant starting at i (to spread over machines)")
     .option("--out <file>", "write the kill table and check-to-mutant map as JSON")
+    .option("--merge <files...>", "merge the --out files of --shard runs into one kill table (with --out)")
     .action(async (opts) => setExit(await mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program

@@ -10,6 +10,7 @@ import { MUTANTS, SAMPLE } from "../../mock/mutants/catalog.ts";
 import type { Mutant } from "../../mock/mutants/types.ts";
 import type { Summary } from "../../reports/summary.ts";
 import { allChecks } from "../../suites/index.ts";
+import { mergeMutants } from "../../reports/compare.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -67,6 +68,25 @@ async function runAgainst(mutant: Mutant | undefined, dir: string): Promise<Summ
   }
 }
 
+function mergeCommand(files: string[], outFile: string | undefined, out: (s: string) => void): number {
+  if (!outFile) throw new UsageError("--merge needs --out FILE for the merged kill table");
+  const parts = files.map((f) => {
+    try {
+      const data = JSON.parse(readFileSync(f, "utf8"));
+      if (data.format !== MUTANTS_FORMAT) throw new Error("format");
+      return data as MutantsSummary;
+    } catch {
+      throw new UsageError(`cannot read the kill table ${f}`);
+    }
+  });
+  const merged = mergeMutants(parts);
+  writeFileSync(resolve(outFile), `${JSON.stringify(merged, null, 2)}\n`);
+  const survivors = merged.kills.filter((k) => k.status === "survived");
+  out(`${merged.kills.length} mutants from ${parts.length} shards: ${merged.kills.filter((k) => k.status === "killed").length} killed, ${survivors.length} survived`);
+  if (merged.unkilledChecks.length) out(`checks no mutant kills (defects): ${merged.unkilledChecks.join(", ")}`);
+  return survivors.length || merged.reference.failed.length ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
+}
+
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
   if (!text) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -74,7 +94,8 @@ function parseShard(text: string | undefined): { index: number; count: number } 
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
-export async function mutantsCommand(opts: { only?: string; sample?: boolean; shard?: string; out?: string }, out: (s: string) => void): Promise<number> {
+export async function mutantsCommand(opts: { only?: string; sample?: boolean; shard?: string; out?: string; merge?: string[] }, out: (s: string) => void): Promise<number> {
+  if (opts.merge) return mergeCommand(opts.merge, opts.out, out);
   const started = Date.now();
   let selected = MUTANTS;
   if (opts.sample) selected = MUTANTS.filter((m) => SAMPLE.includes(m.name));
