@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
 
@@ -25,6 +27,12 @@ describe("ontap-conformance CLI", () => {
     const listed = JSON.parse(cli(["list", "--json"]).out).map((c: { id: string }) => c.id).sort();
     expect(summary.checks.map((c: { id: string }) => c.id).sort()).toEqual(listed);
     expect(existsSync(join(dir, "latest", "junit.xml"))).toBe(true);
+    // summary.json follows its documented schema (reports/summary.schema.json).
+    const ajv = new Ajv2020({ allErrors: true });
+    (addFormats as any)(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, "../../reports/summary.schema.json"), "utf8")));
+    expect(validate(summary), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...summary, totals: { ...summary.totals, pass: -1 } })).toBe(false);
   });
 
   it("a config file disables checks by id glob, globally or per operation, and the reason is reported", () => {
