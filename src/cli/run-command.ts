@@ -1,7 +1,8 @@
 // `ontap-conformance run`: resolve the target (the embedded mock when none
 // is given), discover it, run the suites under vitest, write the reports,
 // print the summary, and answer with the documented exit code.
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startVitest } from "vitest/node";
@@ -23,6 +24,28 @@ import { printSummary } from "./terminal.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * The Allure 3 HTML report, offline, into <run>/html (one file: it opens from
+ * the file system). Allure's awesome plugin hardcodes a Google Analytics tag,
+ * which is stripped: the report must not call out.
+ */
+async function generateHtml(runDir: string, reportDir: string): Promise<{ ok: boolean; reason?: string }> {
+  const results = join(runDir, "allure-results");
+  const out = join(runDir, "html");
+  const cli = join(ROOT, "node_modules", "allure", "cli.js");
+  const history = join(reportDir, "history");
+  mkdirSync(history, { recursive: true });
+  const config = join(runDir, "allurerc.mjs");
+  writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "allurerc.mjs"))};\nexport default { ...base, output: ${JSON.stringify(out)}, historyPath: ${JSON.stringify(join(history, "history.jsonl"))} };\n`);
+  const r = spawnSync(process.execPath, [cli, "generate", results, "-c", config], { encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) return { ok: false, reason: (r.stderr || r.stdout || "").trim().split("\n")[0] };
+  for (const file of ["index.html"]) {
+    const p = join(out, file);
+    if (existsSync(p)) writeFileSync(p, readFileSync(p, "utf8").replace(/<script async src="https:\/\/www\.googletagmanager\.com[^"]*"><\/script>\s*<script>\s*window\.dataLayer[\s\S]*?<\/script>/g, ""));
+  }
+  return { ok: true };
+}
+
 export interface RunOptions {
   target?: string;
   username?: string;
@@ -42,6 +65,8 @@ export interface RunOptions {
   reportDir?: string;
   config?: string;
   quiet?: boolean;
+  /** commander's --no-html: skip the Allure HTML report. */
+  html?: boolean;
 }
 
 function readPem(file: string | undefined, what: string): string | undefined {
@@ -142,7 +167,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       root: ROOT,
       include: ["suites/**/*.suite.ts"],
       watch: false,
-      reporters: [collector],
+      reporters: opts.html === false ? [collector] : [collector, ["allure-vitest/reporter", { resultsDir: join(runDir, "allure-results") }]],
       provide: { ontapRun: config },
       testTimeout: Math.max(120_000, opts.timeout * 4),
       hookTimeout: 60_000,
@@ -153,6 +178,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     } as never);
     await vitest.close();
     const suitesMs = Date.now() - suitesStarted;
+    const reportStarted = Date.now();
+    const html = opts.html === false ? { ok: true } : await generateHtml(runDir, reportDir);
+    const reportMs = Date.now() - reportStarted;
 
     let teardown: string[] = [];
     if (before) {
@@ -173,13 +201,14 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         results.push({ ...meta, status: "error", message: `the check did not run: ${collector.loadErrors.join("; ") || "its suite file did not report it"}`, warnings: [], durationMs: 0, exchanges: [] });
       }
     }
-    const summary: Summary = buildSummary({ results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict: Boolean(opts.strict), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs } });
+    const summary: Summary = buildSummary({ results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict: Boolean(opts.strict), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs, reportMs } });
     if (before) summary.teardown = { restored: teardown.length === 0, differences: teardown.map((t) => redactor.redactText(t)) };
     writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(join(runDir, "junit.xml"), toJUnit(results, { name: "ontap-conformance", timestamp: summary.start }));
     const latest = join(reportDir, "latest");
     rmSync(latest, { force: true, recursive: true });
     symlinkSync(join("runs", runId), latest);
+    if (!html.ok) out(`  note: the HTML report could not be generated: ${html.reason}`);
     printSummary(summary, { out, reportDir: runDir });
     if (teardown.length) {
       out(`teardown: the target was not left as it was found:`);

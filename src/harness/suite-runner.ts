@@ -2,10 +2,11 @@
 // pass | fail | skip | disabled | error; the CheckResult travels to the
 // reporters in the test's meta, so results never depend on parsing output.
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import * as allure from "allure-js-commons";
 import { compareVersions } from "../contract/index.ts";
 import { CheckError, CheckFailure, CheckSkip, profileAllows, type Area, type Check, type CheckResult } from "./check.ts";
 import { CheckContext } from "./context.ts";
-import { HttpClient } from "./transport.ts";
+import { HttpClient, type Exchange } from "./transport.ts";
 import { matchesOnly } from "./select.ts";
 import "./run-config.ts";
 
@@ -26,12 +27,39 @@ export function notApplicable(check: Check, cfg: ReturnType<typeof inject<"ontap
   return undefined;
 }
 
+/** Allure labels: epic/feature/story = area/operation/check id, severity, run parameters, spec link. */
+async function label(check: Check, cfg: ReturnType<typeof inject<"ontapRun">>): Promise<void> {
+  await allure.epic(check.area);
+  await allure.feature(check.operation);
+  await allure.story(check.id);
+  await allure.severity(check.severity);
+  await allure.description(`${check.requirement}\n\nReference: ${check.ref}`);
+  await allure.parameter("target", cfg.info.url);
+  await allure.parameter("ONTAP version", cfg.info.version ?? "unknown");
+  await allure.parameter("profile", cfg.profile);
+  await allure.parameter("seed", String(cfg.info.seed));
+}
+
+/** One step per request, with the (redacted) request and response attached. */
+async function attachExchanges(exchanges: Exchange[], http: HttpClient): Promise<void> {
+  for (const ex of exchanges) {
+    const status = ex.response ? String(ex.response.status) : (ex.error?.kind ?? "error");
+    await allure.step(`${ex.request.method} ${ex.request.url} → ${status}`, async () => {
+      await allure.attachment("request", JSON.stringify(ex.request, null, 2), "application/json");
+      const response = ex.response ? { status: ex.response.status, headers: ex.response.headers, body: http.redactor.redactText(ex.response.bodyText) } : ex.error;
+      await allure.attachment("response", JSON.stringify(response, null, 2), "application/json");
+    });
+  }
+}
+
 export function defineSuite(area: Area, checks: Check[]): void {
   const cfg = inject("ontapRun");
   describe(area, () => {
     let http: HttpClient;
+    // Tests of one file run one after another, so the exchanges of the running check are these.
+    let current: Exchange[] = [];
     beforeAll(() => {
-      http = new HttpClient({ ...cfg.target });
+      http = new HttpClient({ ...cfg.target, onExchange: (ex) => current.push(ex) });
     });
     afterAll(async () => {
       await http?.close();
@@ -49,6 +77,8 @@ export function defineSuite(area: Area, checks: Check[]): void {
           t.skip(na.reason);
           return;
         }
+        await label(check, cfg);
+        current = [];
         const ctx = new CheckContext(cfg.info, http, check.id);
         let thrown: unknown;
         try {
@@ -57,6 +87,7 @@ export function defineSuite(area: Area, checks: Check[]): void {
           thrown = e;
         }
         result.durationMs = Date.now() - started;
+        await attachExchanges(current, http);
         result.warnings = ctx.warnings;
         result.exchanges = ctx.exchanges;
         if (thrown instanceof CheckSkip) {
