@@ -31,6 +31,8 @@ export interface Summary {
   phases: Record<string, number>;
   totals: Record<CheckStatus, number> & { checks: number; warnings: number };
   checks: SummaryCheck[];
+  /** With --baseline: failures that were known and did not fail the run. */
+  baseline?: { file: string; knownFailures: Array<{ id: string; reason: string }> };
   /** Writing runs only: whether licenses and packages were left as found. */
   teardown?: { restored: boolean; differences: string[] };
 }

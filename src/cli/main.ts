@@ -53,6 +53,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--strict", "docs quirks and unknown fields fail instead of warn")
     .option("--report-dir <dir>", "where runs are written (env ONTAP_REPORT_DIR; default reports/)")
     .option("--config <file>", "YAML config file (env ONTAP_CONFIG)")
+    .option("--baseline <file>", "known failures (a previous summary.json, or a YAML list of {id, reason}) that do not fail the run")
     .option("--no-html", "skip the Allure HTML report (summary.json and junit.xml are always written)")
     .action(async (opts) => setExit(await runCommand(opts)));
 

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 import { startVitest } from "vitest/node";
 import { allChecks } from "../../suites/index.ts";
 import { startMock, type MockHandle } from "../../mock/index.ts";
@@ -65,6 +66,8 @@ export interface RunOptions {
   reportDir?: string;
   config?: string;
   quiet?: boolean;
+  /** A previous summary.json, or a YAML list of {id, reason}: known failures that do not fail the run. */
+  baseline?: string;
   /** commander's --no-html: skip the Allure HTML report. */
   html?: boolean;
 }
@@ -78,9 +81,29 @@ function readPem(file: string | undefined, what: string): string | undefined {
   }
 }
 
+/** Known failures: check id → reason, from a previous summary.json or a YAML/JSON list of {id, reason}. */
+function readBaseline(file: string | undefined): Map<string, string> {
+  if (!file) return new Map();
+  let data: any;
+  try {
+    data = parse(readFileSync(file, "utf8"));
+  } catch {
+    throw new UsageError(`cannot read the baseline ${file}`);
+  }
+  if (data?.format === "ontap-conformance/summary@1") {
+    return new Map((data.checks as Array<{ id: string; status: string; message?: string }>).filter((c) => c.status === "fail" || c.status === "error").map((c) => [c.id, `failed in the baseline run: ${(c.message ?? "").split("\n")[0]}`]));
+  }
+  const list = Array.isArray(data) ? data : data?.known;
+  if (!Array.isArray(list) || list.some((e) => typeof e?.id !== "string" || typeof e?.reason !== "string")) {
+    throw new UsageError(`the baseline ${file} must be a summary.json or a list of {id, reason}`);
+  }
+  return new Map(list.map((e: { id: string; reason: string }) => [e.id, e.reason]));
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
   const env = process.env;
   const file = readConfigFile(opts.config ?? env.ONTAP_CONFIG);
+  const knownFromBaseline = readBaseline(opts.baseline);
   const targetUrl = opts.target ?? env.ONTAP_TARGET ?? file.target;
   const embedded = !targetUrl;
   const profileText = opts.profile ?? env.ONTAP_PROFILE ?? file.profile ?? (embedded ? "destructive" : "read-only");
@@ -214,7 +237,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       out(`teardown: the target was not left as it was found:`);
       for (const t of summary.teardown!.differences) out(`  ${t}`);
     }
-    const broken = summary.totals.fail + summary.totals.error + teardown.length;
+    const knownFailures = summary.checks.filter((c) => (c.status === "fail" || c.status === "error") && knownFromBaseline.has(c.id));
+    if (opts.baseline) {
+      summary.baseline = { file: opts.baseline, knownFailures: knownFailures.map((c) => ({ id: c.id, reason: knownFromBaseline.get(c.id)! })) };
+      writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+      if (knownFailures.length) out(`baseline: ${knownFailures.length} known failure(s) not counted: ${knownFailures.map((c) => c.id).join(", ")}`);
+    }
+    const broken = summary.totals.fail + summary.totals.error - knownFailures.length + teardown.length;
     return broken > 0 ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
   } catch (e) {
     if (e instanceof TargetUnusable) throw new UsageError(e.message);

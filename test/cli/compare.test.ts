@@ -51,6 +51,25 @@ it("reports exactly the regression a broken rule causes, with exit 1; identical 
   expect((await cli(["compare", join(work, "junk.json"), join(work, "a")])).code).toBe(2);
 }, 180_000);
 
+it("--baseline: known failures are reported but only new ones fail the run", async () => {
+  const work = mkdtempSync(join(tmpdir(), "baseline-"));
+  const bad = await startMock({ password: "pw", mutant: findMutant("query.num-records-off-by-one") });
+  try {
+    const args = ["run", "--target", bad.url, "--password-env", "P", "--no-html"];
+    expect((await cli([...args, "--report-dir", join(work, "first")], { P: "pw" })).code).toBe(1);
+    const again = await cli([...args, "--report-dir", join(work, "second"), "--baseline", join(work, "first", "latest", "summary.json")], { P: "pw" });
+    expect(again.out).toMatch(/baseline: 4 known failure/);
+    expect(again.code).toBe(0);
+    writeFileSync(join(work, "known.yaml"), "- { id: licenses.list.num-records, reason: BURT 1 }\n");
+    const partial = await cli([...args, "--report-dir", join(work, "third"), "--baseline", join(work, "known.yaml")], { P: "pw" });
+    expect(partial.code).toBe(1);
+    const summary = JSON.parse(readFileSync(join(work, "third", "latest", "summary.json"), "utf8"));
+    expect(summary.baseline.knownFailures).toEqual([{ id: "licenses.list.num-records", reason: "BURT 1" }]);
+  } finally {
+    await bad.close();
+  }
+}, 180_000);
+
 it("mutant shards merge back into one kill table", async () => {
   const work = mkdtempSync(join(tmpdir(), "shards-"));
   const only = "query.num-records-off-by-one,envelope.no-message";
