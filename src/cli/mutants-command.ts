@@ -21,7 +21,8 @@ export interface KillRow {
   mutant: string;
   category: string;
   breaks: string;
-  status: "killed" | "survived" | "equivalent";
+  /** error: the run against this mutant could not complete (counted as not killed). */
+  status: "killed" | "survived" | "equivalent" | "error";
   killedBy: string[];
 }
 
@@ -122,7 +123,14 @@ export async function mutantsCommand(opts: { only?: string; sample?: boolean; sh
       kills.push({ mutant: m.name, category: m.category, breaks: m.breaks, status: "equivalent", killedBy: [] });
       continue;
     }
-    const s = await runAgainst(m, join(work, m.name));
+    let s: Summary;
+    try {
+      s = await runAgainst(m, join(work, m.name));
+    } catch (e) {
+      kills.push({ mutant: m.name, category: m.category, breaks: m.breaks, status: "error", killedBy: [] });
+      out(`  ERROR    ${m.name}: ${(e as Error).message}`);
+      continue;
+    }
     const killedBy = s.checks.filter((c) => c.status === "fail" && passedOnReference.has(c.id)).map((c) => c.id);
     const errored = s.checks.filter((c) => c.status === "error").map((c) => c.id);
     if (errored.length) out(`  note: ${m.name} made ${errored.length} checks error (not counted as kills): ${errored.slice(0, 3).join(", ")}`);
@@ -135,9 +143,9 @@ export async function mutantsCommand(opts: { only?: string; sample?: boolean; sh
     format: MUTANTS_FORMAT, start: new Date(started).toISOString(), durationMs: Date.now() - started, ...(opts.shard ? { shard: opts.shard } : {}),
     reference: { failed: refFailed }, kills, checkToMutants, unkilledChecks,
   };
-  const survivors = kills.filter((k) => k.status === "survived");
+  const survivors = kills.filter((k) => k.status === "survived" || k.status === "error");
   out("");
-  out(`${kills.length} mutants: ${kills.filter((k) => k.status === "killed").length} killed, ${survivors.length} survived, ${kills.filter((k) => k.status === "equivalent").length} equivalent (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  out(`${kills.length} mutants: ${kills.filter((k) => k.status === "killed").length} killed, ${kills.filter((k) => k.status === "survived").length} survived, ${kills.filter((k) => k.status === "error").length} could not run, ${kills.filter((k) => k.status === "equivalent").length} equivalent (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   if (survivors.length) out(`survivors (missing or weak checks): ${survivors.map((k) => k.mutant).join(", ")}`);
   if (!opts.only && !opts.sample && !shard && unkilledChecks.length) out(`checks no mutant kills (defects): ${unkilledChecks.join(", ")}`);
   if (opts.out) {
