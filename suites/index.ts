@@ -1,11 +1,17 @@
 // Every check of the suite, by area. `list` and the run read this; the
-// *.suite.ts files hand the same tables to vitest.
-import type { Check } from "../src/harness/check.ts";
+// phase files (suites/phases/*.suite.ts) hand the same table to vitest,
+// one file per phase so that phases run in order.
+import { phaseOf, type Check, type Phase } from "../src/harness/check.ts";
 import { conventionsChecks } from "./conventions/checks.ts";
+import { propertyChecks } from "./conventions/properties.ts";
 import { licensingChecks } from "./licensing/checks.ts";
 import { softwareChecks } from "./software/checks.ts";
 import { jobsChecks } from "./jobs/checks.ts";
 
 export function allChecks(): Check[] {
-  return [...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks];
+  return [...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks];
+}
+
+export function checksOfPhase(phase: Phase): Check[] {
+  return allChecks().filter((c) => phaseOf(c) === phase);
 }

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { startVitest } from "vitest/node";
+import { BaseSequencer, startVitest, type TestSpecification } from "vitest/node";
 import { allChecks } from "../../suites/index.ts";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { toJUnit } from "../../reports/junit.ts";
@@ -24,6 +24,12 @@ import { ResultsReporter } from "./results-reporter.ts";
 import { printSummary } from "./terminal.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+class PhaseOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 /**
  * The Allure 3 HTML report, offline, into <run>/html (one file: it opens from
@@ -188,14 +194,17 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const vitest = await startVitest("test", [], {
       config: false,
       root: ROOT,
-      include: ["suites/**/*.suite.ts"],
+      include: ["suites/phases/*.suite.ts"],
+      // Phases run in file-name order (1-examples … 5-stateful), not vitest's
+      // duration-based order.
+      sequence: { sequencer: PhaseOrder },
       watch: false,
       reporters: opts.html === false ? [collector] : [collector, ["allure-vitest/reporter", { resultsDir: join(runDir, "allure-results") }]],
       provide: { ontapRun: config },
       testTimeout: Math.max(120_000, opts.timeout * 4),
       hookTimeout: 60_000,
       pool: "threads",
-      // A writing run changes what listing checks compare, so areas run one after another.
+      // A writing run changes what later phases see, so phases run one after another; a read-only run changes nothing, so its phases may overlap.
       fileParallelism: profile === "read-only",
       silent: true,
     } as never);

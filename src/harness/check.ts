@@ -11,6 +11,14 @@ export type Severity = "blocker" | "critical" | "normal" | "minor" | "trivial";
 
 export type Area = "conventions" | "licensing" | "software" | "jobs" | "cluster";
 
+/**
+ * Phases run in this order: the docs' examples replayed, the example-based
+ * contract checks, boundaries (every enum value, every documented limit),
+ * random property cases, then stateful sequences that change the target.
+ */
+export type Phase = "examples" | "contract" | "boundary" | "property" | "stateful";
+export const PHASES: Phase[] = ["examples", "contract", "boundary", "property", "stateful"];
+
 /** pass | fail | skip (with reason) | disabled (by configuration) | error (the suite or transport broke). */
 export type CheckStatus = "pass" | "fail" | "skip" | "disabled" | "error";
 
@@ -30,6 +38,12 @@ export interface CheckMeta {
   operation: string;
   /** ONTAP version the checked behaviour appeared in (older targets skip). */
   since?: string;
+  /** The phase the check runs in (default: contract). */
+  phase?: Phase;
+}
+
+export function phaseOf(check: Pick<CheckMeta, "phase">): Phase {
+  return check.phase ?? "contract";
 }
 
 export interface Check extends CheckMeta {

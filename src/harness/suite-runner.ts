@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import * as allure from "allure-js-commons";
 import { compareVersions } from "../contract/index.ts";
-import { CheckError, CheckFailure, CheckSkip, profileAllows, type Area, type Check, type CheckResult } from "./check.ts";
+import { CheckError, CheckFailure, CheckSkip, profileAllows, type Check, type CheckResult } from "./check.ts";
 import { CheckContext } from "./context.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
 import { matchesOnly } from "./select.ts";
@@ -52,9 +52,11 @@ async function attachExchanges(exchanges: Exchange[], http: HttpClient): Promise
   }
 }
 
-export function defineSuite(area: Area, checks: Check[]): void {
+/** One vitest file per phase: a describe of the phase's checks, run in table order. */
+export function defineSuite(phase: string, checks: Check[]): void {
   const cfg = inject("ontapRun");
-  describe(area, () => {
+  describe(phase, () => {
+    if (!checks.length) it.skip(`no checks in the ${phase} phase`, () => {});
     let http: HttpClient;
     // Tests of one file run one after another, so the exchanges of the running check are these.
     let current: Exchange[] = [];

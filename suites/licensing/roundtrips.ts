@@ -8,7 +8,7 @@ import { nlfKey, shortKey, TEST_KEY_CATALOG } from "../../generators/license-key
 import { allPackages, listAll } from "../sample.ts";
 
 const REF = "spec/test-keys.md; docs: Manage cluster licensing > Installing ...";
-const base = { area: "licensing" as const, profile: "destructive" as const };
+const base = { area: "licensing" as const, profile: "destructive" as const, phase: "stateful" as const };
 
 /** name → sorted "serial@owner" list: what a license round trip must restore. */
 export async function licenseState(ctx: CheckContext): Promise<Map<string, string>> {
@@ -138,6 +138,7 @@ export const licensingRoundTrips: Check[] = [
     id: "licenses.install.invalid-rejected",
     operation: "license_create",
     profile: "non-disruptive",
+    phase: "contract",
     severity: "critical",
     title: "Malformed keys are rejected with a documented code and install nothing",
     requirement: "A key of the wrong length, a bad checksum, broken NLF JSON or a bad NLF signature MUST be rejected in `errors` with a documented code and MUST install nothing.",

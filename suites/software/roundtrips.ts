@@ -6,7 +6,7 @@ import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { softwarePackages } from "../sample.ts";
 
-const base = { area: "software" as const, profile: "destructive" as const };
+const base = { area: "software" as const, profile: "destructive" as const, phase: "stateful" as const };
 const TERMINAL = ["completed", "paused_by_user", "paused_on_error", "canceled", "failed"];
 
 /** States an upgrade may move to from each state (docs: cluster software overview, upgrade flows). */
