@@ -1,7 +1,8 @@
 // summary.json: the machine-readable result of a run, for CI systems and for
 // `compare`. Its JSON Schema is reports/summary.schema.json (documented in
 // the README and validated in the tests).
-import type { CheckResult, CheckStatus } from "../src/harness/check.ts";
+import { phaseOf, type CheckResult, type CheckStatus, type Phase } from "../src/harness/check.ts";
+import type { Coverage } from "./coverage.ts";
 
 export const SUMMARY_FORMAT = "ontap-conformance/summary@1";
 
@@ -12,6 +13,7 @@ export interface SummaryCheck {
   operation: string;
   profile: string;
   severity: string;
+  phase: Phase;
   status: CheckStatus;
   message?: string;
   warnings: string[];
@@ -35,6 +37,8 @@ export interface Summary {
   baseline?: { file: string; knownFailures: Array<{ id: string; reason: string }> };
   /** Writing runs only: whether licenses and packages were left as found. */
   teardown?: { restored: boolean; differences: string[] };
+  /** The coverage matrix (reports/coverage.ts). */
+  coverage?: Coverage;
 }
 
 export function buildSummary(input: {
@@ -56,7 +60,7 @@ export function buildSummary(input: {
       totals[r.status]++;
       totals.warnings += r.warnings.length;
       return {
-        id: r.id, title: r.title, area: r.area, operation: r.operation, profile: r.profile, severity: r.severity,
+        id: r.id, title: r.title, area: r.area, operation: r.operation, profile: r.profile, severity: r.severity, phase: phaseOf(r),
         status: r.status, ...(r.message ? { message: r.message } : {}), warnings: r.warnings, durationMs: r.durationMs,
       };
     });

@@ -7,9 +7,10 @@ import { propertyChecks } from "./conventions/properties.ts";
 import { licensingChecks } from "./licensing/checks.ts";
 import { softwareChecks } from "./software/checks.ts";
 import { jobsChecks } from "./jobs/checks.ts";
+import { errorChecks } from "./errors/checks.ts";
 
 export function allChecks(): Check[] {
-  return [...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks];
+  return [...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...errorChecks];
 }
 
 export function checksOfPhase(phase: Phase): Check[] {

@@ -11,6 +11,8 @@ import { allChecks } from "../../suites/index.ts";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { toJUnit } from "../../reports/junit.ts";
 import { buildSummary, type Summary } from "../../reports/summary.ts";
+import { buildCoverage, coverageTable, type Coverage } from "../../reports/coverage.ts";
+import { coverageHtml } from "../../reports/coverage-html.ts";
 import { PROFILES, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
 import { compareInventories, takeInventory, type Inventory } from "../harness/inventory.ts";
@@ -235,12 +237,15 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     }
     const summary: Summary = buildSummary({ results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict: Boolean(opts.strict), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs, reportMs } });
     if (before) summary.teardown = { restored: teardown.length === 0, differences: teardown.map((t) => redactor.redactText(t)) };
+    summary.coverage = redactor.redactJson(buildCoverage(results, found.version)) as Coverage;
+    writeFileSync(join(runDir, "coverage.html"), coverageHtml(summary.coverage, { target: summary.target, version: found.version, profile }));
     writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(join(runDir, "junit.xml"), toJUnit(results, { name: "ontap-conformance", timestamp: summary.start }));
     const latest = join(reportDir, "latest");
     rmSync(latest, { force: true, recursive: true });
     symlinkSync(join("runs", runId), latest);
     if (!html.ok) out(`  note: the HTML report could not be generated: ${html.reason}`);
+    for (const line of coverageTable(summary.coverage)) out(line);
     printSummary(summary, { out, reportDir: runDir });
     if (teardown.length) {
       out(`teardown: the target was not left as it was found:`);

@@ -79,6 +79,8 @@ export class CheckError extends Error {
 }
 
 export interface CheckResult extends CheckMeta {
+  /** What the check exercised (statuses, parameters, codes, fields per operation). */
+  coverage?: import("./coverage.ts").CheckCoverage;
   status: CheckStatus;
   message?: string;
   warnings: string[];

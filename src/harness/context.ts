@@ -61,9 +61,19 @@ export function fillPath(op: Operation, params: Record<string, string> = {}): st
   });
 }
 
+/** How a documented error code was met by a check (the run's error-code coverage). */
+export interface ErrorCodeMet {
+  operation: string;
+  code: string;
+  /** provoked: a scenario sent a request that must raise it; injected: the embedded mock's fault switch raised it. */
+  outcome: "provoked" | "injected";
+  what: string;
+}
+
 export class CheckContext {
   readonly warnings: string[] = [];
   readonly exchanges: number[] = [];
+  readonly errorCodes: ErrorCodeMet[] = [];
 
   constructor(readonly target: TargetInfo, private readonly http: HttpClient, readonly checkId: string) {}
 
@@ -79,6 +89,16 @@ export class CheckContext {
     if (detail.documented !== undefined) lines.push(`Documented: ${typeof detail.documented === "string" ? detail.documented : JSON.stringify(detail.documented)}`);
     if (detail.exchange) lines.push(`Reproduce with: ${this.reproduce(detail.exchange)}`);
     throw new CheckFailure(lines.join("\n"));
+  }
+
+  /**
+   * The embedded mock's fault switch (POST /__mock/faults): the next request
+   * of `operation` answers `code`. Only the embedded mock understands it.
+   */
+  async injectFault(operation: string, code: string, httpStatus: number): Promise<void> {
+    if (!this.target.embedded) throw new CheckError("fault injection needs the embedded mock");
+    const ex = await this.http.request({ method: "POST", path: "/__mock/faults", body: { operation, code: Number(code), httpStatus, message: `Injected fault ${code} (ontap-conformance error-code coverage).` } });
+    if (ex.response?.status !== 201) throw new CheckError(`the mock refused the fault ${code} for ${operation}: ${ex.error?.message ?? ex.response?.bodyText}`);
   }
 
   skip(reason: string): never {

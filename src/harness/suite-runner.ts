@@ -8,6 +8,7 @@ import { CheckError, CheckFailure, CheckSkip, profileAllows, type Check, type Ch
 import { CheckContext } from "./context.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
 import { matchesOnly } from "./select.ts";
+import { coverageOf } from "./coverage.ts";
 import "./run-config.ts";
 
 declare module "vitest" {
@@ -92,6 +93,7 @@ export function defineSuite(phase: string, checks: Check[]): void {
         await attachExchanges(current, http);
         result.warnings = ctx.warnings;
         result.exchanges = ctx.exchanges;
+        result.coverage = coverageOf(current, ctx.errorCodes);
         if (thrown instanceof CheckSkip) {
           result.status = "skip";
           result.message = thrown.reason;
