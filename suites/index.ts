@@ -8,9 +8,11 @@ import { licensingChecks } from "./licensing/checks.ts";
 import { softwareChecks } from "./software/checks.ts";
 import { jobsChecks } from "./jobs/checks.ts";
 import { errorChecks } from "./errors/checks.ts";
+import { boundaryChecks } from "./boundary/checks.ts";
+import { exampleChecks } from "./examples/checks.ts";
 
 export function allChecks(): Check[] {
-  return [...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...errorChecks];
+  return [...exampleChecks, ...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...errorChecks, ...boundaryChecks];
 }
 
 export function checksOfPhase(phase: Phase): Check[] {

@@ -129,6 +129,14 @@ export const MUTANTS: Mutant[] = [
     wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (r) => { const b = r.body as any; if (Array.isArray(b?.records)) b.num_records = b.records.length + 1; }),
   },
   {
+    name: "query.limits-unchecked", category: "query", breaks: "integer query parameters outside their documented bounds are rejected",
+    rewriteRequest: (url) => {
+      const clamp = (k: string, lo: number, hi: number) => { const v = url.searchParams.get(k); if (v !== null && /^-?\d+$/.test(v)) url.searchParams.set(k, String(Math.min(hi, Math.max(lo, Number(v))))); };
+      clamp("return_timeout", 0, 120);
+      clamp("max_records", 0, Number.MAX_SAFE_INTEGER);
+    },
+  },
+  {
     name: "query.unknown-parameter-accepted", category: "query", breaks: "an undocumented query parameter is rejected with 262179",
     rewriteRequest: (url) => { for (const k of [...url.searchParams.keys()]) if (k.startsWith("ontap_conformance_")) url.searchParams.delete(k); },
   },

@@ -127,6 +127,7 @@ const readChecks: Check[] = [
   {
     ...base,
     id: "software.modify.stabilize-range",
+    phase: "boundary",
     operation: "software_modify",
     profile: "non-disruptive",
     severity: "normal",

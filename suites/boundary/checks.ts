@@ -1,0 +1,104 @@
+// The boundary phase: every documented limit and every enum value, derived
+// from the spec. Integer query parameters at and one past their bounds,
+// every enum value of every enum filter, and empty and long string values.
+// All reads: the phase runs under every profile.
+import { filterTypes, operations, type Operation } from "../../src/contract/index.ts";
+import type { Check } from "../../src/harness/check.ts";
+import type { CheckContext } from "../../src/harness/context.ts";
+import { filterFieldsFor } from "../../generators/filters.ts";
+import { AMBIGUOUS, checkFilter } from "../oracles/index.ts";
+import { listAll } from "../sample.ts";
+
+const base = { area: "conventions" as const, profile: "read-only" as const, phase: "boundary" as const, severity: "normal" as const };
+
+/** Listings whose default hides records (licenses hide unlicensed packages unless a state filter is given). */
+const COMPLETE: Record<string, Record<string, string>> = { licenses_get: { state: "*" } };
+const DEFAULTS: Record<string, Record<string, string>> = { licenses_get: { state: "compliant,noncompliant,unknown" } };
+
+const readOps = () => operations().filter((op) => op.method === "GET");
+const listings = () => readOps().filter((op) => op.collection && op.recordSchema);
+
+/** A path for an item GET: skip operations with path parameters (their limits are covered by the collection). */
+const noPathParams = (op: Operation) => !op.apiPath.includes("{");
+
+async function exact(ctx: CheckContext, op: Operation, param: string, field: string, value: string, all: any[]): Promise<void> {
+  const r = await listAll(ctx, op.id, { [param]: value, fields: op.keys.join(",") });
+  const violations = checkFilter({ filters: [[field, value]], types: filterTypes(op.recordSchema!, { version: ctx.target.version }), filtered: r, unfiltered: all, key: op.keys, defaults: DEFAULTS[op.id] });
+  const ambiguous = violations.find((v) => v.rule === AMBIGUOUS);
+  if (ambiguous) return ctx.warn(`${op.id} ${param}=${value}: ${ambiguous.message}`);
+  if (violations.length) ctx.fail(`${op.apiPath}?${param}=${value.length > 40 ? `${value.slice(0, 40)}… (${value.length} characters)` : value}: ${violations[0].message}`, { received: violations.map((v) => v.message).slice(0, 3).join("; "), documented: "exactly the records whose field has that value" });
+}
+
+export const boundaryChecks: Check[] = [
+  {
+    ...base,
+    id: "boundary.query.integer-limits",
+    operation: "licenses_get",
+    title: "Integer query parameters are accepted at their documented bounds and rejected one past them",
+    requirement: "A GET MUST accept every integer query parameter at its documented minimum and maximum, and MUST reject a value one below the minimum or one above the maximum with HTTP 400 and a documented error code.",
+    ref: "spec/ontap.yaml#/components/parameters (max_records minimum 0; return_timeout 0..120)",
+    async run(ctx) {
+      let tried = 0;
+      for (const op of readOps().filter(noPathParams)) {
+        for (const p of op.params.filter((x) => x.in === "query" && x.schema?.type === "integer")) {
+          const { minimum: min, maximum: max } = p.schema as { minimum?: number; maximum?: number };
+          for (const v of [min, max].filter((x): x is number => x !== undefined)) {
+            await ctx.call(op.id, { query: { [p.name]: String(v) } });
+            tried++;
+          }
+          for (const v of [min === undefined ? undefined : min - 1, max === undefined ? undefined : max + 1].filter((x): x is number => x !== undefined)) {
+            const r = await ctx.call(op.id, { query: { [p.name]: String(v) }, expect: "error" });
+            tried++;
+            if (r.status !== 400) ctx.fail(`${op.apiPath}?${p.name}=${v} answered ${r.status}`, { received: r.status, documented: `400: ${p.name} is ${min ?? "-∞"}..${max ?? "∞"}`, exchange: r.exchange });
+          }
+        }
+      }
+      if (!tried) ctx.skip("no GET operation documents a bounded integer parameter");
+    },
+  },
+  {
+    ...base,
+    id: "boundary.query.enum-values",
+    operation: "licenses_get",
+    title: "Every value of every enum filter selects exactly the records holding it",
+    requirement: "For each enum filter of each collection and each of its documented values, a GET filtered on that value MUST return exactly the records whose field holds it.",
+    ref: "spec/conventions.md §1; enums of spec/ontap.yaml",
+    async run(ctx) {
+      let tried = 0;
+      for (const op of listings()) {
+        const enums = filterFieldsFor(op.id, ctx.target.version).filter((f) => f.type === "enum" && f.enumValues?.length);
+        if (!enums.length) continue;
+        const all = await listAll(ctx, op.id, COMPLETE[op.id]);
+        for (const f of enums) for (const value of f.enumValues!) {
+          await exact(ctx, op, f.param, f.field, value, all);
+          tried++;
+        }
+      }
+      if (!tried) ctx.skip("no collection has an enum filter");
+    },
+  },
+  {
+    ...base,
+    id: "boundary.query.string-extremes",
+    operation: "licenses_get",
+    title: "Empty and 1,024-character string filter values are answered, not refused",
+    requirement: "A filter on a string field with an empty quoted value or a 1,024-character value MUST be answered 200 with exactly the records holding that value (normally none).",
+    ref: "spec/conventions.md §1 (literals); docs: query parameters",
+    async run(ctx) {
+      let tried = 0;
+      const long = "ontap-conformance-".repeat(57).slice(0, 1024);
+      for (const op of listings()) {
+        const strings = filterFieldsFor(op.id, ctx.target.version).filter((f) => f.type === "string");
+        if (!strings.length) continue;
+        const all = await listAll(ctx, op.id, COMPLETE[op.id]);
+        for (const f of strings.slice(0, 3)) {
+          for (const value of ['""', long]) {
+            await exact(ctx, op, f.param, f.field, value, all);
+            tried++;
+          }
+        }
+      }
+      if (!tried) ctx.skip("no collection has a string filter");
+    },
+  },
+];
