@@ -246,6 +246,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     symlinkSync(join("runs", runId), latest);
     if (!html.ok) out(`  note: the HTML report could not be generated: ${html.reason}`);
     for (const line of coverageTable(summary.coverage)) out(line);
+    out(`  matrix: ${join(runDir, "coverage.html")}`);
     printSummary(summary, { out, reportDir: runDir });
     if (teardown.length) {
       out(`teardown: the target was not left as it was found:`);
