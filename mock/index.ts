@@ -107,7 +107,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     const run = () => dispatch(req, body, {
       auth: options, version: options.ontapVersion, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, takeFault,
     });
-    return req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run);
+    const out = await (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run));
+    opts.mutant?.rewriteResponse?.(out.reply);
+    return out;
   };
   let tls: TlsMaterial | undefined;
   if (opts.tls === true) tls = await selfSignedCertificate(opts.host ?? "127.0.0.1");

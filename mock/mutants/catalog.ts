@@ -36,6 +36,12 @@ export const MUTANTS: Mutant[] = [
   },
   // ---- status
   {
+    name: "status.history-needs-fields", category: "status", breaks: "a collection GET without `fields` is answered (with the keys and links)",
+    wrap: rewriteReply(["software_history_collection_get"], (r, ctx) => {
+      if (!ctx.query.get("fields")) return { status: 400, headers: r.headers, body: { error: { code: "262185", message: "Invalid value: fields is required.", target: "fields" } } };
+    }),
+  },
+  {
     name: "status.license-create-200", category: "status", breaks: "license POST answers 201 Created",
     wrap: rewriteReply(["license_create"], (r) => { if (r.status === 201) r.status = 200; }),
   },
@@ -58,7 +64,11 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "envelope.code-number", category: "envelope", breaks: "the error code is a JSON string",
-    wrap: rewriteReply(["*"], (r) => { const e = (r.body as any)?.error; if (e?.code) e.code = Number(e.code); }),
+    // On every reply, so errors raised before a handler runs (bad input, injected faults) break too.
+    rewriteResponse: (r) => {
+      const b = r.body as any;
+      for (const e of [b?.error, ...(Array.isArray(b?.errors) ? b.errors : [])]) if (e?.code) e.code = Number(e.code);
+    },
   },
   {
     name: "envelope.no-message", category: "envelope", breaks: "an error carries a message",

@@ -17,6 +17,8 @@ export interface Mutant {
   wrap?(operation: string, handler: Handler, state: MockState): Handler | undefined;
   /** Rewrite a request's URL before the mock dispatches it (to get past its input checks). */
   rewriteRequest?(url: URL): void;
+  /** Rewrite every /api reply, errors raised before any handler included. */
+  rewriteResponse?(reply: Reply): void;
   /** Patch the state once it is built. */
   setup?(state: MockState): void;
   /** Set when no client can tell this mutant from the reference, with why. */

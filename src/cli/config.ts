@@ -27,6 +27,8 @@ export interface FileConfig {
   downloadUrl?: string;
   /** Let destructive runs start a real upgrade (and never roll it back). */
   allowUpgrade?: boolean;
+  /** The target is this project's reference mock (its /__mock/faults switch raises any error code). */
+  faultSwitch?: boolean;
   /** How long to wait for a job before a check fails (default 60000). */
   jobTimeoutMs?: number;
   /** Checks to disable: `{id, reason, operation?}`; id may be a glob; operation limits it to one operationId. */

@@ -51,7 +51,7 @@ async function runAgainst(mutant: Mutant | undefined, dir: string): Promise<Summ
   try {
     mkdirSync(dir, { recursive: true });
     const config = join(dir, "config.yaml");
-    writeFileSync(config, "testKeys: true\ntestPackages: true\nallowUpgrade: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\njobTimeoutMs: 4000\nconcurrency: 16\n");
+    writeFileSync(config, "testKeys: true\ntestPackages: true\nallowUpgrade: true\nfaultSwitch: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\njobTimeoutMs: 4000\nconcurrency: 16\n");
     const args = [fileURLToPath(BIN), "run", "--target", mock.url, "--username", "admin", "--password-env", "ONTAP_MUTANT_PASSWORD", "--profile", "destructive", "--allow-destructive", "--strict", "--timeout", "10000", "--seed", "1", "--report-dir", dir, "--config", config, "--no-html"];
     const stderr = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, args, { env: { ...process.env, ONTAP_MUTANT_PASSWORD: "mutant-pass" }, stdio: ["ignore", "ignore", "pipe"] });

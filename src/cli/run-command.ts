@@ -183,7 +183,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     }
     const config: RunConfig = {
       target,
-      info: { url: baseUrl, username, version: found.version, clusterName: found.clusterName, nodes: found.nodes, profile, strict: Boolean(opts.strict), insecure, seed, runs, embedded, acceptsTestKeys: embedded || Boolean(file.testKeys), acceptsTestPackages: embedded || Boolean(file.testPackages), downloadUrl: file.downloadUrl, allowUpgrade: embedded || Boolean(file.allowUpgrade), jobTimeoutMs: file.jobTimeoutMs },
+      info: { url: baseUrl, username, version: found.version, clusterName: found.clusterName, nodes: found.nodes, profile, strict: Boolean(opts.strict), insecure, seed, runs, embedded, acceptsTestKeys: embedded || Boolean(file.testKeys), acceptsTestPackages: embedded || Boolean(file.testPackages), downloadUrl: file.downloadUrl, allowUpgrade: embedded || Boolean(file.allowUpgrade), faultSwitch: embedded || Boolean(file.faultSwitch), jobTimeoutMs: file.jobTimeoutMs },
       profile,
       only: opts.only ? opts.only.split(",").map((s) => s.trim()).filter(Boolean) : [],
       disabled,

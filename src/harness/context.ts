@@ -29,6 +29,8 @@ export interface TargetInfo {
   downloadUrl?: string;
   /** The target may be upgraded by the suite (the embedded mock; a cluster only by config). */
   allowUpgrade: boolean;
+  /** The target understands the reference mock's /__mock/faults switch (the embedded mock; mutants by config). */
+  faultSwitch?: boolean;
   /** How long awaitJob waits for a job before failing (default 60 s). */
   jobTimeoutMs?: number;
 }
@@ -96,7 +98,7 @@ export class CheckContext {
    * of `operation` answers `code`. Only the embedded mock understands it.
    */
   async injectFault(operation: string, code: string, httpStatus: number): Promise<void> {
-    if (!this.target.embedded) throw new CheckError("fault injection needs the embedded mock");
+    if (!this.target.faultSwitch) throw new CheckError("fault injection needs the reference mock's fault switch");
     const ex = await this.http.request({ method: "POST", path: "/__mock/faults", body: { operation, code: Number(code), httpStatus, message: `Injected fault ${code} (ontap-conformance error-code coverage).` } });
     if (ex.response?.status !== 201) throw new CheckError(`the mock refused the fault ${code} for ${operation}: ${ex.error?.message ?? ex.response?.bodyText}`);
   }

@@ -68,7 +68,7 @@ function codesCheck(op: Operation): Check {
         judge(ctx, op, s.code, s.what, r);
         ctx.errorCodes.push({ operation: op.id, code: s.code, outcome: "provoked", what: s.what });
       }
-      if (ctx.target.embedded) {
+      if (ctx.target.faultSwitch) {
         for (const u of UNPROVOKABLE.filter((x) => x.operation === op.id)) {
           const status = statusFor(op, u.code);
           await ctx.injectFault(op.id, u.code, status);
