@@ -10,9 +10,10 @@ import { jobsChecks } from "./jobs/checks.ts";
 import { errorChecks } from "./errors/checks.ts";
 import { boundaryChecks } from "./boundary/checks.ts";
 import { exampleChecks } from "./examples/checks.ts";
+import { licensingProperties } from "./licensing/properties.ts";
 
 export function allChecks(): Check[] {
-  return [...exampleChecks, ...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...errorChecks, ...boundaryChecks];
+  return [...exampleChecks, ...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...licensingProperties, ...errorChecks, ...boundaryChecks];
 }
 
 export function checksOfPhase(phase: Phase): Check[] {

@@ -1,0 +1,103 @@
+// Property-based license installs on a target that accepts test keys:
+// a valid key installs exactly its packages and deletes cleanly; an invalid
+// key is rejected with the code spec/test-keys.md gives and changes nothing;
+// a batch reports an outcome per key.
+import fc from "fast-check";
+import type { Check } from "../../src/harness/check.ts";
+import type { CheckContext } from "../../src/harness/context.ts";
+import { checkProperty } from "../../src/harness/property.ts";
+import { licenseCaseArb, type LicenseCase } from "../../generators/license-cases.ts";
+import { TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
+import { listAll } from "../sample.ts";
+import { licenseState } from "./roundtrips.ts";
+
+const base = { area: "licensing" as const, profile: "destructive" as const, phase: "property" as const, operation: "license_create", severity: "critical" as const, ref: "spec/test-keys.md; docs: Install one or more feature licenses" };
+
+function diff(a: Map<string, string>, b: Map<string, string>): string[] {
+  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+const show = (c: LicenseCase) => `${c.kind}: ${c.key.length > 90 ? `${c.key.slice(0, 90)}…` : c.key}`;
+
+async function setting(ctx: CheckContext): Promise<{ serials: string[]; free: string[] }> {
+  if (!ctx.target.acceptsTestKeys) ctx.skip("the target does not accept spec/test-keys.md keys (testKeys: true in the config for a mock built on this contract)");
+  const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "serial_number" });
+  const serials = nodes.map((n) => n.serial_number).filter((s) => typeof s === "string" && /^\d+$/.test(s));
+  const free = (await listAll(ctx, "licenses_get", { state: "unlicensed" })).map((p) => p.name).filter((n) => TEST_KEY_CATALOG.includes(n));
+  if (!serials.length || !free.length) ctx.skip("no node with a numeric serial, or no unlicensed package of the test-key catalog");
+  return { serials, free };
+}
+
+/** Delete what a valid case installed (by bundle for NLFv2, else by name and serial). */
+async function undo(ctx: CheckContext, c: LicenseCase): Promise<void> {
+  const i = c.installs!;
+  if (i.bundle) await ctx.send("license_delete_collection", { query: { "licenses.installed_license": i.bundle, serial_number: i.serial, state: "*" } });
+  else for (const p of i.packages) await ctx.send("license_delete", { path: { name: p }, query: { serial_number: i.serial } });
+}
+
+async function oneKey(ctx: CheckContext, c: LicenseCase): Promise<void> {
+  const before = await licenseState(ctx);
+  const r = await ctx.call("license_create", { body: { keys: [c.key] }, expect: "any" });
+  try {
+    const changed = diff(before, await licenseState(ctx));
+    if (c.valid) {
+      if (r.status >= 300) ctx.fail(`a valid ${c.kind} key was refused (${r.status})`, { received: r.body, documented: `installs ${c.installs!.packages.join(", ")}`, exchange: r.exchange });
+      const want = [...c.installs!.packages].sort();
+      if (changed.join() !== want.join()) ctx.fail(`a ${c.kind} key changed ${changed.join(", ") || "nothing"}`, { received: changed, documented: want, exchange: r.exchange });
+    } else {
+      const codes = [r.body?.error?.code, ...(r.body?.errors ?? []).map((e: any) => e?.code)].filter(Boolean);
+      if (r.status < 400) ctx.fail(`an invalid key (${c.kind}) was accepted with ${r.status}`, { received: r.status, documented: `rejected with ${c.expectCodes.join(" or ")}`, exchange: r.exchange });
+      if (!codes.some((x) => c.expectCodes.includes(x))) ctx.fail(`an invalid key (${c.kind}) was rejected with ${codes.join(", ") || "no code"}`, { received: codes, documented: c.expectCodes, exchange: r.exchange });
+      if (changed.length) ctx.fail(`a rejected key (${c.kind}) changed ${changed.join(", ")}`, { received: changed, documented: "nothing changed", exchange: r.exchange });
+    }
+  } finally {
+    if (c.valid && r.status < 300) await undo(ctx, c);
+  }
+  const left = diff(before, await licenseState(ctx));
+  if (left.length) ctx.fail(`after undoing the ${c.kind} case, ${left.join(", ")} differ from before`, { received: left, documented: "the licenses as they were" });
+}
+
+export const licensingProperties: Check[] = [
+  {
+    ...base,
+    id: "licenses.install.key-property",
+    title: "Generated keys: valid ones install exactly their packages and delete cleanly, invalid ones are refused with their code",
+    requirement: "A valid key MUST install exactly its packages and MUST be deletable again; an invalid key MUST be rejected with the code spec/test-keys.md gives for its fault and MUST change nothing.",
+    async run(ctx) {
+      const { serials, free } = await setting(ctx);
+      await checkProperty(ctx, licenseCaseArb(serials, free), (c) => oneKey(ctx, c), { name: "license keys", show });
+    },
+  },
+  {
+    ...base,
+    id: "licenses.install.batch-property",
+    title: "Generated batches: each key has its own outcome, good keys install, bad keys change nothing",
+    requirement: "A POST with several keys MUST install each valid key and report each invalid one in `errors` (naming its index), and the installed set MUST be exactly the valid keys' packages.",
+    async run(ctx) {
+      const { serials, free } = await setting(ctx);
+      // Valid keys in one batch must install distinct packages to be told apart.
+      const batch = fc.array(licenseCaseArb(serials, free), { minLength: 2, maxLength: 4 }).filter((cs) => {
+        const pkgs = cs.filter((c) => c.valid).flatMap((c) => c.installs!.packages);
+        return new Set(pkgs).size === pkgs.length;
+      });
+      await checkProperty(ctx, batch, async (cases) => {
+        const before = await licenseState(ctx);
+        const r = await ctx.call("license_create", { body: { keys: cases.map((c) => c.key) }, expect: "any" });
+        try {
+          const bad = cases.map((c, i) => (c.valid ? -1 : i)).filter((i) => i >= 0);
+          const errors: any[] = r.body?.errors ?? (r.body?.error ? [r.body.error] : []);
+          if (bad.length && errors.length !== bad.length) ctx.fail(`${errors.length} error(s) for ${bad.length} invalid key(s) at index ${bad.join(", ")}`, { received: errors, documented: `one error per invalid key`, exchange: r.exchange });
+          if (!bad.length && r.status >= 300) ctx.fail(`a batch of valid keys was refused (${r.status})`, { received: r.body, documented: "201", exchange: r.exchange });
+          const changed = diff(before, await licenseState(ctx));
+          const want = cases.filter((c) => c.valid).flatMap((c) => c.installs!.packages).sort();
+          if (changed.join() !== want.join()) ctx.fail(`the batch changed ${changed.join(", ") || "nothing"}`, { received: changed, documented: want, exchange: r.exchange });
+        } finally {
+          const now = await licenseState(ctx);
+          for (const c of cases) if (c.valid && c.installs!.packages.some((p) => now.get(p) !== before.get(p))) await undo(ctx, c);
+        }
+        const left = diff(before, await licenseState(ctx));
+        if (left.length) ctx.fail(`after undoing the batch, ${left.join(", ")} differ from before`, { received: left, documented: "the licenses as they were" });
+      }, { name: "license batches", show: (cs) => cs.map(show).join(" | ") });
+    },
+  },
+];
