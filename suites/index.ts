@@ -11,9 +11,10 @@ import { errorChecks } from "./errors/checks.ts";
 import { boundaryChecks } from "./boundary/checks.ts";
 import { exampleChecks } from "./examples/checks.ts";
 import { licensingProperties } from "./licensing/properties.ts";
+import { softwareProperties } from "./software/properties.ts";
 
 export function allChecks(): Check[] {
-  return [...exampleChecks, ...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...licensingProperties, ...errorChecks, ...boundaryChecks];
+  return [...exampleChecks, ...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...licensingProperties, ...softwareProperties, ...errorChecks, ...boundaryChecks];
 }
 
 export function checksOfPhase(phase: Phase): Check[] {
