@@ -5,7 +5,7 @@
 // Every case is rejected by construction, so sending one changes nothing on a
 // conformant server (the property checks that it did not).
 import fc from "fast-check";
-import { getOperation } from "../src/contract/index.ts";
+import { getOperation, paramsFor } from "../src/contract/index.ts";
 import type { CallParams } from "../src/harness/context.ts";
 
 export interface SoftwareCase {
@@ -42,7 +42,9 @@ function file(name: string): Blob {
   return new Blob([new TextEncoder().encode(`ontap-conformance test package ${name}\n`)]);
 }
 
-export function softwareCaseArb(): fc.Arbitrary<SoftwareCase> {
+/** Cases for a target running `version` (parameters it does not have yet are left out). */
+export function softwareCaseArb(version?: string): fc.Arbitrary<SoftwareCase> {
+  const has = new Set(paramsFor(getOperation("software_modify"), version).map((p) => p.name));
   const stab = query("software_modify", "stabilize_minutes");
   const actions = query("software_modify", "action").enum!;
   const pauseAfter = query("software_modify", "pause_after").enum!;
@@ -65,8 +67,8 @@ export function softwareCaseArb(): fc.Arbitrary<SoftwareCase> {
     fc.integer({ min: -5, max: stab.minimum! - 1 }).map((n) => modify("stabilize-below", `stabilize_minutes=${n}`, { stabilize_minutes: String(n) }, { version: "9.99.1" }, INVALID_VALUE)),
     fc.integer({ min: stab.maximum! + 1, max: 10_000 }).map((n) => modify("stabilize-above", `stabilize_minutes=${n}`, { stabilize_minutes: String(n) }, { version: "9.99.1" }, INVALID_VALUE)),
     notInEnum(actions).map((a) => ({ ...modify("action-not-in-enum", `action=${a}`, {}, {}, INVALID_VALUE), params: { query: { action: a }, body: {} } })),
-    notInEnum(pauseAfter).map((p) => modify("pause-after-not-in-enum", `pause_after=${p}`, { pause_after: p }, { version: "9.99.1" }, INVALID_VALUE)),
-    fc.tuple(fc.constantFrom("skip_warnings", "force_rolling", "show_validation_details"), fc.constantFrom("yes", "2", "maybe")).map(([f, v]) => modify("boolean-not-boolean", `${f}=${v}`, { [f]: v }, { version: "9.99.1" }, INVALID_VALUE)),
+    ...(has.has("pause_after") ? [notInEnum(pauseAfter).map((p) => modify("pause-after-not-in-enum", `pause_after=${p}`, { pause_after: p }, { version: "9.99.1" }, INVALID_VALUE))] : []),
+    fc.tuple(fc.constantFrom(...["validate_only", "skip_warnings", "force_rolling", "show_validation_details"].filter((f) => has.has(f))), fc.constantFrom("yes", "2", "maybe")).map(([f, v]) => modify("boolean-not-boolean", `${f}=${v}`, { [f]: v }, { version: "9.99.1" }, INVALID_VALUE)),
     fc.oneof(fc.integer(), fc.boolean(), fc.constant(null)).map((v) => modify("version-not-string", `version: ${JSON.stringify(v)}`, {}, { version: v }, FIELD_TYPE)),
     fc.constantFrom({ state: "completed" }, { pending_version: "9.99.1" }, { nodes: [] }).map((b) => modify("read-only-field", `read-only ${Object.keys(b)[0]} in the body`, {}, { version: "9.99.1", ...b }, READ_ONLY_FIELD)),
     absent.map((v) => modify("version-not-in-repository", `version ${v}`, {}, { version: v }, notPresent)),

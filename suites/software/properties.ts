@@ -33,7 +33,7 @@ export const softwareProperties: Check[] = [
     async run(ctx) {
       const sw = await ctx.call("software_get", { query: { fields: "state" } });
       if (sw.body.state && !["completed", "canceled", "failed"].includes(sw.body.state)) ctx.skip(`an update is in progress (${sw.body.state}); bad inputs are not sent during an update`);
-      await checkProperty(ctx, softwareCaseArb(), async (c: SoftwareCase) => {
+      await checkProperty(ctx, softwareCaseArb(ctx.target.version), async (c: SoftwareCase) => {
         const before = await snapshot(ctx);
         const r = await ctx.call(c.operation, { ...c.params, expect: "any" });
         if (r.status < 400 || r.status >= 500) ctx.fail(`${c.what} was answered ${r.status}`, { received: r.status, documented: `4xx with ${c.expectCodes.join(" or ")}`, exchange: r.exchange });
