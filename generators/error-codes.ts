@@ -17,6 +17,10 @@ export interface Scenario {
   /** Least permissive profile that may send it (a request that must be rejected is non-disruptive). */
   profile: Profile;
   needs?: Need[];
+  /** The release it needs (its request or its clean-up uses something newer). */
+  since?: string;
+  /** Query parameters it sends that not every release has (skipped where the target's release lacks one). */
+  uses?: string[];
   /** Send it (and undo anything it set up); undefined when this target lacks what it needs. */
   run(ctx: CheckContext): Promise<CallResult | { skip: string }>;
 }
@@ -84,7 +88,7 @@ export const SCENARIOS: Scenario[] = [
     return ctx.call(LICENSES, { ...keys(JSON.stringify({ statusResp, Signature: signature(statusResp) })), expect: "any" });
   } },
   { operation: LICENSES, code: "1115132", what: "the same node key installed twice", profile: "destructive", needs: ["testKeys"], run: (ctx) => withInstalled(ctx, (pkg, serial) => ctx.call(LICENSES, { ...keys(shortKey(pkg, serial)), expect: "any" })) },
-  { operation: LICENSES, code: "1115617", what: "an NLFv2 bundle licensing a package another bundle licenses on that node", profile: "destructive", needs: ["testKeys"], run: async (ctx) => {
+  { operation: LICENSES, code: "1115617", what: "an NLFv2 bundle licensing a package another bundle licenses on that node", profile: "destructive", needs: ["testKeys"], since: "9.9", run: async (ctx) => {
     const serial = await nodeSerial(ctx);
     const pkg = await unlicensedPackage(ctx);
     if (!serial || !pkg) return { skip: "no node serial or no unlicensed package of the test-key catalog" };
@@ -97,7 +101,7 @@ export const SCENARIOS: Scenario[] = [
     }
   } },
   // ---- license_delete
-  { operation: "license_delete", code: "1115564", what: "DELETE by name of a package licensed only by an NLFv2 bundle", profile: "destructive", needs: ["testKeys"], run: async (ctx) => {
+  { operation: "license_delete", code: "1115564", what: "DELETE by name of a package licensed only by an NLFv2 bundle", profile: "destructive", needs: ["testKeys"], since: "9.9", run: async (ctx) => {
     const serial = await nodeSerial(ctx);
     const pkg = await unlicensedPackage(ctx);
     if (!serial || !pkg) return { skip: "no node serial or no unlicensed package of the test-key catalog" };
@@ -112,7 +116,7 @@ export const SCENARIOS: Scenario[] = [
   // ---- software_modify (validate_only keeps them non-disruptive)
   { operation: "software_modify", code: "10551872", what: "PATCH validate_only=true without a version", profile: "non-disruptive", run: call("software_modify", { query: { validate_only: "true" }, body: {} }) },
   { operation: "software_modify", code: "10551325", what: "PATCH validate_only=true to a version that is not in the repository", profile: "non-disruptive", run: call("software_modify", { query: { validate_only: "true" }, body: { version: "0.0.0" } }) },
-  { operation: "software_modify", code: "10551368", what: "PATCH updating one node of an HA pair (validation runs as a job, so this is a real update request, rejected before it starts)", profile: "destructive", needs: ["allowUpgrade"], run: async (ctx) => {
+  { operation: "software_modify", code: "10551368", what: "PATCH updating one node of an HA pair (validation runs as a job, so this is a real update request, rejected before it starts)", profile: "destructive", needs: ["allowUpgrade"], uses: ["nodes_to_update"], run: async (ctx) => {
     const pkgs = await ctx.call("software_packages_collection_get", { query: { fields: "version" } });
     const version = (pkgs.body.records ?? [])[0]?.version;
     const nodes = await ctx.call("cluster_nodes_get", { query: { fields: "name,ha.partners" } });

@@ -4,7 +4,7 @@
 // values it does not hold (so they miss). Every generated filter is labelled
 // with the variants it uses, so tests can prove each variant is produced.
 import fc from "fast-check";
-import { getOperation, schemaFields } from "../src/contract/index.ts";
+import { getOperation, paramsFor, schemaFields } from "../src/contract/index.ts";
 
 export type FilterFieldType = "string" | "enum" | "integer" | "boolean" | "date-time";
 
@@ -46,7 +46,7 @@ export function filterFieldsFor(operationId: string, version?: string): FilterFi
   if (!op.recordSchema) return [];
   const leaves = new Map(schemaFields(op.recordSchema, { version }).map((f) => [f.path, f]));
   const out: FilterField[] = [];
-  for (const p of op.params) {
+  for (const p of paramsFor(op, version)) {
     if (!p.filter || !p.field || p.in !== "query") continue;
     const f = leaves.get(p.field);
     if (!f || f.type === "object" || f.type === "array" || f.writeOnly) continue;

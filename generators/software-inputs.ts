@@ -63,12 +63,12 @@ export function softwareCaseArb(version?: string): fc.Arbitrary<SoftwareCase> {
     for (const [field, name] of parts) form.append(field, file(name), name);
     return { kind, operation: "software_upload", what, params: { multipart: form }, expectCodes };
   };
-  return fc.oneof(
+  const arbs: Array<fc.Arbitrary<SoftwareCase>> = [
     fc.integer({ min: -5, max: stab.minimum! - 1 }).map((n) => modify("stabilize-below", `stabilize_minutes=${n}`, { stabilize_minutes: String(n) }, { version: "9.99.1" }, INVALID_VALUE)),
     fc.integer({ min: stab.maximum! + 1, max: 10_000 }).map((n) => modify("stabilize-above", `stabilize_minutes=${n}`, { stabilize_minutes: String(n) }, { version: "9.99.1" }, INVALID_VALUE)),
     notInEnum(actions).map((a) => ({ ...modify("action-not-in-enum", `action=${a}`, {}, {}, INVALID_VALUE), params: { query: { action: a }, body: {} } })),
-    ...(has.has("pause_after") ? [notInEnum(pauseAfter).map((p) => modify("pause-after-not-in-enum", `pause_after=${p}`, { pause_after: p }, { version: "9.99.1" }, INVALID_VALUE))] : []),
-    fc.tuple(fc.constantFrom(...["validate_only", "skip_warnings", "force_rolling", "show_validation_details"].filter((f) => has.has(f))), fc.constantFrom("yes", "2", "maybe")).map(([f, v]) => modify("boolean-not-boolean", `${f}=${v}`, { [f]: v }, { version: "9.99.1" }, INVALID_VALUE)),
+    notInEnum(pauseAfter).map((p) => modify("pause-after-not-in-enum", `pause_after=${p}`, { pause_after: p }, { version: "9.99.1" }, INVALID_VALUE)),
+    fc.tuple(fc.constantFrom("skip_warnings", "force_rolling", "show_validation_details"), fc.constantFrom("yes", "2", "maybe")).map(([f, v]) => modify("boolean-not-boolean", `${f}=${v}`, { [f]: v }, { version: "9.99.1" }, INVALID_VALUE)),
     fc.oneof(fc.integer(), fc.boolean(), fc.constant(null)).map((v) => modify("version-not-string", `version: ${JSON.stringify(v)}`, {}, { version: v }, FIELD_TYPE)),
     fc.constantFrom({ state: "completed" }, { pending_version: "9.99.1" }, { nodes: [] }).map((b) => modify("read-only-field", `read-only ${Object.keys(b)[0]} in the body`, {}, { version: "9.99.1", ...b }, READ_ONLY_FIELD)),
     absent.map((v) => modify("version-not-in-repository", `version ${v}`, {}, { version: v }, notPresent)),
@@ -79,5 +79,7 @@ export function softwareCaseArb(version?: string): fc.Arbitrary<SoftwareCase> {
     fc.constant(upload("upload-two-files", "an upload with two files", [["file", "a_image.tgz"], ["file", "b_image.tgz"]], ["10551807"])),
     fc.constantFrom("package", "image", "files").map((f) => upload("upload-wrong-part", `an upload in a part named "${f}"`, [[f, "a_image.tgz"]], ["262179"])),
     fc.constantFrom("application/json", "application/octet-stream", "text/plain").map((ct) => ({ kind: "upload-not-multipart", operation: "software_upload" as const, what: `an upload sent as ${ct}`, params: { rawBody: { text: "{}", contentType: ct } }, expectCodes: ["10551808"] })),
-  );
+  ];
+  // Cases that send a query parameter the release does not have yet are left out.
+  return fc.oneof(...arbs).filter((c) => c.operation !== "software_modify" || Object.keys(c.params.query ?? {}).every((k) => has.has(k)));
 }

@@ -105,7 +105,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       return { reply: errorReply(new OntapError(404, 3, "API not found")), plainJson: false, head: false };
     }
     const run = () => dispatch(req, body, {
-      auth: options, version: options.ontapVersion, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, takeFault,
+      auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, takeFault,
     });
     const out = await (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run));
     opts.mutant?.rewriteResponse?.(out.reply);

@@ -5,7 +5,7 @@
 //   metrocluster         docs, on a MetroCluster configuration
 //   large                N license packages, software packages and history records
 import { VirtualClock } from "../clock.ts";
-import { twoNodeCluster, type ClusterModel } from "../cluster.ts";
+import { clusterVersion, twoNodeCluster, type ClusterModel } from "../cluster.ts";
 import { JobStore } from "../cluster-software/jobs.ts";
 import { SoftwareModel, type HistoryRecord, type SoftwarePackage } from "../cluster-software/software.ts";
 import { LicenseStore, type CatalogEntry, type InstalledLicense } from "../licensing/store.ts";
@@ -90,7 +90,11 @@ export function buildState(scenario: ScenarioName, opts: { version: string; cloc
   const software = new SoftwareModel(clock, jobs, cluster, { packages, history, metrocluster: scenario === "metrocluster" });
   if (scenario === "upgrade-in-progress") software.update({ version: nextVersion(opts.version), skip_warnings: true });
   return {
-    version: opts.version,
+    // The API a cluster serves is its effective version: after an upgrade
+    // completes, the new release's fields and parameters.
+    get version() {
+      return clusterVersion(cluster);
+    },
     scenario,
     clock,
     cluster,

@@ -2,7 +2,7 @@
 // (spec/conventions.md): counts, default fields, unknown parameters, plain
 // JSON vs HAL, paging, self links, not-found. Generated per collection from
 // the operation table, so a new collection gets them by being in the spec.
-import { getOperation, schemaFields } from "../../src/contract/index.ts";
+import { getOperation, paramsFor, schemaFields } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { listAll, MISSING } from "../sample.ts";
@@ -178,6 +178,7 @@ function collectionChecks(c: Collection): Check[] {
       ref: `${CONV} §1`,
       severity: "normal",
       async run(ctx) {
+        if (!paramsFor(op, ctx.target.version).some((p) => p.name === key)) ctx.skip(`ONTAP ${ctx.target.version} has no ${key} filter on ${op.apiPath}`);
         const keys = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
         if (!keys.length) ctx.skip(`${op.apiPath} holds no records on this target`);
         const v = keys[0];
@@ -201,7 +202,7 @@ function collectionChecks(c: Collection): Check[] {
         const withAll = (q: Record<string, string>) => ({ ...(c.prefix === "licenses" && !("state" in q) ? { state: "*" } : {}), ...q });
         const all = await listAll(ctx, c.operation, withAll({}));
         if (!all.length) ctx.skip(`${op.apiPath} holds no records on this target`);
-        const filters = op.params.filter((p) => p.filter && p.field && p.in === "query" && !p.required && leafTypes.has(p.field) && ["string", "enum", "integer", "boolean"].includes(leafTypes.get(p.field)!.type));
+        const filters = paramsFor(op, ctx.target.version).filter((p) => p.filter && p.field && p.in === "query" && !p.required && leafTypes.has(p.field) && ["string", "enum", "integer", "boolean"].includes(leafTypes.get(p.field)!.type));
         let tested = 0;
         for (const f of filters) {
           const values = all.flatMap((r) => {

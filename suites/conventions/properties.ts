@@ -74,6 +74,7 @@ function filterProperty(l: Listing): Check {
     async run(ctx) {
       const version = ctx.target.version;
       const fields = filterFieldsFor(l.operation, version);
+      if (!fields.length) ctx.skip(`ONTAP ${version} documents no filter on ${op.apiPath}`);
       const types = filterTypes(op.recordSchema!, { version });
       const unfiltered = await listAll(ctx, l.operation, l.all);
       if (!unfiltered.length) ctx.skip(`${op.apiPath} holds no records on this target`);

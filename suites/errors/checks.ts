@@ -3,7 +3,7 @@
 // profile and target allow and check it is answered with its code; on the
 // embedded mock, raise the codes no client can provoke through the mock's
 // fault switch, so the envelope and status of each are exercised too.
-import { commonErrorCodes, operations, type Operation } from "../../src/contract/index.ts";
+import { commonErrorCodes, compareVersions, operations, paramsFor, type Operation } from "../../src/contract/index.ts";
 import { profileAllows, type Check } from "../../src/harness/check.ts";
 import type { CallParams, CallResult, CheckContext } from "../../src/harness/context.ts";
 import { SCENARIOS, UNPROVOKABLE, type Need } from "../../generators/error-codes.ts";
@@ -54,7 +54,10 @@ function codesCheck(op: Operation): Check {
       let ran = 0;
       const notes: string[] = [];
       for (const s of SCENARIOS.filter((x) => x.operation === op.id)) {
-        const why = !profileAllows(ctx.target.profile, s.profile) ? `needs the ${s.profile} profile` : needsMet(ctx, s.needs);
+        const has = new Set(paramsFor(op, ctx.target.version).map((p) => p.name));
+        const missing = (s.uses ?? []).filter((p) => !has.has(p));
+        const tooOld = s.since !== undefined && ctx.target.version !== undefined && compareVersions(ctx.target.version, s.since) < 0;
+        const why = !profileAllows(ctx.target.profile, s.profile) ? `needs the ${s.profile} profile` : tooOld ? `needs ONTAP ${s.since} (the target runs ${ctx.target.version})` : missing.length ? `ONTAP ${ctx.target.version} has no ${missing.join(", ")} parameter` : needsMet(ctx, s.needs);
         if (why) {
           notes.push(`${s.code}: ${why}`);
           continue;

@@ -3,6 +3,7 @@
 // key is rejected with the code spec/test-keys.md gives and changes nothing;
 // a batch reports an outcome per key.
 import fc from "fast-check";
+import { existsIn, getOperation, paramsFor } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { checkProperty } from "../../src/harness/property.ts";
@@ -19,20 +20,23 @@ function diff(a: Map<string, string>, b: Map<string, string>): string[] {
 
 const show = (c: LicenseCase) => `${c.kind}: ${c.key.length > 90 ? `${c.key.slice(0, 90)}…` : c.key}`;
 
-async function setting(ctx: CheckContext): Promise<{ serials: string[]; free: string[] }> {
+async function setting(ctx: CheckContext): Promise<{ serials: string[]; free: string[]; nlfV2: boolean }> {
   if (!ctx.target.acceptsTestKeys) ctx.skip("the target does not accept spec/test-keys.md keys (testKeys: true in the config for a mock built on this contract)");
   const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "serial_number" });
   const serials = nodes.map((n) => n.serial_number).filter((s) => typeof s === "string" && /^\d+$/.test(s));
   const free = (await listAll(ctx, "licenses_get", { state: "unlicensed" })).map((p) => p.name).filter((n) => TEST_KEY_CATALOG.includes(n));
   if (!serials.length || !free.length) ctx.skip("no node with a numeric serial, or no unlicensed package of the test-key catalog");
-  return { serials, free };
+  const del = getOperation("license_delete_collection");
+  const nlfV2 = existsIn(ctx.target.version, del.introduced) && paramsFor(del, ctx.target.version).some((p) => p.name === "licenses.installed_license");
+  return { serials, free, nlfV2 };
 }
 
 /** Delete what a valid case installed (by bundle for NLFv2, else by name and serial). */
 async function undo(ctx: CheckContext, c: LicenseCase): Promise<void> {
   const i = c.installs!;
-  if (i.bundle) await ctx.send("license_delete_collection", { query: { "licenses.installed_license": i.bundle, serial_number: i.serial, state: "*" } });
-  else for (const p of i.packages) await ctx.send("license_delete", { path: { name: p }, query: { serial_number: i.serial } });
+  // call(), not send(): an undo that fails must say so, not leave the next case a polluted target.
+  if (i.bundle) await ctx.call("license_delete_collection", { query: { "licenses.installed_license": i.bundle, serial_number: i.serial, state: "*" } });
+  else for (const p of i.packages) await ctx.call("license_delete", { path: { name: p }, query: { serial_number: i.serial } });
 }
 
 async function oneKey(ctx: CheckContext, c: LicenseCase): Promise<void> {
@@ -64,8 +68,8 @@ export const licensingProperties: Check[] = [
     title: "Generated keys: valid ones install exactly their packages and delete cleanly, invalid ones are refused with their code",
     requirement: "A valid key MUST install exactly its packages and MUST be deletable again; an invalid key MUST be rejected with the code spec/test-keys.md gives for its fault and MUST change nothing.",
     async run(ctx) {
-      const { serials, free } = await setting(ctx);
-      await checkProperty(ctx, licenseCaseArb(serials, free), (c) => oneKey(ctx, c), { name: "license keys", show });
+      const { serials, free, nlfV2 } = await setting(ctx);
+      await checkProperty(ctx, licenseCaseArb(serials, free, { nlfV2 }), (c) => oneKey(ctx, c), { name: "license keys", show });
     },
   },
   {
@@ -74,9 +78,9 @@ export const licensingProperties: Check[] = [
     title: "Generated batches: each key has its own outcome, good keys install, bad keys change nothing",
     requirement: "A POST with several keys MUST install each valid key and report each invalid one in `errors` (naming its index), and the installed set MUST be exactly the valid keys' packages.",
     async run(ctx) {
-      const { serials, free } = await setting(ctx);
+      const { serials, free, nlfV2 } = await setting(ctx);
       // Valid keys in one batch must install distinct packages to be told apart.
-      const batch = fc.array(licenseCaseArb(serials, free), { minLength: 2, maxLength: 4 }).filter((cs) => {
+      const batch = fc.array(licenseCaseArb(serials, free, { nlfV2 }), { minLength: 2, maxLength: 4 }).filter((cs) => {
         const pkgs = cs.filter((c) => c.valid).flatMap((c) => c.installs!.packages);
         return new Set(pkgs).size === pkgs.length;
       });
