@@ -1,0 +1,37 @@
+// Generated requests respect the target's release: against mocks that
+// impersonate older releases, a destructive strict run with every opt-in
+// passes and leaves the target as found (a request using a parameter the
+// release lacks would be answered 262179 and fail the run).
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startMock } from "../../mock/index.ts";
+
+const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
+
+describe.concurrent("older releases, destructive and strict", () => {
+  for (const version of ["9.6.0", "9.8.0"]) {
+    it(`ONTAP ${version}: conformant, teardown restored`, async () => {
+      const mock = await startMock({ ontapVersion: version });
+      try {
+        const dir = mkdtempSync(join(tmpdir(), "older-"));
+        const cfg = join(dir, "ontap.yaml");
+        writeFileSync(cfg, "testKeys: true\ntestPackages: true\nallowUpgrade: true\nfaultSwitch: true\njobTimeoutMs: 4000\n");
+        const child = spawn(process.execPath, [BIN, "run", "--target", mock.url, "--profile", "destructive", "--allow-destructive", "--strict", "--config", cfg, "--seed", "5", "--runs", "40", "--no-html", "--report-dir", dir], {
+          env: { ...process.env, ONTAP_PASSWORD: mock.options.password }, stdio: "ignore",
+        });
+        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        const summary = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8"));
+        const broken = summary.checks.filter((c: any) => c.status === "fail" || c.status === "error").map((c: any) => `${c.id}: ${c.message}`);
+        expect(broken).toEqual([]);
+        expect(summary.ontapVersion).toBe(version);
+        expect(summary.teardown.restored).toBe(true);
+        expect(code).toBe(0);
+      } finally {
+        await mock.close();
+      }
+    }, 120_000);
+  }
+});
