@@ -182,6 +182,9 @@ export class SoftwareModel {
       throw new OntapError(409, 10551357, "A previous update is still in progress.");
     }
     const target = this.requirePackage(p.version);
+    // Parameters are checked before validation or estimation too: validate_only
+    // validates "the operation and its parameters".
+    const nodes = this.nodesToUpdate(p.nodes_to_update);
     const results = this.checks(target).map(({ target: _t, ...c }) => c);
     if (p.validate_only) {
       return this.jobs.start("PATCH /api/cluster/software", SHORT_JOB_MS, () => {
@@ -195,7 +198,6 @@ export class SoftwareModel {
         return { ok: true, message: "Estimate complete." };
       });
     }
-    const nodes = this.nodesToUpdate(p.nodes_to_update);
     const pending = nodes.filter((n) => compareVersions(this.node(n).version, target) !== 0);
     if (!pending.length) throw new OntapError(400, 10551897, `All nodes already run version ${target}.`);
     if (results.some((r) => r.status === "error")) throw new OntapError(400, 10551396, "Validation checks failed.");
@@ -317,6 +319,10 @@ export class SoftwareModel {
       url = new URL(body.url);
     } catch {
       throw new OntapError(400, 39387137, `The URL "${body.url}" has an invalid syntax.`, { target: "url" });
+    }
+    if (url.protocol !== "file:" && !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]/i.test(body.url)) {
+      // new URL() reads "ftp:///x" as host "x"; RFC 3986 says it has no host.
+      if (["http:", "https:", "ftp:"].includes(url.protocol)) throw new OntapError(400, 39387137, `The URL "${body.url}" names no host.`, { target: "url" });
     }
     if (!["http:", "https:", "ftp:", "file:"].includes(url.protocol)) {
       throw new OntapError(400, 39387138, `The URL scheme "${url.protocol.replace(":", "")}" is not supported: use FILE://, FTP://, HTTP:// or HTTPS://.`, { target: "url" });

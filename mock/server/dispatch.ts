@@ -145,7 +145,9 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
 
   const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   let body: unknown;
-  if (rawBody.length && contentType !== "multipart/form-data") {
+  // An operation that only takes multipart/form-data (the upload) judges its own body: anything else is "not multipart", not "invalid JSON".
+  const multipartOnly = op.requestBody?.mediaTypes.includes("multipart/form-data") ?? false;
+  if (rawBody.length && contentType !== "multipart/form-data" && !multipartOnly) {
     if (rawBody.length > MAX_JSON_BODY) return fail(new OntapError(400, 262199, `The request body is larger than ${MAX_JSON_BODY} bytes.`), plural);
     try {
       body = JSON.parse(rawBody.toString("utf8"));
