@@ -35,8 +35,10 @@ export interface Summary {
   checks: SummaryCheck[];
   /** With --baseline: failures that were known and did not fail the run. */
   baseline?: { file: string; knownFailures: Array<{ id: string; reason: string }> };
-  /** Writing runs only: whether licenses and packages were left as found. */
-  teardown?: { restored: boolean; differences: string[] };
+  /** Writing runs only: whether licenses and packages were left as found; `removed`: what teardown deleted to get there. */
+  teardown?: { restored: boolean; differences: string[]; removed?: string[] };
+  /** The run was stopped with Ctrl-C (exit 130): checks that did not run are errors "interrupted". */
+  interrupted?: boolean;
   /** The coverage matrix (reports/coverage.ts). */
   coverage?: Coverage;
 }

@@ -348,6 +348,8 @@ export class SoftwareModel {
   startUpload(files: Array<{ field: string; filename: string }>): { job: Job; version: string } {
     if (files.length !== 1) throw new OntapError(400, 10551807, files.length ? "Only one file may be uploaded per request." : "The request must carry one file in a part named \"file\".");
     if (files[0].field !== "file") throw new OntapError(400, 262179, `Unexpected argument "${files[0].field}": the part must be named "file".`, { target: files[0].field });
+    // A plain form field named "file" carries a value, not a package file: no package may come of it.
+    if (!files[0].filename) throw new OntapError(400, 10551807, "The part \"file\" carries no file (it has no filename).", { target: "file" });
     if (this.upgrade && ACTIVE.includes(this.upgrade.state)) throw new OntapError(409, 10551357, "An update is in progress.");
     const version = versionFromName(files[0].filename);
     if (this.packages.some((p) => p.version === version)) throw new OntapError(409, 10551496, "The package file already exists.");
@@ -358,12 +360,22 @@ export class SoftwareModel {
     return { job, version };
   }
 
-  deletePackage(version: string): Job {
-    if (!this.packages.some((p) => p.version === version)) throw new OntapError(404, 10551325, `Package ${version} was not found in the repository.`, { target: "version" });
+  private packageInUse(version: string): OntapError | undefined {
     const running = this.cluster.nodes.some((n) => n.version === version);
     const target = this.upgrade && ACTIVE.includes(this.upgrade.state) && this.upgrade.target === version;
-    if (running || target) throw new OntapError(409, 8, `Package ${version} is in use (${running ? "a node runs it" : "an update installs it"}) and cannot be deleted.`);
+    if (running || target) return new OntapError(409, 8, `Package ${version} is in use (${running ? "a node runs it" : "an update installs it"}) and cannot be deleted.`);
+    return undefined;
+  }
+
+  deletePackage(version: string): Job {
+    if (!this.packages.some((p) => p.version === version)) throw new OntapError(404, 10551325, `Package ${version} was not found in the repository.`, { target: "version" });
+    const inUse = this.packageInUse(version);
+    if (inUse) throw inUse;
     return this.jobs.start(`DELETE /api/cluster/software/packages/${version}`, SHORT_JOB_MS, () => {
+      // Checked again when the job runs: an update to this package may have
+      // started since the request was accepted, and must not lose its image.
+      const now = this.packageInUse(version);
+      if (now) return { ok: false, error: now };
       this.packages = this.packages.filter((p) => p.version !== version);
       return { ok: true, message: "Package deleted." };
     });

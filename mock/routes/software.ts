@@ -54,6 +54,8 @@ function parseMultipart(ctx: RequestContext): Promise<Array<{ field: string; fil
     const files: Array<{ field: string; filename: string }> = [];
     parser.on("file", (field, stream, info) => {
       files.push({ field, filename: info.filename ?? "upload.tgz" });
+      // A truncated body fails the file stream too; unhandled, that error would escape the request.
+      stream.on("error", () => reject(new OntapError(400, 10551808, "The multipart/form-data body could not be read.")));
       stream.resume();
     });
     parser.on("field", (field) => files.push({ field, filename: "" }));

@@ -63,6 +63,11 @@ function queryRecord(query: URLSearchParams): Record<string, string | string[]> 
 /** Map a contract violation of the query to ONTAP's code for it. */
 function queryError(op: Operation, query: URLSearchParams, version: string, extraAllowed: Set<string>): OntapError | undefined {
   const record = queryRecord(query);
+  // A name given twice is refused whatever it is: the contract's validator
+  // lets filters repeat, and a DELETE that silently kept one of two
+  // serial_number filters would delete what the client did not name.
+  const twice = Object.keys(record).find((name) => Array.isArray(record[name]));
+  if (twice !== undefined) return new OntapError(400, 262188, `Field "${twice}" was specified twice.`, { target: twice });
   for (const name of Object.keys(record)) if (extraAllowed.has(name) || GLOBAL_QUERY.has(name)) delete record[name];
   const result = validateQuery(op.id, record, { ontapVersion: version, strict: true });
   const v = result.errors[0];
@@ -94,6 +99,29 @@ function bodyError(op: Operation, body: unknown, version: string): OntapError | 
   return new OntapError(400, 262197, `Invalid value for field "${field}": ${v.message}.`, { target: field });
 }
 
+/**
+ * The request's path as ONTAP resolves it (ref §5.8): literal `.` and `..`
+ * segments are collapsed (RFC 3986 §5.2.4) but percent-encoded dots are not,
+ * which is how a client names an entry "..". WHATWG's URL would collapse
+ * `%2e%2e` too (and read `\` as `/`). Clients following next links
+ * sometimes produce /api//cluster/... (ref §8): one slash.
+ */
+export function resolvePath(target: string): string {
+  const raw = (target.startsWith("/") ? target : new URL(target, "http://mock.invalid").pathname).split(/[?#]/)[0].replace(/\/{2,}/g, "/");
+  const segments = raw.split("/");
+  const out: string[] = [];
+  segments.forEach((seg, i) => {
+    const last = i === segments.length - 1;
+    if (seg === "..") {
+      if (out.length > 1) out.pop();
+      if (last) out.push("");
+    } else if (seg === ".") {
+      if (last) out.push("");
+    } else out.push(seg);
+  });
+  return out.join("/") || "/";
+}
+
 export interface DispatchOptions {
   auth: AuthOptions;
   version: string;
@@ -110,8 +138,7 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   const method = (req.method ?? "GET").toUpperCase();
   const head = method === "HEAD";
   const url = new URL(req.url ?? "/", "http://mock.invalid");
-  // Clients following next links sometimes produce /api//cluster/... (ref §8).
-  const path = url.pathname.replace(/\/{2,}/g, "/");
+  const path = resolvePath(req.url ?? "/");
   const fail = (err: OntapError, plural = false) => ({ reply: errorReply(err, plural), plainJson, head });
 
   const who = credentials(req.headers.authorization);
@@ -124,12 +151,19 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
     return { reply, plainJson, head };
   }
 
-  const allowed = allowedMethods(path);
+  let allowed: string[];
+  let match: ReturnType<typeof matchOperation>;
+  try {
+    allowed = allowedMethods(path);
+    match = matchOperation(head ? "GET" : method, path);
+  } catch {
+    // decodeURIComponent of a path parameter: "%zz" or "%c0%ae" is no name at all.
+    return fail(new OntapError(400, 262185, "Invalid value: the request path is not valid percent-encoded UTF-8."));
+  }
   if (method === "OPTIONS") {
     if (!allowed.length) return fail(new OntapError(404, 3, "API not found"));
     return { reply: { status: 200, headers: { allow: allowed.join(", ") } }, plainJson, head };
   }
-  const match = matchOperation(head ? "GET" : method, path);
   if (!match) {
     if (!allowed.length) return fail(new OntapError(404, 3, "API not found"));
     const reply = errorReply(new OntapError(405, 3, `The method ${method} is not supported on this resource.`));

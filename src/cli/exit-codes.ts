@@ -6,6 +6,12 @@ export const EXIT = {
   NOT_CONFORMANT: 1,
   /** Could not run: bad flag, unreadable input, unreachable target, authentication failure. */
   CANNOT_RUN: 2,
+  /**
+   * Interrupted (Ctrl-C, 128 + SIGINT): the suites were stopped, the target
+   * restored as far as possible, and the reports written with the checks that
+   * ran (the rest as errors "interrupted"). A second Ctrl-C exits 130 at once.
+   */
+  INTERRUPTED: 130,
 } as const;
 
 /** An error that ends the command with one readable line and an exit code. */

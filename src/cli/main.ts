@@ -55,6 +55,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--config <file>", "YAML config file (env ONTAP_CONFIG)")
     .option("--baseline <file>", "known failures (a previous summary.json, or a YAML list of {id, reason}) that do not fail the run")
     .option("--no-html", "skip the Allure HTML report (summary.json and junit.xml are always written)")
+    .option("--quiet", "print nothing but errors and teardown problems (summary.json and the exit code carry the result)")
     .action(async (opts) => setExit(await runCommand(opts)));
 
   program

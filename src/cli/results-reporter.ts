@@ -16,6 +16,12 @@ export class ResultsReporter implements Reporter {
   onTestCaseResult(test: TestCase): void {
     const meta = test.meta().check;
     if (!meta) return;
+    // A run cancelled by Ctrl-C reports the tests under way a second time: one result per check.
+    const earlier = this.results.findIndex((r) => r.id === meta.id);
+    if (earlier >= 0) {
+      this.results[earlier] = meta;
+      return;
+    }
     this.results.push(meta);
     this.done++;
     if (!this.areasSeen.has(meta.area)) {

@@ -15,13 +15,14 @@ import { buildCoverage, coverageTable, type Coverage } from "../../reports/cover
 import { coverageHtml } from "../../reports/coverage-html.ts";
 import { PROFILES, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
-import { compareInventories, takeInventory, type Inventory } from "../harness/inventory.ts";
+import { restoreInventory, takeInventory, type Inventory } from "../harness/inventory.ts";
 import { HttpClient } from "../harness/transport.ts";
 import { resolvePassword } from "../harness/password.ts";
 import type { RunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
 import { envFlag, readConfigFile } from "./config.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
+import { Interrupt } from "./interrupt.ts";
 import { ResultsReporter } from "./results-reporter.ts";
 import { printSummary } from "./terminal.ts";
 
@@ -132,6 +133,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   let mock: MockHandle | undefined;
   const started = Date.now();
+  const interrupt = new Interrupt((line) => process.stderr.write(`${line}\n`));
+  interrupt.install();
   try {
     let baseUrl: string;
     let username: string | undefined;
@@ -201,7 +204,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       // duration-based order.
       sequence: { sequencer: PhaseOrder },
       watch: false,
-      reporters: opts.html === false ? [collector] : [collector, ["allure-vitest/reporter", { resultsDir: join(runDir, "allure-results") }]],
+      reporters: opts.html === false ? [collector, interrupt.reporter()] : [collector, interrupt.reporter(), ["allure-vitest/reporter", { resultsDir: join(runDir, "allure-results") }]],
       provide: { ontapRun: config },
       testTimeout: Math.max(120_000, opts.timeout * 4),
       hookTimeout: 60_000,
@@ -212,31 +215,37 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     } as never);
     await vitest.close();
     const suitesMs = Date.now() - suitesStarted;
-    const reportStarted = Date.now();
-    const html = opts.html === false ? { ok: true } : await generateHtml(runDir, reportDir);
-    const reportMs = Date.now() - reportStarted;
 
+    // Teardown first (an interrupted run most of all): delete what the run
+    // created; what cannot be restored is reported and fails the run.
     let teardown: string[] = [];
+    let removed: string[] = [];
     if (before) {
       const after = new HttpClient({ ...target, redactor });
       try {
-        teardown = compareInventories(before, await takeInventory(after));
+        ({ removed, remaining: teardown } = await restoreInventory(after, before, { jobTimeoutMs: file.jobTimeoutMs }));
       } catch (e) {
-        teardown = [`the inventory after the run could not be read: ${(e as Error).message}`];
+        teardown = [`the target could not be restored: ${(e as Error).message}`];
       } finally {
         await after.close();
       }
     }
+    const reportStarted = Date.now();
+    // An interrupted run skips the HTML report: the user is waiting for the prompt.
+    const html = opts.html === false || interrupt.interrupted ? { ok: true } : await generateHtml(runDir, reportDir);
+    const reportMs = Date.now() - reportStarted;
     const results = redactor.redactJson(collector.results) as typeof collector.results;
     const known = new Set(results.map((r) => r.id));
     for (const c of checks) {
       if (!known.has(c.id)) {
         const { run: _run, ...meta } = c;
-        results.push({ ...meta, status: "error", message: `the check did not run: ${collector.loadErrors.join("; ") || "its suite file did not report it"}`, warnings: [], durationMs: 0, exchanges: [] });
+        const why = interrupt.interrupted ? "interrupted" : `the check did not run: ${collector.loadErrors.join("; ") || "its suite file did not report it"}`;
+        results.push({ ...meta, status: "error", message: why, warnings: [], durationMs: 0, exchanges: [] });
       }
     }
     const summary: Summary = buildSummary({ results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict: Boolean(opts.strict), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs, reportMs } });
-    if (before) summary.teardown = { restored: teardown.length === 0, differences: teardown.map((t) => redactor.redactText(t)) };
+    if (before) summary.teardown = { restored: teardown.length === 0, differences: teardown.map((t) => redactor.redactText(t)), ...(removed.length ? { removed: removed.map((t) => redactor.redactText(t)) } : {}) };
+    if (interrupt.interrupted) summary.interrupted = true;
     summary.coverage = redactor.redactJson(buildCoverage(results, found.version)) as Coverage;
     writeFileSync(join(runDir, "coverage.html"), coverageHtml(summary.coverage, { target: summary.target, version: found.version, profile }));
     writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
@@ -248,9 +257,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     for (const line of coverageTable(summary.coverage)) out(line);
     out(`  matrix: ${join(runDir, "coverage.html")}`);
     printSummary(summary, { out, reportDir: runDir });
+    // What teardown did matters most after Ctrl-C: printed even with --quiet.
+    const say = interrupt.interrupted ? (line: string) => process.stderr.write(`${line}\n`) : out;
+    if (removed.length) say(`teardown: removed what the run left behind: ${summary.teardown!.removed!.join(", ")}`);
+    else if (interrupt.interrupted && before) say("teardown: nothing was left behind to remove");
     if (teardown.length) {
-      out(`teardown: the target was not left as it was found:`);
-      for (const t of summary.teardown!.differences) out(`  ${t}`);
+      say(`teardown: the target was not left as it was found:`);
+      for (const t of summary.teardown!.differences) say(`  ${t}`);
     }
     const knownFailures = summary.checks.filter((c) => (c.status === "fail" || c.status === "error") && knownFromBaseline.has(c.id));
     if (opts.baseline) {
@@ -258,12 +271,14 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
       if (knownFailures.length) out(`baseline: ${knownFailures.length} known failure(s) not counted: ${knownFailures.map((c) => c.id).join(", ")}`);
     }
+    if (interrupt.interrupted) return EXIT.INTERRUPTED;
     const broken = summary.totals.fail + summary.totals.error - knownFailures.length + teardown.length;
     return broken > 0 ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
   } catch (e) {
     if (e instanceof TargetUnusable) throw new UsageError(e.message);
     throw e;
   } finally {
+    interrupt.dispose();
     await mock?.close();
   }
 }

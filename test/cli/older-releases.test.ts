@@ -28,6 +28,7 @@ describe.concurrent("older releases, destructive and strict", () => {
         expect(broken).toEqual([]);
         expect(summary.ontapVersion).toBe(version);
         expect(summary.teardown.restored).toBe(true);
+        expect(summary.teardown.removed).toBeUndefined(); // every check cleaned up after itself
         expect(code).toBe(0);
       } finally {
         await mock.close();

@@ -163,4 +163,63 @@ describe("fault injection, latency, concurrency", () => {
       await api.close();
     }
   });
+
+  it("100 parallel installs, deletes, package deletes and upgrades are all answered and end consistent", async () => {
+    // Virtual time at wall speed: no job finishes while the 100 requests are
+    // in flight, so every interleaving of requests with pending jobs is real.
+    const api = await mockApi({ clockSpeed: 1 });
+    try {
+      const SW = "/api/cluster/software";
+      const target = "9.19.1";
+      const serials = ["4149027492", "4149027493"];
+      const keys = CATALOG.slice(0, 10).flatMap((_c, i) => serials.map((s) => makeTestKey(i, s)));
+      const upgrade = () => api.call("PATCH", SW, { query: { skip_warnings: "true" }, body: { version: target } });
+      const requests = [
+        ...keys.map((k) => api.call("POST", LIC, { body: { keys: [k] } })), // 20
+        ...keys.map((k) => api.call("POST", LIC, { body: { keys: [k] } })), // 20 duplicates
+        ...CATALOG.slice(0, 10).map((c) => api.call("DELETE", `${LIC}/${c.name}`, { query: { serial_number: "4149027492" } })), // 10
+        // Package deletes race the upgrade to one of them: 10.
+        ...["9.5.0", "9.7.0", target, "9.18.1", "0.0.1"].flatMap((v) => [v, v].map((x) => api.call("DELETE", `${SW}/packages/${x}`))),
+        ...Array.from({ length: 20 }, upgrade), // 20 upgrades: at most one starts
+        ...Array.from({ length: 10 }, () => api.call("PATCH", SW, { query: { validate_only: "true" }, body: { version: target } })), // 10
+        ...Array.from({ length: 10 }, () => api.call("PATCH", SW, { query: { action: "pause" } })), // 10
+      ];
+      const results = await Promise.all(requests);
+      expect(results).toHaveLength(100);
+      expect(results.filter((r) => r.status >= 500)).toEqual([]);
+      expect(results.every((r) => r.status >= 200 && (r.status < 300 || codeOf(r) !== undefined))).toBe(true);
+      const deletes = results.slice(50, 60);
+      const upgrades = results.slice(60, 80);
+      const pauses = results.slice(90);
+      expect(upgrades.filter((r) => r.status === 202).length).toBeLessThanOrEqual(1);
+      expect(upgrades.filter((r) => r.status !== 202).map(codeOf).every((c) => c === "10551357" || c === "10551325")).toBe(true);
+      expect(pauses.filter((r) => r.status === 202).length).toBeLessThanOrEqual(1);
+      // The running release is in use whatever the order; a version the repository never held is not found.
+      expect(deletes.slice(6, 8).map((r) => r.status)).toEqual([409, 409]);
+      expect(deletes.slice(8).map(codeOf)).toEqual(["10551325", "10551325"]);
+
+      advance(api, 10 * NODE_UPDATE_MS);
+      const snap = api.mock.state().snapshot() as any;
+      const ids = snap.licenses.map((l: any) => `${l.package}|${l.serial_number}|${l.owner}`);
+      expect(new Set(ids).size).toBe(ids.length);
+      const versions = snap.software.packages.map((p: any) => p.version);
+      expect(new Set(versions).size).toBe(versions.length);
+      expect(versions).not.toContain("9.5.0");
+      expect(versions).not.toContain("9.7.0");
+      const started = upgrades.some((r) => r.status === 202);
+      const paused = pauses.some((r) => r.status === 202);
+      if (started) {
+        // What a node runs or an update installs is never deleted under it.
+        expect(versions).toContain(target);
+        expect(snap.software.upgrade.state).toBe(paused ? "paused_by_user" : "completed");
+        expect(snap.software.nodes.map((n: [string, string]) => n[1])).toEqual(paused ? [target, "9.18.1"] : [target, target]);
+      } else {
+        expect(snap.software.nodes.map((n: [string, string]) => n[1])).toEqual(["9.18.1", "9.18.1"]);
+      }
+      // Every job ended, none half-done.
+      expect(snap.jobs.every((j: any) => j.state === "success" || j.state === "failure")).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -1,0 +1,164 @@
+// Teardown restores, even when interrupted: restoreInventory() deletes the
+// licenses and packages that appeared and reports what it cannot bring back;
+// Ctrl-C during `run --target … --profile destructive` stops the suites,
+// restores the target, writes summary.json with the checks so far and exits 130.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startMock, type MockHandle } from "../../mock/index.ts";
+import { makeTestKey } from "../../mock/licensing/grants.ts";
+import { restoreInventory, takeInventory } from "../../src/harness/inventory.ts";
+import { HttpClient } from "../../src/harness/transport.ts";
+import { EXIT } from "../../src/cli/exit-codes.ts";
+import { startRecordingProxy } from "../support/recording-proxy.ts";
+
+const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
+
+const client = (mock: MockHandle) => new HttpClient({ baseUrl: mock.url, username: mock.options.username, password: mock.options.password, insecure: false, timeoutMs: 10_000, concurrency: 2, retries: { max: 0, maxDelayMs: 0 } });
+
+/** Licenses and packages, read from the mock's own state (not through the API under test). */
+function inventory(mock: MockHandle): { licenses: string[]; packages: string[] } {
+  const s = mock.state().snapshot() as any;
+  return { licenses: s.licenses.map((l: any) => `${l.package} ${l.serial_number} ${l.owner}`).sort(), packages: s.software.packages.map((p: any) => p.version).sort() };
+}
+
+describe("restoreInventory", () => {
+  it("deletes a license and a package that appeared, and reports a license that disappeared", async () => {
+    const mock = await startMock({ scenario: "docs" });
+    const http = client(mock);
+    try {
+      const before = await takeInventory(http);
+      const original = inventory(mock);
+      const st = mock.state();
+      const serial = st.cluster.nodes[0].serial_number;
+      expect(st.licensing.install([makeTestKey(0, serial)]).every((o) => !o.error)).toBe(true);
+      st.software.packages.push({ version: "9.99.1", create_time: "2026-06-01T12:00:00Z" });
+      const victim = st.licensing.snapshot()[0];
+      expect(st.licensing.deleteWhere((l) => l.package === victim.package && l.serial_number === victim.serial_number)).toBeGreaterThan(0);
+      const added = inventory(mock).licenses.filter((l) => !original.licenses.includes(l));
+      expect(added).toHaveLength(1);
+
+      const r = await restoreInventory(http, before);
+
+      expect(r.removed).toEqual([`license ${added[0].split(" ").slice(0, 2).join(" ")}`, "package 9.99.1"]);
+      expect(r.remaining).toHaveLength(1);
+      expect(r.remaining[0]).toMatch(new RegExp(`^license ${victim.package} ${victim.serial_number} .*is gone and cannot be re-added without its license key$`));
+      const now = inventory(mock);
+      expect(now.packages).toEqual(original.packages);
+      expect(now.licenses).toEqual(original.licenses.filter((l) => !l.startsWith(`${victim.package} ${victim.serial_number} `)));
+    } finally {
+      await http.close();
+      await mock.close();
+    }
+  });
+
+  it("leaves a target that is as it was alone", async () => {
+    const mock = await startMock({ scenario: "docs" });
+    const http = client(mock);
+    try {
+      const r = await restoreInventory(http, await takeInventory(http));
+      expect(r).toEqual({ removed: [], remaining: [] });
+    } finally {
+      await http.close();
+      await mock.close();
+    }
+  });
+});
+
+describe("Ctrl-C during a destructive run", () => {
+  it("stops at the first license install, restores the target, writes summary.json (interrupted) and exits 130", async () => {
+    const mock = await startMock({ scenario: "docs" });
+    const before = inventory(mock);
+    let signalled = false;
+    let child: ReturnType<typeof spawn> | undefined;
+    let err = "";
+    /** Resolves once the CLI has taken the Ctrl-C (it says so on stderr). */
+    const acknowledged = () => new Promise<void>((resolve) => {
+      const look = () => (/^interrupted: /m.test(err) ? resolve() : setTimeout(look, 10));
+      look();
+    });
+    const proxy = await startRecordingProxy(mock.url, {
+      // Ctrl-C right after the first license install the target accepted; the
+      // check gets its 201 only once the CLI has taken the signal, so the
+      // interrupted check may or may not get to delete its license: either
+      // way the target must end as it was.
+      onResponse: async (q) => {
+        if (!signalled && q.method === "POST" && q.path === "/api/cluster/licensing/licenses" && q.status === 201) {
+          signalled = true;
+          child?.kill("SIGINT");
+          await acknowledged();
+        }
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "interrupt-"));
+    const cfg = join(dir, "ontap.yaml");
+    writeFileSync(cfg, "testKeys: true\n");
+    try {
+      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", cfg, "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
+        env: { ...process.env, P: mock.options.password },
+      });
+      child.stderr!.on("data", (d) => (err += d));
+      child.stdout!.resume();
+      const code = await new Promise<number | null>((resolve) => child!.on("close", resolve));
+
+      expect(signalled).toBe(true);
+      expect(code, err).toBe(EXIT.INTERRUPTED);
+      expect(err).toMatch(/^interrupted: stopping the suites/m);
+      expect(err).toMatch(/^teardown: /m);
+      expect(inventory(mock)).toEqual(before);
+      const summary = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8"));
+      expect(summary.interrupted).toBe(true);
+      expect(summary.teardown.restored).toBe(true);
+      // What teardown removed, if anything, is what the interrupted check could not.
+      expect((summary.teardown.removed ?? []).every((r: string) => /^license /.test(r))).toBe(true);
+      if (summary.teardown.removed) expect(err).toMatch(/^teardown: removed what the run left behind: license /m);
+      const ids = summary.checks.map((c: any) => c.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const interrupted = summary.checks.filter((c: any) => c.status === "error" && c.message === "interrupted");
+      expect(interrupted.length).toBeGreaterThan(0);
+      // The checks that ran before Ctrl-C keep their results.
+      expect(summary.checks.filter((c: any) => c.status === "pass").length).toBeGreaterThan(0);
+      expect(readFileSync(join(dir, "latest", "junit.xml"), "utf8")).toContain("interrupted");
+      console.log(`interrupt: exit ${code}, ${summary.checks.length - interrupted.length} checks ran, ${interrupted.length} interrupted, teardown removed ${summary.teardown.removed?.length ?? 0}`);
+    } finally {
+      child?.kill("SIGKILL");
+      await proxy.close();
+      await mock.close();
+    }
+  });
+
+  it("a second Ctrl-C exits 130 at once, saying the target is not restored", async () => {
+    const mock = await startMock({ scenario: "docs" });
+    let child: ReturnType<typeof spawn> | undefined;
+    let err = "";
+    let signalled = false;
+    const proxy = await startRecordingProxy(mock.url, {
+      onRequest: (q) => {
+        if (!signalled && q.method === "POST" && q.path === "/api/cluster/licensing/licenses") {
+          signalled = true;
+          child?.kill("SIGINT");
+          const again = () => (/^interrupted: /m.test(err) ? child?.kill("SIGINT") : setTimeout(again, 10));
+          again();
+        }
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "interrupt-"));
+    writeFileSync(join(dir, "ontap.yaml"), "testKeys: true\n");
+    try {
+      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", join(dir, "ontap.yaml"), "--no-html", "--quiet", "--report-dir", dir], {
+        env: { ...process.env, P: mock.options.password },
+      });
+      child.stderr!.on("data", (d) => (err += d));
+      child.stdout!.resume();
+      const code = await new Promise<number | null>((resolve) => child!.on("close", resolve));
+      expect(code, err).toBe(EXIT.INTERRUPTED);
+      expect(err).toMatch(/^interrupted again: exiting now, the target is NOT restored$/m);
+    } finally {
+      child?.kill("SIGKILL");
+      await proxy.close();
+      await mock.close();
+    }
+  });
+});
