@@ -43,7 +43,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--ca <file>", "trust this CA certificate (PEM) for the target")
     .option("--client-cert <file>", "client certificate (PEM) for certificate authentication")
     .option("--client-key <file>", "private key (PEM) of --client-cert")
-    .option("--timeout <ms>", "per-request timeout", parseInteger("--timeout", 100, 3_600_000), 60_000)
+    .option("--timeout <ms>", "deadline for a whole answer (headers and body), in ms", parseInteger("--timeout", 100, 3_600_000), 60_000)
     .option("--concurrency <n>", "requests in flight at once (default 4 on a URL, 16 on the embedded mock)", parseInteger("--concurrency", 1, 256))
     .option("--profile <profile>", "read-only | non-disruptive | destructive (default: read-only on a URL, destructive on the embedded mock)")
     .option("--allow-destructive", "confirm --profile destructive against a real target")

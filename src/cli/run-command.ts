@@ -6,20 +6,21 @@ import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { BaseSequencer, startVitest, type TestSpecification } from "vitest/node";
+import type { TestSpecification } from "vitest/node";
 import { allChecks } from "../../suites/index.ts";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { toJUnit } from "../../reports/junit.ts";
 import { buildSummary, type Summary } from "../../reports/summary.ts";
 import { buildCoverage, coverageTable, type Coverage } from "../../reports/coverage.ts";
 import { coverageHtml } from "../../reports/coverage-html.ts";
-import { PROFILES, type Profile } from "../harness/check.ts";
+import { PROFILES, phaseOf, type Check, type CheckResult, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
 import { restoreInventory, takeInventory, type Inventory } from "../harness/inventory.ts";
 import { HttpClient } from "../harness/transport.ts";
 import { resolvePassword } from "../harness/password.ts";
 import type { RunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
+import { notApplicable } from "../harness/select.ts";
 import { envFlag, readConfigFile } from "./config.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { Interrupt } from "./interrupt.ts";
@@ -28,10 +29,15 @@ import { printSummary } from "./terminal.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-class PhaseOrder extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+/** vitest and the phase-order sequencer, loaded only once the target is usable: a run that ends at discovery does not pay a second of start-up. */
+async function loadVitest() {
+  const { BaseSequencer, startVitest } = await import("vitest/node");
+  class PhaseOrder extends BaseSequencer {
+    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+      return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+    }
   }
+  return { startVitest, PhaseOrder };
 }
 
 /**
@@ -109,6 +115,24 @@ function readBaseline(file: string | undefined): Map<string, string> {
   return new Map(list.map((e: { id: string; reason: string }) => [e.id, e.reason]));
 }
 
+/**
+ * A target that cannot be used (discovery failed) still leaves a report: every
+ * check an error naming the reason, so CI shows why nothing ran (exit 2).
+ */
+function reportUnusable(reason: string, run: { checks: Check[]; selection: Parameters<typeof notApplicable>[1]; runDir: string; reportDir: string; runId: string; target: string; profile: Profile; seed: number; runs: number; strict: boolean; started: number }): void {
+  const results: CheckResult[] = run.checks.map((check) => {
+    const { run: _run, ...meta } = check;
+    const na = notApplicable(check, run.selection);
+    return { ...meta, status: na?.status ?? "error", message: na?.reason ?? `not run: ${reason}`, warnings: [], durationMs: 0, exchanges: [] };
+  });
+  const summary = buildSummary({ results, target: run.target, profile: run.profile, seed: run.seed, runs: run.runs, strict: run.strict, startedAt: new Date(run.started).toISOString(), durationMs: Date.now() - run.started, phases: {} });
+  writeFileSync(join(run.runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(run.runDir, "junit.xml"), toJUnit(results, { name: "ontap-conformance", timestamp: summary.start }));
+  const latest = join(run.reportDir, "latest");
+  rmSync(latest, { force: true, recursive: true });
+  symlinkSync(join("runs", run.runId), latest);
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
   const env = process.env;
   const file = readConfigFile(opts.config ?? env.ONTAP_CONFIG);
@@ -165,41 +189,53 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       timeoutMs: opts.timeout,
       concurrency: opts.concurrency ?? file.concurrency ?? (embedded ? 16 : 4),
       retries: { max: 3, maxDelayMs: 10_000 },
+      credentialsLatch: join(runDir, "credentials-refused"),
     };
-
-    const http = new HttpClient({ ...target, redactor });
-    let found;
-    let before: Inventory | undefined;
-    try {
-      found = await discover(http);
-      if (profile !== "read-only") before = await takeInventory(http);
-    } finally {
-      await http.close();
-    }
-    out(`target ${redactor.redactText(baseUrl)}: ONTAP ${found.version ?? "(unknown version)"}, ${found.nodes.length} node(s), profile ${profile}, seed ${seed}`);
-    for (const note of found.notes) out(`  note: ${note}`);
 
     const disabled: Record<string, string> = {};
     for (const d of file.disable ?? []) {
       const pattern = new RegExp(`^${d.id.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
       for (const c of allChecks()) if (pattern.test(c.id) && (!d.operation || d.operation === c.operation)) disabled[c.id] = d.reason;
     }
+    const only = opts.only ? opts.only.split(",").map((s) => s.trim()).filter(Boolean) : [];
+    const http = new HttpClient({ ...target, redactor });
+    let found;
+    let before: Inventory | undefined;
+    try {
+      found = await discover(http);
+      if (profile !== "read-only") before = await takeInventory(http);
+    } catch (e) {
+      if (e instanceof TargetUnusable) {
+        reportUnusable(redactor.redactText(e.message), { checks: allChecks(), selection: { disabled, only, profile, info: {} }, runDir, reportDir, runId, target: redactor.redactText(baseUrl), profile, seed, runs, strict: Boolean(opts.strict), started });
+        rmSync(target.credentialsLatch!, { force: true });
+        out(`report: ${runDir}`);
+      }
+      throw e;
+    } finally {
+      await http.close();
+    }
+    out(`target ${redactor.redactText(baseUrl)}: ONTAP ${found.version ?? "(unknown version)"}, ${found.nodes.length} node(s), profile ${profile}, seed ${seed}`);
+    for (const note of found.notes) out(`  note: ${note}`);
+
     const config: RunConfig = {
       target,
       info: { url: baseUrl, username, version: found.version, clusterName: found.clusterName, nodes: found.nodes, profile, strict: Boolean(opts.strict), insecure, seed, runs, embedded, acceptsTestKeys: embedded || Boolean(file.testKeys), acceptsTestPackages: embedded || Boolean(file.testPackages), downloadUrl: file.downloadUrl, allowUpgrade: embedded || Boolean(file.allowUpgrade), faultSwitch: embedded || Boolean(file.faultSwitch), jobTimeoutMs: file.jobTimeoutMs },
       profile,
-      only: opts.only ? opts.only.split(",").map((s) => s.trim()).filter(Boolean) : [],
+      only,
       disabled,
       runDir,
     };
 
     const checks = allChecks();
     const collector = new ResultsReporter(out, checks.length);
+    // Only the phases with a check to run start a worker (a narrow --only is quick).
+    const phases = [...new Set(checks.filter((c) => !notApplicable(c, config)).map(phaseOf))];
     const suitesStarted = Date.now();
+    const { startVitest, PhaseOrder } = await loadVitest();
     const vitest = await startVitest("test", [], {
       config: false,
       root: ROOT,
-      include: ["suites/phases/*.suite.ts"],
+      include: phases.length ? phases.map((p) => `suites/phases/*-${p}.suite.ts`) : ["suites/phases/*.suite.ts"],
       // Phases run in file-name order (1-examples … 5-stateful), not vitest's
       // duration-based order.
       sequence: { sequencer: PhaseOrder },
@@ -211,6 +247,10 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       pool: "threads",
       // A writing run changes what later phases see, so phases run one after another; a read-only run changes nothing, so its phases may overlap.
       fileParallelism: profile === "read-only",
+      // vitest's default is cores - 1 workers (1 on a 2-core machine), which
+      // would run the read-only phases one after another after all. They
+      // wait on the target, not the CPU: one worker per phase.
+      ...(profile === "read-only" ? { maxWorkers: Math.max(1, phases.length) } : {}),
       silent: true,
     } as never);
     await vitest.close();
@@ -230,6 +270,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         await after.close();
       }
     }
+    // A 401 after discovery stopped every client of the run (transport.ts): say so, even with --quiet.
+    const refusedOn = existsSync(target.credentialsLatch!) ? readFileSync(target.credentialsLatch!, "utf8").trim() : undefined;
+    rmSync(target.credentialsLatch!, { force: true });
     const reportStarted = Date.now();
     // An interrupted run skips the HTML report: the user is waiting for the prompt.
     const html = opts.html === false || interrupt.interrupted ? { ok: true } : await generateHtml(runDir, reportDir);
@@ -239,6 +282,11 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     for (const c of checks) {
       if (!known.has(c.id)) {
         const { run: _run, ...meta } = c;
+        const na = notApplicable(c, config);
+        if (na) {
+          results.push({ ...meta, status: na.status, message: na.reason, warnings: [], durationMs: 0, exchanges: [] });
+          continue;
+        }
         const why = interrupt.interrupted ? "interrupted" : `the check did not run: ${collector.loadErrors.join("; ") || "its suite file did not report it"}`;
         results.push({ ...meta, status: "error", message: why, warnings: [], durationMs: 0, exchanges: [] });
       }
@@ -265,6 +313,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       say(`teardown: the target was not left as it was found:`);
       for (const t of summary.teardown!.differences) say(`  ${t}`);
     }
+    if (refusedOn) process.stderr.write(`ontap-conformance: the target refused the credentials in the middle of the run (401 on ${redactor.redactText(refusedOn)}); no further requests were sent, and the checks after it are errors\n`);
     const knownFailures = summary.checks.filter((c) => (c.status === "fail" || c.status === "error") && knownFromBaseline.has(c.id));
     if (opts.baseline) {
       summary.baseline = { file: opts.baseline, knownFailures: knownFailures.map((c) => ({ id: c.id, reason: knownFromBaseline.get(c.id)! })) };

@@ -125,6 +125,12 @@ export class CheckContext {
     const exchange = await this.http.request(spec);
     this.exchanges.push(exchange.id);
     if (exchange.error) throw new CheckError(`${op.method} ${spec.path}: ${exchange.error.message}`);
+    // No check expects a 401: the credentials worked at discovery, so the
+    // session expired or the account changed, and the transport stops here.
+    if (exchange.response!.status === 401) {
+      throw new CheckError(`${op.method} ${spec.path} answered 401: the target refused the credentials in the middle of the run (the session expired, or the password or account changed); no further requests are sent, so that repeated failed logins cannot lock the account`);
+    }
+    if (exchange.retries) this.warn(`${op.method} ${spec.path} needed ${exchange.retries} retr${exchange.retries === 1 ? "y" : "ies"} (answered ${exchange.retriedOn!.join(", ")} first)`);
     return exchange;
   }
 
@@ -140,9 +146,15 @@ export class CheckContext {
     const res = exchange.response!;
     const expect = params.expect ?? "success";
     const where = `${op.method} ${exchange.request.url}`;
+    if (res.status >= 300 && res.status < 400 && res.headers["location"] !== undefined) {
+      this.fail(`${where} answered ${res.status} with a redirect to ${res.headers["location"]}: ONTAP does not redirect API calls, and the harness does not follow redirects (they would carry the credentials to another address)`, {
+        received: `${res.status} Location: ${res.headers["location"]}`, documented: op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", "), exchange,
+      });
+    }
     if (expect === "success" && (res.status < 200 || res.status >= 300)) {
       const err = (res.json as any)?.error ?? (res.json as any)?.errors?.[0];
-      this.fail(`${where} answered ${res.status}${err ? ` (error ${err.code}: ${err.message})` : ""} where a success was expected`, {
+      const retried = exchange.notRetried ? `; it was not retried: ${exchange.notRetried}` : exchange.retries ? `, and still did after ${exchange.retries} retr${exchange.retries === 1 ? "y" : "ies"}` : "";
+      this.fail(`${where} answered ${res.status}${err ? ` (error ${err.code}: ${err.message})` : ""} where a success was expected${retried}`, {
         received: res.status, documented: op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", "), exchange,
       });
     }
@@ -150,6 +162,10 @@ export class CheckContext {
       this.fail(`${where} answered ${res.status} where the request must be rejected with an error`, { received: res.status, documented: "4xx with an ONTAP error envelope", exchange });
     }
     const hasBody = res.bodyText.length > 0;
+    const schema = op.statuses.find((s) => s.status === String(res.status))?.schemaName;
+    if (!hasBody && schema && res.status >= 200 && res.status < 300) {
+      this.fail(`${where} answered ${res.status} with an empty body where a ${schema} object is documented`, { received: "an empty body", documented: schema, exchange });
+    }
     if (hasBody && res.jsonError) {
       this.fail(`${where} answered ${res.status} with a body that is not valid JSON: ${res.jsonError}`, { received: res.bodyText.slice(0, 200), documented: "application/hal+json or application/json", exchange });
     }

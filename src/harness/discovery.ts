@@ -39,6 +39,11 @@ function unusable(ex: Exchange, what: string): TargetUnusable | undefined {
   const status = ex.response!.status;
   if (status === 401) return new TargetUnusable(`the target refused the credentials (401) on ${what}: check --username and the password`);
   if (status === 403) return new TargetUnusable(`the user may not read ${what} (403): the suite needs at least read access to the cluster`);
+  const location = ex.response!.headers["location"];
+  if (status >= 300 && status < 400 && location !== undefined) {
+    // Not followed: a redirect would carry the credentials to another address.
+    return new TargetUnusable(`the target answers ${what} with a redirect (${status}) to ${location}: the harness does not follow redirects; give the address it redirects to as --target`);
+  }
   return undefined;
 }
 
@@ -67,6 +72,13 @@ export async function discover(http: HttpClient): Promise<Discovery> {
   }
   if (cluster.response!.status === 404 && nodesEx.response!.status === 404) {
     throw new TargetUnusable("the target answers 404 on /api/cluster and /api/cluster/nodes: is the URL the cluster management address (https://host, without /api)?");
+  }
+  // A web page, a proxy's login form, an empty answer: not the REST API.
+  const notJson = (ex: Exchange) => ex.response!.status < 300 && (typeof ex.response!.json !== "object" || ex.response!.json === null);
+  if (notJson(cluster) && notJson(nodesEx)) {
+    const r = cluster.response!;
+    const what = r.bodyText.length ? `a body that is not JSON (Content-Type ${r.contentType || "missing"})` : "an empty body";
+    throw new TargetUnusable(`the target answers /api/cluster and /api/cluster/nodes with ${r.status} and ${what}: it does not look like an ONTAP REST API; is --target the cluster management address?`);
   }
   return { version, clusterName, nodes, notes };
 }

@@ -1,5 +1,9 @@
 // --only PATTERN: check ids matched by globs (`licenses.*`, `*.schema`) or
-// plain prefixes (`licensing`).
+// plain prefixes (`licensing`); and why a check does not run on a target.
+import { compareVersions } from "../contract/index.ts";
+import { profileAllows, type Check } from "./check.ts";
+import type { RunConfig } from "./run-config.ts";
+
 export function matchesOnly(patterns: string[], id: string, area: string): boolean {
   if (!patterns.length) return true;
   return patterns.some((p) => {
@@ -7,4 +11,15 @@ export function matchesOnly(patterns: string[], id: string, area: string): boole
     const re = new RegExp(`^${p.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
     return re.test(id);
   });
+}
+
+/** Why a check does not run on this target, if it does not (the run command and the phase files agree on it). */
+export function notApplicable(check: Check, cfg: Pick<RunConfig, "disabled" | "only" | "profile"> & { info: { version?: string } }): { status: "skip" | "disabled"; reason: string } | undefined {
+  if (cfg.disabled[check.id]) return { status: "disabled", reason: `disabled by configuration: ${cfg.disabled[check.id]}` };
+  if (!matchesOnly(cfg.only, check.id, check.area)) return { status: "disabled", reason: `not selected by --only ${cfg.only.join(",")}` };
+  if (!profileAllows(cfg.profile, check.profile)) return { status: "skip", reason: `needs the ${check.profile} profile (this run: ${cfg.profile})` };
+  if (check.since && cfg.info.version && compareVersions(cfg.info.version, check.since) < 0) {
+    return { status: "skip", reason: `introduced in ONTAP ${check.since}; the target runs ${cfg.info.version}` };
+  }
+  return undefined;
 }
