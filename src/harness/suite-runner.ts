@@ -3,11 +3,10 @@
 // reporters in the test's meta, so results never depend on parsing output.
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import * as allure from "allure-js-commons";
-import { compareVersions } from "../contract/index.ts";
-import { CheckError, CheckFailure, CheckSkip, profileAllows, type Check, type CheckResult } from "./check.ts";
+import { CheckError, CheckFailure, CheckSkip, type Check, type CheckResult } from "./check.ts";
 import { CheckContext } from "./context.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
-import { matchesOnly } from "./select.ts";
+import { notApplicable } from "./select.ts";
 import { coverageOf } from "./coverage.ts";
 import "./run-config.ts";
 
@@ -15,17 +14,6 @@ declare module "vitest" {
   interface TaskMeta {
     check?: CheckResult;
   }
-}
-
-/** Why a check does not run on this target, if it does not. */
-export function notApplicable(check: Check, cfg: ReturnType<typeof inject<"ontapRun">>): { status: "skip" | "disabled"; reason: string } | undefined {
-  if (cfg.disabled[check.id]) return { status: "disabled", reason: `disabled by configuration: ${cfg.disabled[check.id]}` };
-  if (!matchesOnly(cfg.only, check.id, check.area)) return { status: "disabled", reason: `not selected by --only ${cfg.only.join(",")}` };
-  if (!profileAllows(cfg.profile, check.profile)) return { status: "skip", reason: `needs the ${check.profile} profile (this run: ${cfg.profile})` };
-  if (check.since && cfg.info.version && compareVersions(cfg.info.version, check.since) < 0) {
-    return { status: "skip", reason: `introduced in ONTAP ${check.since}; the target runs ${cfg.info.version}` };
-  }
-  return undefined;
 }
 
 /** Allure labels: epic/feature/story = area/operation/check id, severity, run parameters, spec link. */
@@ -71,7 +59,8 @@ export function defineSuite(phase: string, checks: Check[]): void {
       it(check.id, async (t) => {
         const started = Date.now();
         const { run: _run, ...meta } = check;
-        const result: CheckResult = { ...meta, status: "pass", warnings: [], durationMs: 0, exchanges: [] };
+        // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
+        const result: CheckResult = { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
         t.task.meta.check = result;
         const na = notApplicable(check, cfg);
         if (na) {
@@ -90,6 +79,8 @@ export function defineSuite(phase: string, checks: Check[]): void {
           thrown = e;
         }
         result.durationMs = Date.now() - started;
+        result.status = "pass";
+        delete result.message;
         await attachExchanges(current, http);
         result.warnings = ctx.warnings;
         result.exchanges = ctx.exchanges;
@@ -111,6 +102,8 @@ export function defineSuite(phase: string, checks: Check[]): void {
           result.status = "error";
           result.message = `the check itself broke: ${(thrown as Error)?.message ?? String(thrown)}`;
         }
+        // Messages quote requests and counterexamples: mask what the worker's redactor knows before allure sees them.
+        if (result.message) result.message = http.redactor.redactText(result.message);
         if (result.status !== "pass") throw new Error(`[${result.status}] ${result.message}`);
       });
     }

@@ -29,7 +29,7 @@ it("no password, Authorization value or license key reaches the report directory
   const cfg = join(dir, "cfg.yaml");
   writeFileSync(cfg, "testKeys: true\n");
   const { out, code } = await new Promise<{ out: string; code: number | null }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, "run", "--target", mock.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", cfg, "--report-dir", join(dir, "reports"), "--only", "licensing"], { env: { ...process.env, P: PASSWORD } });
+    const child = spawn(process.execPath, [BIN, "run", "--target", mock.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", cfg, "--report-dir", join(dir, "reports"), "--only", "licensing", "--seed", "1475429035"], { env: { ...process.env, P: PASSWORD } });
     let text = "";
     child.stdout.on("data", (d) => (text += d));
     child.stderr.on("data", (d) => (text += d));
