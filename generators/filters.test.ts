@@ -61,6 +61,14 @@ describe("filterCaseArb", () => {
     }
   });
 
+  it("never glues an operator or a range to a value's own '=' or '.' (found at --runs 1000: \"<\"+\"=\" read as \"<=\", \"a.\"+\"..\" as \"...\")", () => {
+    const edgy = [{ name: "a.", description: ".b" }, { name: "=x", description: "y." }, { name: "..", description: "=" }];
+    const string = fields.filter((f) => f.param === "name" || f.param === "description");
+    for (const c of fc.sample(filterCaseArb(string, edgy), { seed: 7, numRuns: 5000 })) {
+      for (const f of c.filters) expect(() => parseExpression(f.expression), `${f.param}=${f.expression}`).not.toThrow();
+    }
+  });
+
   it("labels are true to the text: negations start with !, quoted values are quoted, wildcards have *", () => {
     for (const c of sample) {
       for (const f of c.filters) {

@@ -153,7 +153,8 @@ function termArb(field: FilterField, held: Array<string | number | boolean>): fc
         { weight: 1, arbitrary: fc.tuple(fc.constantFrom("<", ">", "<=", ">="), values).map(([op, v]) => tagHeld(bareOrNothing(v.text, op), v.held)) },
         { weight: 1, arbitrary: fc.tuple(values, values).map(([a, b]) => {
           const [lo, hi] = a.text < b.text ? [a.text, b.text] : [b.text, a.text];
-          return SPECIAL.test(lo) || SPECIAL.test(hi) || lo === "" ? undefined : { text: `${lo}..${hi}`, kinds: ["range", ...(a.held || b.held ? ["held"] : ["not-held"])] };
+          // An end that touches the ".." with a "." would read as "...": no longer a range.
+          return SPECIAL.test(lo) || SPECIAL.test(hi) || lo === "" || lo.endsWith(".") || hi.startsWith(".") ? undefined : { text: `${lo}..${hi}`, kinds: ["range", ...(a.held || b.held ? ["held"] : ["not-held"])] };
         }) },
       );
     }
@@ -165,7 +166,8 @@ function opKind(op: string): string {
 }
 
 function bareOrNothing(text: string, op: string): Written | undefined {
-  return SPECIAL.test(text) || text === "" ? undefined : { text: `${op}${text}`, kinds: [opKind(op)] };
+  // "<" then "=x" would read as "<=" then "x".
+  return SPECIAL.test(text) || text === "" || text.startsWith("=") ? undefined : { text: `${op}${text}`, kinds: [opKind(op)] };
 }
 
 function tagHeld(w: Written | undefined, held: boolean): Written | undefined {
