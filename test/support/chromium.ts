@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "undici";
 
-export const CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000"];
+// --disable-dev-shm-usage: containers often have a tiny /dev/shm, where Chromium crashes.
+// --host-resolver-rules: should a page try to call out, nothing leaves the machine (Page.requests still records it).
+export const CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000"];
 
 /** The chromium binary on PATH, or undefined. */
 export function findChromium(): string | undefined {
@@ -79,8 +81,11 @@ export async function openPage(binary: string, url: string): Promise<Page> {
     },
     async close(): Promise<void> {
       ws.close();
-      child.kill("SIGKILL");
-      await new Promise((resolve) => child.once("exit", resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGKILL");
+        await exited;
+      }
       rmSync(profile, { recursive: true, force: true });
     },
   };
