@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "mock/**/*.test.ts", "generators/**/*.test.ts", "suites/**/*.test.ts", "src/**/*.test.ts", "reports/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "mock/**/*.test.ts", "generators/**/*.test.ts", "suites/**/*.test.ts", "src/**/*.test.ts", "reports/**/*.test.ts", "bench/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "threads",

@@ -32,26 +32,50 @@ function resolve(node: Json): Json {
   return cur;
 }
 
-function project(value: Json, schema: Json, version: string): Json {
-  const s = resolve(schema);
-  if (Array.isArray(value)) return s?.items ? value.map((v) => project(v, s.items, version)) : value;
-  if (!value || typeof value !== "object" || !s?.properties) return value;
-  const out: Json = {};
+/** For one object schema and version: each property served, under the name it is served as. */
+type Plan = Map<string, { servedAs: string; prop: Json }>;
+
+// Plans are worked out once per (schema node, version): projecting runs for
+// every record of every answer, and the gates never change.
+const plans = new WeakMap<object, Map<string, Plan>>();
+const resolved = new WeakMap<object, Json>();
+
+function planFor(s: Json, version: string): Plan {
+  let byVersion = plans.get(s);
+  if (!byVersion) plans.set(s, (byVersion = new Map()));
+  let plan = byVersion.get(version);
+  if (plan) return plan;
+  plan = new Map();
   // Old names whose new name the domain model uses: newName → oldName.
   const oldNameOf = new Map<string, string>();
   for (const [name, prop] of Object.entries<Json>(s.properties)) {
     const g = gateOf(prop);
     if (g.renamedTo && existsIn(version, g.introduced, g.removed)) oldNameOf.set(g.renamedTo, name);
   }
-  for (const [key, v] of Object.entries<Json>(value)) {
-    const prop = s.properties[key];
-    if (!prop) {
-      if (key === "_links") out[key] = v;
-      continue; // not in the contract at all: never served
-    }
+  for (const [key, prop] of Object.entries<Json>(s.properties)) {
     const g = gateOf(prop);
-    if (existsIn(version, g.introduced, g.removed)) out[key] = project(v, prop, version);
-    else if (oldNameOf.has(key)) out[oldNameOf.get(key)!] = project(v, prop, version);
+    if (existsIn(version, g.introduced, g.removed)) plan.set(key, { servedAs: key, prop });
+    else if (oldNameOf.has(key)) plan.set(key, { servedAs: oldNameOf.get(key)!, prop });
+  }
+  byVersion.set(version, plan);
+  return plan;
+}
+
+function project(value: Json, schema: Json, version: string): Json {
+  let s = schema && typeof schema === "object" ? resolved.get(schema) : undefined;
+  if (s === undefined) {
+    s = resolve(schema);
+    if (schema && typeof schema === "object") resolved.set(schema, s);
+  }
+  if (Array.isArray(value)) return s?.items ? value.map((v) => project(v, s.items, version)) : value;
+  if (!value || typeof value !== "object" || !s?.properties) return value;
+  const plan = planFor(s, version);
+  const out: Json = {};
+  for (const [key, v] of Object.entries<Json>(value)) {
+    const served = plan.get(key);
+    if (served) out[served.servedAs] = project(v, served.prop, version);
+    else if (key === "_links" && !s.properties[key]) out[key] = v;
+    // otherwise: not in the contract, or not in this version: never served
   }
   return out;
 }

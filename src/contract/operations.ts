@@ -178,15 +178,32 @@ export function getOperation(id: string): Operation {
   return op;
 }
 
+/**
+ * Each operation's path pattern, compiled once: matchOperation runs for every
+ * request the mock answers (several times, for the Allow header) and for
+ * every exchange the coverage reads.
+ */
+const pathPatterns = new WeakMap<Operation, { re: RegExp; names: string[] }>();
+
+function pathPattern(op: Operation): { re: RegExp; names: string[] } {
+  let pattern = pathPatterns.get(op);
+  if (!pattern) {
+    const names: string[] = [];
+    const re = new RegExp(
+      "^" + op.apiPath.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}/g, (_s, n: string) => { names.push(n); return "([^/]+)"; }) + "/?$",
+    );
+    pattern = { re, names };
+    pathPatterns.set(op, pattern);
+  }
+  return pattern;
+}
+
 /** The operation for a method and a concrete /api/... path, if any. */
 export function matchOperation(method: string, apiPath: string): { op: Operation; pathParams: Record<string, string> } | undefined {
   const m = method.toUpperCase();
   for (const op of operations()) {
     if (op.method !== m) continue;
-    const names: string[] = [];
-    const re = new RegExp(
-      "^" + op.apiPath.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}/g, (_s, n: string) => { names.push(n); return "([^/]+)"; }) + "/?$",
-    );
+    const { re, names } = pathPattern(op);
     const hit = re.exec(apiPath);
     if (hit) return { op, pathParams: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(hit[i + 1])])) };
   }
