@@ -2,26 +2,14 @@
 // on, against small local servers: one deadline for the whole answer, a body
 // size limit counted while reading, which answers are retried, redirects not
 // followed, and nothing sent after a 401.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../support/local-server.ts";
 import { HttpClient, type TransportOptions } from "../../src/harness/transport.ts";
 
-let server: Server | undefined;
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r) ?? r(undefined));
-  server = undefined;
-});
-
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  server = createServer(handler);
-  await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
-}
+const serve = useLocalServer();
 
 const client = (baseUrl: string, opts: Partial<TransportOptions> = {}) =>
   new HttpClient({ baseUrl, username: "admin", password: "pw-123", insecure: false, timeoutMs: 400, concurrency: 2, retries: { max: 3, maxDelayMs: 200 }, ...opts });

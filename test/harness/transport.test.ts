@@ -1,22 +1,10 @@
 // The harness transport against small local servers: retries that honour
 // Retry-After (bounded), readable fault sentences, preemptive basic auth.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../support/local-server.ts";
 import { HttpClient } from "../../src/harness/transport.ts";
 
-let server: Server | undefined;
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r) ?? r(undefined));
-  server = undefined;
-});
-
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  server = createServer(handler);
-  await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
-}
+const serve = useLocalServer();
 
 const client = (baseUrl: string, max = 3) =>
   new HttpClient({ baseUrl, username: "admin", password: "pw-123", insecure: false, timeoutMs: 2000, concurrency: 2, retries: { max, maxDelayMs: 200 } });

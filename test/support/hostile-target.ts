@@ -8,6 +8,7 @@ import { createServer as createHttpServer, request as httpRequest, type Incoming
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { generate } from "selfsigned";
+import { readAll } from "./local-server.ts";
 
 export type HostileFault =
   /** 200 with the first half of the real body, Content-Length matching (valid HTTP, broken JSON). */
@@ -78,15 +79,6 @@ interface Upstream {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function fetchUpstream(upstream: URL, req: IncomingMessage, body: Buffer): Promise<Upstream> {

@@ -1,8 +1,9 @@
 // A recording HTTP proxy for CLI tests: sits in front of a target (the
 // reference mock), forwards every request unchanged and records its method,
 // path, query, body and the status the target answered.
-import { createServer, request, type IncomingMessage } from "node:http";
+import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readAll } from "./local-server.ts";
 
 export interface Recorded {
   method: string;
@@ -17,15 +18,6 @@ export interface RecordingProxy {
   url: string;
   requests: Recorded[];
   close(): Promise<void>;
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 export interface ProxyHooks {
