@@ -22,7 +22,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 }
 
 async function runAgainst(mock: MockHandle, dir: string) {
-  return cli(["run", "--target", mock.url, "--password-env", "P", "--report-dir", dir], { P: "pw" });
+  return cli(["run", "--target", mock.url, "--password-env", "P", "--seed", "1", "--report-dir", dir], { P: "pw" });
 }
 
 it("reports exactly the regression a broken rule causes, with exit 1; identical runs exit 0; unreadable input exits 2", async () => {

@@ -147,7 +147,7 @@ describe("Ctrl-C during a destructive run", () => {
     const dir = mkdtempSync(join(tmpdir(), "interrupt-"));
     writeFileSync(join(dir, "ontap.yaml"), "testKeys: true\n");
     try {
-      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", join(dir, "ontap.yaml"), "--no-html", "--quiet", "--report-dir", dir], {
+      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", join(dir, "ontap.yaml"), "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
         env: { ...process.env, P: mock.options.password },
       });
       child.stderr!.on("data", (d) => (err += d));

@@ -15,7 +15,7 @@ afterAll(async () => { await mock.close(); });
 /** Async on purpose: the mock lives in this process, so a blocking spawn would starve it. */
 function run(args: string[], target: MockHandle = mock): Promise<{ code: number | null; out: string; err: string; summary: any }> {
   const dir = mkdtempSync(join(tmpdir(), "target-"));
-  const child = spawn(process.execPath, [BIN, "run", "--target", target.url, "--insecure", "--username", "admin", "--password-env", "P", "--report-dir", dir, ...args], {
+  const child = spawn(process.execPath, [BIN, "run", "--target", target.url, "--insecure", "--username", "admin", "--password-env", "P", "--report-dir", dir, "--seed", "1", ...args], {
     env: { ...process.env, P: "s3cret-pass" },
   });
   let out = "";

@@ -115,7 +115,7 @@ function run(target: HostileTarget, args: string[]): Promise<Run> {
     writeFileSync(join(dir, "ca.pem"), target.certificate);
     tls.push("--ca", join(dir, "ca.pem"));
   }
-  const child = spawn(process.execPath, [BIN, "run", "--target", target.url, ...tls, "--username", "admin", "--password-env", "P", "--profile", "read-only", "--no-html", "--quiet", "--timeout", "1500", "--report-dir", dir, ...args], {
+  const child = spawn(process.execPath, [BIN, "run", "--target", target.url, ...tls, "--username", "admin", "--password-env", "P", "--profile", "read-only", "--no-html", "--quiet", "--timeout", "1500", "--seed", "1", "--report-dir", dir, ...args], {
     env: { ...process.env, P: mock.options.password },
   });
   let out = "";
