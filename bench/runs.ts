@@ -42,6 +42,8 @@ interface Point {
   checksMs?: number;
   byCheck: Record<string, number>;
   wallMs: number;
+  /** What this size was allowed (see budgetFor). */
+  budgetMs: number;
   timedOut: boolean;
   slowest?: string;
   failed: string[];
@@ -60,16 +62,28 @@ function fastestGrowing(a: Point, b: Point): { id: string; e: number } | undefin
     .sort((x, y) => y.e - x.e)[0];
 }
 
-async function series(label: string, sizes: number[], budgetMs: number, point: (n: number) => Promise<{ run: CliRun }>, o: BenchOptions): Promise<Point[]> {
+/**
+ * A size's budget: the base, or 1.5x what linear growth from the previous size
+ * would take, whichever is more. So a stop always means super-linear growth,
+ * never a budget that was simply too small for a linear run.
+ */
+function budgetFor(points: Point[], n: number, baseMs: number): number {
+  const prev = points[points.length - 1];
+  return prev && !prev.timedOut ? Math.max(baseMs, Math.ceil(1.5 * prev.wallMs * (n / prev.n))) : baseMs;
+}
+
+async function series(label: string, sizes: number[], baseBudgetMs: number, point: (n: number, budgetMs: number) => Promise<{ run: CliRun }>, o: BenchOptions): Promise<Point[]> {
   const points: Point[] = [];
   for (const n of sizes) {
-    const { run } = await point(n);
+    const budgetMs = budgetFor(points, n, baseBudgetMs);
+    const { run } = await point(n, budgetMs);
     const checks: Array<{ id: string; durationMs: number; status: string }> = run.summary?.checks ?? [];
     const slow = checks.filter((c) => c.status !== "disabled").sort((a, b) => b.durationMs - a.durationMs)[0];
     const ran = checks.filter((c) => c.status !== "disabled");
     const p: Point = {
       n, run, suitesMs: run.timedOut ? undefined : run.summary?.phases?.suitesMs, wallMs: run.wallMs, timedOut: run.timedOut, slowest: slow ? `${slow.id} ${secs(slow.durationMs)}` : undefined,
       checksMs: run.timedOut ? undefined : ran.reduce((a, c) => a + c.durationMs, 0), byCheck: Object.fromEntries(ran.map((c) => [c.id, c.durationMs])),
+      budgetMs,
       failed: checks.filter((c) => c.status === "fail" || c.status === "error").map((c: any) => `${c.id}: ${String(c.message ?? "").split("\n")[0].slice(0, 160)}`),
     };
     points.push(p);
@@ -79,13 +93,13 @@ async function series(label: string, sizes: number[], budgetMs: number, point: (
   return points;
 }
 
-function describeSeries(label: string, unit: string, points: Point[], budgetMs: number): { lines: string[]; superLinear: boolean } {
+function describeSeries(label: string, unit: string, points: Point[]): { lines: string[]; superLinear: boolean } {
   const lines: string[] = [];
   let superLinear = false;
   points.forEach((p, i) => {
     if (p.timedOut) {
-      lines.push(`${label} ${int(p.n)} ${unit}: over the ${secs(budgetMs)} budget (stopped; at least ${ratio(budgetMs / (points[i - 1]?.suitesMs ?? 1))} the previous size)`);
-      if (i > 0 && budgetMs / (points[i - 1].suitesMs ?? 1) > p.n / points[i - 1].n) superLinear = true;
+      lines.push(`${label} ${int(p.n)} ${unit}: over the ${secs(p.budgetMs)} budget (stopped; at least ${ratio(p.budgetMs / (points[i - 1]?.suitesMs ?? 1))} the previous size)`);
+      if (i > 0 && p.budgetMs / (points[i - 1].suitesMs ?? 1) > p.n / points[i - 1].n) superLinear = true;
       return;
     }
     const per = (p.checksMs! / p.n).toFixed(p.checksMs! / p.n < 1 ? 3 : 1);
@@ -112,7 +126,7 @@ function describeSeries(label: string, unit: string, points: Point[], budgetMs: 
  */
 export async function scalingRow(o: BenchOptions, sizes: number[], runCounts: number[], budgetMs: number): Promise<RowResult> {
   const only = "licenses.*,packages.*";
-  const recordsPoints = await series("records", sizes, budgetMs, async (n) => {
+  const recordsPoints = await series("records", sizes, budgetMs, async (n, budgetMs) => {
     const mock = await startServer("mock", JSON.stringify({ scenario: "large", records: n }));
     try {
       return { run: await runCli(["run", "--target", mock.url, "--profile", "read-only", "--no-html", "--quiet", "--seed", String(SEED), "--only", only], { reportDir: tempDir("row5"), env: { ONTAP_PASSWORD: DEFAULT_PASSWORD }, timeoutMs: budgetMs }) };
@@ -121,7 +135,7 @@ export async function scalingRow(o: BenchOptions, sizes: number[], runCounts: nu
     }
   }, o);
   const propertyOnly = "*.filter-property,*.property,*-property";
-  const runsPoints = await series("runs", runCounts, budgetMs, async (n) => {
+  const runsPoints = await series("runs", runCounts, budgetMs, async (n, budgetMs) => {
     const mock = await startServer("mock", JSON.stringify({ scenario: "docs" }));
     try {
       return { run: await runCli(["run", "--target", mock.url, "--profile", "read-only", "--no-html", "--quiet", "--seed", String(SEED), "--runs", String(n), "--only", propertyOnly], { reportDir: tempDir("row5p"), env: { ONTAP_PASSWORD: DEFAULT_PASSWORD }, timeoutMs: budgetMs }) };
@@ -130,12 +144,12 @@ export async function scalingRow(o: BenchOptions, sizes: number[], runCounts: nu
     }
   }, o);
   const propertyIds = (runsPoints[0]?.run?.summary?.checks ?? []).filter((c: any) => c.status === "pass" || c.status === "fail").map((c: any) => c.id);
-  const rec = describeSeries("records", "records", recordsPoints, budgetMs);
-  const prop = describeSeries("property runs", "runs", runsPoints, budgetMs);
+  const rec = describeSeries("records", "records", recordsPoints);
+  const prop = describeSeries("property runs", "runs", runsPoints);
   const last = recordsPoints[recordsPoints.length - 1];
   return {
     name: "5. Scaling (records, property runs)",
-    figure: recordsPoints.map((p) => `${int(p.n)}: ${p.timedOut ? `>${secs(budgetMs)}` : secs(p.suitesMs!)}`).join(", ") + " | runs " + runsPoints.map((p) => `${int(p.n)}: ${p.timedOut ? `>${secs(budgetMs)}` : secs(p.suitesMs!)}`).join(", "),
+    figure: recordsPoints.map((p) => `${int(p.n)}: ${p.timedOut ? `>${secs(p.budgetMs)}` : secs(p.suitesMs!)}`).join(", ") + " | runs " + runsPoints.map((p) => `${int(p.n)}: ${p.timedOut ? `>${secs(p.budgetMs)}` : secs(p.suitesMs!)}`).join(", "),
     ratio: rec.superLinear || prop.superLinear ? `SUPER-LINEAR${rec.superLinear ? " (records)" : ""}${prop.superLinear ? " (runs)" : ""}` : "linear or better",
     target: "no super-linear growth",
     met: !(rec.superLinear || prop.superLinear),
