@@ -59,7 +59,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
     username: opts.username ?? DEFAULT_USERNAME,
     password: opts.password ?? DEFAULT_PASSWORD,
     scenario: opts.scenario ?? "docs",
-    ontapVersion: opts.ontapVersion ?? DEFAULT_VERSION,
+    // "9.8" is release 9.8.0: the package repository, the cluster and the image names must agree on one spelling.
+    ontapVersion: normalizeVersion(opts.ontapVersion ?? DEFAULT_VERSION),
   };
   const makeState = () => buildState(options.scenario, { version: options.ontapVersion, clockSpeed: opts.clockSpeed ?? 3600, records: opts.records ?? 1000 });
   const withMutant = (st: MockState) => {
@@ -127,4 +128,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       await server.close();
     },
   };
+}
+
+function normalizeVersion(version: string): string {
+  return /^\d+\.\d+$/.test(version) ? `${version}.0` : version;
 }
