@@ -172,8 +172,11 @@ export class HttpClient {
   /** The request that met a 401 ("GET /api/..."): nothing more is sent. */
   private refused?: string;
   readonly redactor: Redactor;
+  /** The basic-auth header, built once (it is sent with every request). */
+  private readonly authorization?: string;
 
   constructor(private readonly opts: TransportOptions) {
+    if (opts.username !== undefined && opts.password !== undefined) this.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString("base64")}`;
     this.redactor = opts.redactor ?? new Redactor({ secrets: opts.password ? [opts.password] : [], username: opts.username });
     this.agent = new Agent({
       connections: Math.max(1, opts.concurrency),
@@ -206,9 +209,7 @@ export class HttpClient {
   async request(spec: RequestSpec): Promise<Exchange> {
     const url = `${this.opts.baseUrl}${spec.path}${encodeQuery(spec.query)}`;
     const headers: Record<string, string> = { accept: spec.accept ?? "application/hal+json", "user-agent": "ontap-conformance", ...(spec.headers ?? {}) };
-    if (this.opts.username !== undefined && this.opts.password !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${this.opts.username}:${this.opts.password}`).toString("base64")}`;
-    }
+    if (this.authorization) headers.authorization = this.authorization;
     let body: string | Buffer | undefined;
     let shown: string | undefined;
     const b = spec.body as any;
@@ -228,9 +229,10 @@ export class HttpClient {
       headers["content-type"] = "application/json";
       shown = JSON.stringify(this.redactor.redactJson(b));
     }
+    const shownUrl = this.redactor.redactText(url);
     const exchange: Exchange = {
       id: nextId++,
-      request: { method: spec.method, url: this.redactor.redactText(url), headers: this.redactor.redactHeaders(headers), body: shown === undefined ? undefined : this.redactor.redactText(shown) },
+      request: { method: spec.method, url: shownUrl, headers: this.redactor.redactHeaders(headers), body: shown === undefined ? undefined : this.redactor.redactText(shown) },
       durationMs: 0,
       retries: 0,
     };
@@ -244,7 +246,7 @@ export class HttpClient {
     await this.slot();
     try {
       for (let attempt = 0; ; attempt++) {
-        const got = await this.attempt(url, spec.method, headers, body);
+        const got = await this.attempt(url, shownUrl, spec.method, headers, body);
         if ("fault" in got) {
           exchange.error = got.fault;
           break;
@@ -285,8 +287,8 @@ export class HttpClient {
    * timeouts are idle timeouts: a body trickling a byte a second never
    * trips them), the body read up to the size limit.
    */
-  private async attempt(url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<{ status: number; headers: Record<string, string>; bytes: Buffer } | { fault: { kind: FaultKind; message: string } }> {
-    const at: Progress = { url: this.redactor.redactText(url), timeoutMs: this.opts.timeoutMs, bytes: 0 };
+  private async attempt(url: string, shownUrl: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<{ status: number; headers: Record<string, string>; bytes: Buffer } | { fault: { kind: FaultKind; message: string } }> {
+    const at: Progress = { url: shownUrl, timeoutMs: this.opts.timeoutMs, bytes: 0 };
     const limit = this.opts.maxBodyBytes ?? 16 * 1024 * 1024;
     const tooLarge = (how: string) => ({ fault: { kind: "too-large" as const, message: `the answer from ${at.url} (status ${at.status}) is larger than the body size limit of ${mib(limit)}: ${how}` } });
     const ac = new AbortController();
