@@ -16,7 +16,7 @@
 // - after a 401 the client sends nothing more (shared by the run's workers
 //   through `credentialsLatch`): repeated failed logins can lock an account.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { Agent, request, errors as undiciErrors } from "undici";
+import { Pool, errors as undiciErrors } from "undici";
 import { Redactor } from "./secrets.ts";
 
 export interface TransportOptions {
@@ -166,7 +166,10 @@ function retryDelay(headers: Record<string, string>, attempt: number, cap: numbe
 }
 
 export class HttpClient {
-  private readonly agent: Agent;
+  /** One origin per client: a Pool is cheaper per request than an Agent's lookup by URL. */
+  private readonly pool: Pool;
+  /** The path of --target, if it has one (a cluster behind a reverse proxy's prefix). */
+  private readonly prefix: string;
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
   /** The request that met a 401 ("GET /api/..."): nothing more is sent. */
@@ -178,7 +181,9 @@ export class HttpClient {
   constructor(private readonly opts: TransportOptions) {
     if (opts.username !== undefined && opts.password !== undefined) this.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString("base64")}`;
     this.redactor = opts.redactor ?? new Redactor({ secrets: opts.password ? [opts.password] : [], username: opts.username });
-    this.agent = new Agent({
+    const base = new URL(opts.baseUrl);
+    this.prefix = base.pathname.replace(/\/+$/, "");
+    this.pool = new Pool(base.origin, {
       connections: Math.max(1, opts.concurrency),
       keepAliveTimeout: 10_000,
       headersTimeout: opts.timeoutMs,
@@ -207,7 +212,8 @@ export class HttpClient {
   }
 
   async request(spec: RequestSpec): Promise<Exchange> {
-    const url = `${this.opts.baseUrl}${spec.path}${encodeQuery(spec.query)}`;
+    const pathAndQuery = `${spec.path}${encodeQuery(spec.query)}`;
+    const url = `${this.opts.baseUrl}${pathAndQuery}`;
     const headers: Record<string, string> = { accept: spec.accept ?? "application/hal+json", "user-agent": "ontap-conformance", ...(spec.headers ?? {}) };
     if (this.authorization) headers.authorization = this.authorization;
     let body: string | Buffer | undefined;
@@ -246,7 +252,7 @@ export class HttpClient {
     await this.slot();
     try {
       for (let attempt = 0; ; attempt++) {
-        const got = await this.attempt(url, shownUrl, spec.method, headers, body);
+        const got = await this.attempt(`${this.prefix}${pathAndQuery}`, shownUrl, spec.method, headers, body);
         if ("fault" in got) {
           exchange.error = got.fault;
           break;
@@ -287,15 +293,15 @@ export class HttpClient {
    * timeouts are idle timeouts: a body trickling a byte a second never
    * trips them), the body read up to the size limit.
    */
-  private async attempt(url: string, shownUrl: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<{ status: number; headers: Record<string, string>; bytes: Buffer } | { fault: { kind: FaultKind; message: string } }> {
+  private async attempt(path: string, shownUrl: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<{ status: number; headers: Record<string, string>; bytes: Buffer } | { fault: { kind: FaultKind; message: string } }> {
     const at: Progress = { url: shownUrl, timeoutMs: this.opts.timeoutMs, bytes: 0 };
     const limit = this.opts.maxBodyBytes ?? 16 * 1024 * 1024;
     const tooLarge = (how: string) => ({ fault: { kind: "too-large" as const, message: `the answer from ${at.url} (status ${at.status}) is larger than the body size limit of ${mib(limit)}: ${how}` } });
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new DeadlineExceeded()), this.opts.timeoutMs);
-    let res: Awaited<ReturnType<typeof request>> | undefined;
+    let res: Awaited<ReturnType<Pool["request"]>> | undefined;
     try {
-      res = await request(url, { method: method as never, headers, body: body as never, dispatcher: this.agent, signal: ac.signal });
+      res = await this.pool.request({ path, method: method as never, headers, body: body as never, signal: ac.signal });
       at.status = res.statusCode;
       const resHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v)]));
       const announced = Number(resHeaders["content-length"]);
@@ -303,16 +309,27 @@ export class HttpClient {
         discard(res.body);
         return tooLarge(`it announced ${announced} bytes`);
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of res.body) {
-        at.bytes += (chunk as Buffer).length;
-        if (at.bytes > limit) {
-          discard(res.body);
-          return tooLarge(`reading stopped after ${at.bytes} bytes`);
-        }
-        chunks.push(chunk as Buffer);
+      // Read with 'data' events (cheaper than an async iterator), counting against the limit.
+      const stream = res.body;
+      const bytes = await new Promise<Buffer | undefined>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let over = false;
+        stream.on("data", (chunk: Buffer) => {
+          if (over) return;
+          at.bytes += chunk.length;
+          if (at.bytes > limit) {
+            over = true;
+            resolve(undefined);
+          } else chunks.push(chunk);
+        });
+        stream.on("end", () => resolve(Buffer.concat(chunks)));
+        stream.on("error", reject);
+      });
+      if (bytes === undefined) {
+        discard(stream);
+        return tooLarge(`reading stopped after ${at.bytes} bytes`);
       }
-      return { status: res.statusCode, headers: resHeaders, bytes: Buffer.concat(chunks) };
+      return { status: res.statusCode, headers: resHeaders, bytes };
     } catch (e) {
       if (res) discard(res.body);
       return { fault: describeFault(ac.signal.aborted ? ac.signal.reason : e, at) };
@@ -344,6 +361,6 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.pool.close();
   }
 }

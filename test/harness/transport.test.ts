@@ -32,6 +32,21 @@ describe("transport", () => {
     expect(ex.request.headers.authorization).toBe("Basic ***");
   });
 
+  it("keeps the path of a --target behind a prefix, and the query as encoded", async () => {
+    const seen: string[] = [];
+    const url = await serve((req, res) => {
+      seen.push(String(req.url));
+      res.writeHead(200, { "content-type": "application/hal+json" });
+      res.end("{}");
+    });
+    for (const base of [`${url}/ontap`, `${url}/ontap/`, url]) {
+      const http = client(base);
+      await http.request({ method: "GET", path: "/api/cluster", query: { fields: "version,name" } });
+      await http.close();
+    }
+    expect(seen).toEqual(["/ontap/api/cluster?fields=version,name", "/ontap/api/cluster?fields=version,name", "/api/cluster?fields=version,name"]);
+  });
+
   it("gives up on a 503 burst after the bounded number of retries", async () => {
     let n = 0;
     const url = await serve((_req, res) => {
