@@ -154,5 +154,7 @@ export async function mutantsCommand(opts: { only?: string; sample?: boolean; sh
     writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
     out(`kill table: ${file}`);
   }
-  return survivors.length || refFailed.length ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
+  // Over the whole catalog, a check no mutant kills is a defect too (it has not been shown able to fail).
+  const defects = !opts.only && !opts.sample && !shard ? unkilledChecks.length : 0;
+  return survivors.length || refFailed.length || defects ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
 }
