@@ -4,6 +4,7 @@ import { OntapError } from "../errors.ts";
 import type { Job } from "../cluster-software/jobs.ts";
 import { itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { projectToVersion } from "../server/version.ts";
+import { successStatuses } from "../../src/contract/index.ts";
 import type { Handler, Reply, RequestContext } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
 
@@ -26,7 +27,8 @@ function flag(ctx: RequestContext, name: string): boolean | undefined {
 async function asyncReply(ctx: RequestContext, state: MockState, job: Job, done: { status: number; records?: () => unknown[]; location?: string }): Promise<Reply> {
   const timeout = Number(ctx.query.get("return_timeout") ?? 0);
   const headers: Record<string, string> = done.location ? { location: done.location } : {};
-  if (timeout > 0) {
+  // Only a release that documents the final status answers with it; an older one always answers 202 (x-ontap-introduced).
+  if (timeout > 0 && successStatuses(ctx.op, state.version).includes(done.status)) {
     const finished = await state.jobs.waitFor(job.uuid, timeout * 1000);
     if (finished?.state === "failure") throw new OntapError(400, finished.code, finished.message);
     if (finished?.state === "success") {
