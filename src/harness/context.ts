@@ -57,6 +57,7 @@ export interface CallResult<T = any> {
 }
 
 export function fillPath(op: Operation, params: Record<string, string> = {}): string {
+  if (!op.apiPath.includes("{")) return op.apiPath;
   return op.apiPath.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     if (!(name in params)) throw new CheckError(`path parameter "${name}" missing for ${op.id}`);
     return encodeURIComponent(params[name]);

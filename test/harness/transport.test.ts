@@ -78,4 +78,21 @@ describe("transport", () => {
     expect(broken.response?.jsonError).toMatch(/bytes/);
     await http.close();
   });
+
+  // The usual request headers are redacted once and shared between exchanges;
+  // a secret learnt later must still be masked in the next exchange.
+  it("redacts the usual request headers again once a new secret is known", async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/hal+json" });
+      res.end("{}");
+    });
+    const http = client(url);
+    const first = await http.request({ method: "GET", path: "/api/cluster" });
+    http.redactor.add("conformance");
+    const second = await http.request({ method: "GET", path: "/api/cluster" });
+    await http.close();
+    expect(first.request.headers["user-agent"]).toBe("ontap-conformance");
+    expect(second.request.headers["user-agent"]).toBe("ontap-***");
+    expect(second.request.headers.authorization).toBe("Basic ***");
+  });
 });
