@@ -9,6 +9,7 @@ import { loadSpec, type Json } from "./spec.ts";
 import { existsIn, formatVersion, parseVersion, type OntapVersion } from "./version.ts";
 import { commonErrorCodes, getOperation, paramsFor, successStatuses, type Operation } from "./operations.ts";
 import { findQuirk } from "./quirks.ts";
+import { isDateTime } from "./formats.ts";
 
 // ajv-formats is CommonJS; under NodeNext its default export is the module.
 const addFormats: (ajv: Ajv2020) => void = ((formatsModule as Json).default ?? formatsModule) as never;
@@ -66,8 +67,15 @@ interface CompiledView {
 
 const views = new Map<string, CompiledView>();
 
+/** Version texts as the run spells them -> normalized keys (parsed once, not per response). */
+const versionKeys = new Map<string, string>();
+
 function versionKey(v: OntapVersion | string | undefined): string {
-  return v === undefined ? "any" : formatVersion(typeof v === "string" ? parseVersion(v) : v);
+  if (v === undefined) return "any";
+  if (typeof v !== "string") return formatVersion(v);
+  let key = versionKeys.get(v);
+  if (key === undefined) versionKeys.set(v, (key = formatVersion(parseVersion(v))));
+  return key;
 }
 
 /**
@@ -116,6 +124,8 @@ function buildView(version: OntapVersion | string | undefined, direction: Direct
 
   const ajv = new Ajv2020({ strict: true, allErrors: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
+  // The same judgement as ajv-formats' date-time, nine times faster (src/contract/formats.ts).
+  ajv.addFormat("date-time", { type: "string", validate: isDateTime });
   ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
   ajv.addFormat("password", () => true);
   const id = `ontap-${versionKey(version)}-${direction}.json`;
@@ -124,13 +134,18 @@ function buildView(version: OntapVersion | string | undefined, direction: Direct
   return { ajv, id, gated, cache: new Map() };
 }
 
+/** The last view asked for, by the caller's own spelling: a run validates against one version. */
+let lastView: { version: OntapVersion | string | undefined; direction: Direction; view: CompiledView } | undefined;
+
 function viewFor(version: OntapVersion | string | undefined, direction: Direction): CompiledView {
+  if (lastView && lastView.version === version && lastView.direction === direction) return lastView.view;
   const key = `${versionKey(version)}/${direction}`;
   let view = views.get(key);
   if (!view) {
     view = buildView(version, direction);
     views.set(key, view);
   }
+  lastView = { version, direction, view };
   return view;
 }
 
