@@ -19,14 +19,20 @@ import type { BenchOptions, RowResult } from "./lib/row.ts";
 
 const AUTH = basicAuth(DEFAULT_USERNAME, DEFAULT_PASSWORD);
 
-/** Raw undici: Pool.request + body.text(), nothing else (the loopback ceiling's client). */
-function rawClient(url: string, concurrency: number): { send(i: number): Promise<boolean>; close(): Promise<void> } {
+/**
+ * Raw undici: Pool.request + body.text(), nothing else (the loopback
+ * ceiling's client). With `parse`, JSON.parse of the body too: not the
+ * ceiling, but it shows how much of the request path is the parse that any
+ * client checking a body must do.
+ */
+function rawClient(url: string, concurrency: number, parse = false): { send(i: number): Promise<boolean>; close(): Promise<void> } {
   const pool = new undici.Pool(url, { connections: concurrency, pipelining: 1 });
   const headers = { authorization: AUTH, accept: "application/hal+json" };
   return {
     async send(i) {
       const res = await pool.request({ method: "GET", path: MIX[i % MIX.length].url, headers });
       const text = await res.body.text();
+      if (parse) JSON.parse(text);
       return res.statusCode === 200 && text.length > 0;
     },
     close: () => pool.close(),
@@ -103,12 +109,14 @@ export async function requestPathRow(o: BenchOptions): Promise<RowResult> {
     o.log(`  row 1: mock ${mock.url}, minimal node:http ${minimal.url}; bodies ${bytes.join(" / ")} B`);
     const variants: Variant[] = [
       { label: "ceiling: raw undici -> minimal node:http", make: () => rawClient(minimal!.url, o.concurrency) },
+      { label: "raw undici + JSON.parse -> minimal node:http", make: () => rawClient(minimal!.url, o.concurrency, true) },
       { label: "request path -> minimal node:http", make: () => suiteClient(minimal!.url, o.concurrency) },
       { label: "request path -> reference mock", make: () => suiteClient(mock.url, o.concurrency) },
       { label: "raw undici -> reference mock", make: () => rawClient(mock.url, o.concurrency) },
     ];
     const s = await sample(variants, o);
-    const [ceiling, pathMin, pathMock, rawMock] = variants.map((v) => s.get(v.label)!);
+    const [ceiling, rawParse, pathMin, pathMock, rawMock] = variants.map((v) => s.get(v.label)!);
+    const cpu = (x: LoadResult[]) => mean(x.map((r) => r.clientCpuUs));
     const sameServer = rps(pathMin) / rps(ceiling);
     return {
       name: "1. Request path overhead",
@@ -120,11 +128,12 @@ export async function requestPathRow(o: BenchOptions): Promise<RowResult> {
         `request path vs ceiling (same minimal server): ${ratio(sameServer)} (${pct(sameServer)})`,
         `ceiling, raw undici -> minimal node:http: ${show(ceiling)}`,
         `request path -> minimal node:http: ${show(pathMin)}`,
+        `raw undici + JSON.parse -> minimal node:http: ${show(rawParse)} = ${ratio(rps(rawParse) / rps(ceiling))} of ceiling; the request path (parse, validation, redaction, recording) = ${ratio(rps(pathMin) / rps(rawParse))} of it. Client CPU above the ceiling: request path ${(cpu(pathMin) - cpu(ceiling)).toFixed(0)} µs/req, raw + JSON.parse ${(cpu(rawParse) - cpu(ceiling)).toFixed(0)} µs/req`,
         `request path -> reference mock: ${show(pathMock)} = ${ratio(rps(pathMock) / rps(ceiling))} of ceiling, ${ratio(rps(pathMock) / rps(rawMock))} of raw undici -> mock`,
         `raw undici -> reference mock: ${show(rawMock)}`,
         `mix: ${MIX.map((m) => `GET ${m.url}`).join(", ")}; bodies ${bytes.join(" / ")} B; concurrency ${o.concurrency}`,
       ],
-      data: { ceiling, pathMin, pathMock, rawMock, sameServer, bytes },
+      data: { ceiling, rawParse, pathMin, pathMock, rawMock, sameServer, bytes },
     };
   } finally {
     await minimal?.stop();
