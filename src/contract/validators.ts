@@ -134,18 +134,13 @@ function buildView(version: OntapVersion | string | undefined, direction: Direct
   return { ajv, id, gated, cache: new Map() };
 }
 
-/** The last view asked for, by the caller's own spelling: a run validates against one version. */
-let lastView: { version: OntapVersion | string | undefined; direction: Direction; view: CompiledView } | undefined;
-
 function viewFor(version: OntapVersion | string | undefined, direction: Direction): CompiledView {
-  if (lastView && lastView.version === version && lastView.direction === direction) return lastView.view;
   const key = `${versionKey(version)}/${direction}`;
   let view = views.get(key);
   if (!view) {
     view = buildView(version, direction);
     views.set(key, view);
   }
-  lastView = { version, direction, view };
   return view;
 }
 
