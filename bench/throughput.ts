@@ -92,7 +92,8 @@ async function sample(variants: Variant[], o: BenchOptions): Promise<Map<string,
 }
 
 const rps = (samples: LoadResult[]) => mean(samples.map((s) => s.rps));
-const show = (samples: LoadResult[]) => `${int(rps(samples))} req/s (samples ${samples.map((s) => int(s.rps)).join(", ")}; client CPU ${mean(samples.map((s) => s.clientCpuUs)).toFixed(0)} µs/req${samples.some((s) => s.failures) ? `; ${samples.reduce((a, s) => a + s.failures, 0)} failures` : ""})`;
+const cpu = (samples: LoadResult[]) => mean(samples.map((s) => s.clientCpuUs));
+const show = (samples: LoadResult[]) => `${int(rps(samples))} req/s (samples ${samples.map((s) => int(s.rps)).join(", ")}; client CPU ${cpu(samples).toFixed(0)} µs/req${samples.some((s) => s.failures) ? `; ${samples.reduce((a, s) => a + s.failures, 0)} failures` : ""})`;
 
 export async function requestPathRow(o: BenchOptions): Promise<RowResult> {
   const dir = tempDir("row1");
@@ -116,7 +117,6 @@ export async function requestPathRow(o: BenchOptions): Promise<RowResult> {
     ];
     const s = await sample(variants, o);
     const [ceiling, rawParse, pathMin, pathMock, rawMock] = variants.map((v) => s.get(v.label)!);
-    const cpu = (x: LoadResult[]) => mean(x.map((r) => r.clientCpuUs));
     const sameServer = rps(pathMin) / rps(ceiling);
     return {
       name: "1. Request path overhead",

@@ -70,8 +70,9 @@ export class Redactor {
 
   redactHeaders(headers: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
-    // The other values are scanned once, joined: a miss clears them all.
-    let others = "";
+    // The ordinary values are scanned once, joined: a miss clears them all.
+    const ordinary: string[] = [];
+    let joined = "";
     for (const k in headers) {
       const v = headers[k];
       const name = k.toLowerCase();
@@ -79,12 +80,11 @@ export class Redactor {
       else if (name === "cookie" || name === "set-cookie") out[k] = "***";
       else {
         out[k] = v;
-        others += `${v}\n`;
+        ordinary.push(k);
+        joined += `${v}\n`;
       }
     }
-    if (others && this.mayHold(others)) {
-      for (const k in out) if (out[k] === headers[k]) out[k] = this.redactText(headers[k]);
-    }
+    if (joined && this.mayHold(joined)) for (const k of ordinary) out[k] = this.redactText(headers[k]);
     return out;
   }
 
