@@ -15,9 +15,9 @@
 //   following one would send the credentials to another address;
 // - after a 401 the client sends nothing more (shared by the run's workers
 //   through `credentialsLatch`): repeated failed logins can lock an account.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import { Redactor } from "./secrets.ts";
+import { CredentialsLatch } from "./credentials-latch.ts";
 
 export interface TransportOptions {
   baseUrl: string;
@@ -33,7 +33,8 @@ export interface TransportOptions {
   maxBodyBytes?: number;
   /**
    * A file the run's workers share: written at the first 401, after which
-   * no client of the run sends another request (account lockout).
+   * no client of the run sends another request (account lockout). See
+   * credentials-latch.ts.
    */
   credentialsLatch?: string;
   redactor?: Redactor;
@@ -275,6 +276,7 @@ export class HttpClient {
   private readonly waiting: Array<() => void> = [];
   /** The request that met a 401 ("GET /api/..."): nothing more is sent. */
   private refused?: string;
+  private readonly credentialsLatch?: CredentialsLatch;
   readonly redactor: Redactor;
   /** The basic-auth header, built once (it is sent with every request). */
   private readonly authorization?: string;
@@ -283,6 +285,7 @@ export class HttpClient {
 
   constructor(private readonly opts: TransportOptions) {
     if (opts.username !== undefined && opts.password !== undefined) this.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString("base64")}`;
+    if (opts.credentialsLatch) this.credentialsLatch = new CredentialsLatch(opts.credentialsLatch);
     this.redactor = opts.redactor ?? new Redactor({ secrets: opts.password ? [opts.password] : [], username: opts.username });
     const base = new URL(opts.baseUrl);
     this.prefix = base.pathname.replace(/\/+$/, "");
@@ -419,29 +422,19 @@ export class HttpClient {
     return this.shownDefaults.headers as Record<string, string>;
   }
 
-  /** The request that met a 401, in this client or (through the latch file) another of the run. */
+  /** The request that met a 401, in this client or (through the latch) another of the run. */
   private refusedBy(): string | undefined {
-    if (this.refused === undefined && this.opts.credentialsLatch && existsSync(this.opts.credentialsLatch)) {
-      try {
-        this.refused = readFileSync(this.opts.credentialsLatch, "utf8").trim() || "an earlier request";
-      } catch {
-        // Removed meanwhile: nothing was refused after all.
-      }
-    }
+    this.refused ??= this.credentialsLatch?.refusedOn();
     return this.refused;
   }
 
   private latch(what: string): void {
     this.refused ??= what;
-    if (!this.opts.credentialsLatch) return;
-    try {
-      writeFileSync(this.opts.credentialsLatch, what, { flag: "wx" });
-    } catch {
-      // Another worker latched first: its request is the one reported.
-    }
+    this.credentialsLatch?.set(what);
   }
 
   async close(): Promise<void> {
+    this.credentialsLatch?.close();
     await this.pool.close();
   }
 }
