@@ -47,7 +47,7 @@ function rawClient(url: string, concurrency: number, parse = false): { send(i: n
  */
 function suiteClient(url: string, concurrency: number, credentialsLatch: string): { send(i: number): Promise<boolean>; close(): Promise<void> } {
   let current: Exchange[] = [];
-  // As run-command builds it: the credentials latch file is looked for before every request.
+  // As run-command builds it, with the run's credentials latch (src/harness/credentials-latch.ts).
   const http = new HttpClient({
     baseUrl: url, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, insecure: false, timeoutMs: 30_000, concurrency,
     retries: { max: 3, maxDelayMs: 10_000 }, redactor: new Redactor({ secrets: [DEFAULT_PASSWORD], username: DEFAULT_USERNAME }),

@@ -209,7 +209,6 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   private readonly at: Progress;
   private controller?: Dispatcher.DispatchController;
   private settled = false;
-  private status = 0;
   private headers: Record<string, string> = {};
   private readonly chunks: Buffer[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -245,7 +244,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, h: Record<string, string | string[] | undefined>): void {
     if (statusCode < 200) return; // 1xx: the answer is still to come
-    this.status = this.at.status = statusCode;
+    this.at.status = statusCode;
     this.headers = flattenHeaders(h);
     const announced = Number(this.headers["content-length"]);
     if (announced > this.limit) this.stop(this.tooLarge(`it announced ${announced} bytes`));
@@ -259,7 +258,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.finish({ status: this.status, headers: this.headers, bytes: this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks) });
+    this.finish({ status: this.at.status ?? 0, headers: this.headers, bytes: this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks) });
   }
 
   onResponseError(_c: Dispatcher.DispatchController | undefined, err: Error): void {

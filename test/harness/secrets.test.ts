@@ -33,8 +33,9 @@ describe("Redactor", () => {
     expect(JSON.stringify(body)).not.toMatch(/AAAAAAAA|BBBBBBBB/);
   });
 
-  // redactText first asks one case-insensitive regex whether there is
-  // anything to mask at all; a miss must never let a secret through.
+  // redactText first asks one case-sensitive regex (authorization spelled
+  // with character classes) whether there is anything to mask at all; a miss
+  // must never let a secret through.
   it("its quick 'nothing to mask' test never lets a secret or a key through", () => {
     const password = "Pa$$w0rd.(x)|[y]";
     const r = new Redactor({ secrets: [password], username: "admin" });
@@ -80,4 +81,3 @@ describe("Redactor", () => {
     }), { seed: 20261123, numRuns: 2000 });
   });
 });
-
