@@ -2,10 +2,11 @@
 // (spec/conventions.md): counts, default fields, unknown parameters, plain
 // JSON vs HAL, paging, self links, not-found. Generated per collection from
 // the operation table, so a new collection gets them by being in the spec.
-import { getOperation, paramsFor, schemaFields } from "../../src/contract/index.ts";
+import { getOperation, matchOperation, paramsFor, schemaFields } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
-import { listAll, MISSING } from "../sample.ts";
+import { hrefTarget } from "../../src/harness/paging.ts";
+import { listAll, MISSING, walkPages } from "../sample.ts";
 
 const CONV = "spec/conventions.md";
 
@@ -124,6 +125,7 @@ function collectionChecks(c: Collection): Check[] {
     {
       ...base,
       id: `${c.prefix}.list.pages`,
+      owns: [`${c.operation}:paging`],
       title: `${op.apiPath}: max_records pages are capped, complete and disjoint`,
       requirement: "With max_records=N every page MUST hold at most N records, a page followed by more records MUST carry _links.next, and following next links MUST return every record exactly once, in order.",
       ref: `${CONV} §3`,
@@ -131,23 +133,20 @@ function collectionChecks(c: Collection): Check[] {
       async run(ctx) {
         const all = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
         if (all.length < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records on this target`);
-        // Walks the pages of max_records=max, at most `limit` of them; returns the keys seen.
+        // Walks the pages of max_records=max (next links whole, while they advance), at most `limit` of them; returns the keys seen.
         const walk = async (max: number, limit: number): Promise<string[]> => {
           const seen: string[] = [];
-          let query: Record<string, string> = { max_records: String(max), fields: key, ...(c.all ?? {}) };
-          for (let page = 0; page < limit; page++) {
-            const r = await ctx.call(c.operation, { query });
-            const recs = r.body.records ?? [];
-            if (recs.length > max) ctx.fail(`a page of max_records=${max} holds ${recs.length} records`, { received: recs.length, documented: `at most ${max}`, exchange: r.exchange });
-            seen.push(...recs.map(keyOf1));
-            const next: string | undefined = r.body._links?.next?.href;
-            if (!next) {
-              if (seen.length < all.length) ctx.fail(`paging with max_records=${max} stopped after ${seen.length} of ${all.length} records without a next link`, { received: seen.length, documented: all.length, exchange: r.exchange });
-              break;
-            }
-            if (!recs.length) break;
-            query = Object.fromEntries(new URL(next, "http://x").searchParams);
-          }
+          await walkPages(ctx, c.operation, { max_records: String(max), fields: key, ...(c.all ?? {}) }, {
+            pages: limit,
+            onPage(r) {
+              const recs = r.body.records ?? [];
+              if (recs.length > max) ctx.fail(`a page of max_records=${max} holds ${recs.length} records`, { received: recs.length, documented: `at most ${max}`, exchange: r.exchange });
+              seen.push(...recs.map(keyOf1));
+              if (!r.body._links?.next?.href) {
+                if (seen.length < all.length) ctx.fail(`paging with max_records=${max} stopped after ${seen.length} of ${all.length} records without a next link`, { received: seen.length, documented: all.length, exchange: r.exchange });
+              }
+            },
+          });
           const once = new Set<string>();
           const dupes = new Set(seen.filter((k) => once.size === once.add(k).size));
           if (dupes.size) ctx.fail(`pages of max_records=${max} repeat ${[...dupes].join(", ")}`, { received: seen, documented: "every record exactly once" });
@@ -181,7 +180,7 @@ function collectionChecks(c: Collection): Check[] {
       severity: "normal",
       async run(ctx) {
         const keys = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
-        if (keys.length < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records on this target`);
+        if (new Set(keys).size < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records with different ${key} values on this target: nothing to order`);
         const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         for (const [dir, want] of [["asc", sorted], ["desc", [...sorted].reverse()]] as const) {
           const got = (await listAll(ctx, c.operation, { ...(c.all ?? {}), order_by: `${key} ${dir}`, fields: key })).map(keyOf1);
@@ -282,9 +281,11 @@ function collectionChecks(c: Collection): Check[] {
         for (const record of records) {
           const href: string | undefined = record._links?.self?.href;
           if (!href) return ctx.fail(`a record has no _links.self.href`, { received: record, documented: "_links.self.href" });
-          const name = decodeURIComponent(href.replace(/\/+$/, "").split("/").pop()!);
-          const pathParam = getOperation(itemOp).apiPath.match(/\{(\w+)\}/)![1];
-          const r = await ctx.call(itemOp, { path: { [pathParam]: name } });
+          // Requested as given: a link that is not the item's own path does not resolve to the record, whatever it answers.
+          if (matchOperation("GET", hrefTarget(href).path)?.op.id !== itemOp) {
+            ctx.fail(`the self link of ${keyOf(c.operation, record)} is ${href}, which is not a ${getOperation(itemOp).apiPath} path`, { received: href, documented: getOperation(itemOp).apiPath });
+          }
+          const r = await ctx.call(itemOp, { href });
           if (keyOf(c.operation, r.body) !== keyOf(c.operation, record)) {
             ctx.fail(`${href} resolves to another record`, { received: keyOf(c.operation, r.body), documented: keyOf(c.operation, record), exchange: r.exchange });
           }
