@@ -16,6 +16,8 @@ export interface SummaryCheck {
   phase: Phase;
   status: CheckStatus;
   message?: string;
+  /** A skip because a read the check needs departs from a contract `owner` reports (the owner failed). */
+  notTestedBecause?: string;
   warnings: string[];
   durationMs: number;
 }
@@ -35,8 +37,14 @@ export interface Summary {
   checks: SummaryCheck[];
   /** With --baseline: failures that were known and did not fail the run. */
   baseline?: { file: string; knownFailures: Array<{ id: string; reason: string }> };
-  /** Writing runs only: whether licenses and packages were left as found; `removed`: what teardown deleted to get there. */
-  teardown?: { restored: boolean; differences: string[]; removed?: string[] };
+  /**
+   * Writing runs only: whether the run left licenses and packages as it found
+   * them (`differences`: what keeps them from it, by the run's doing);
+   * `removed`: what teardown deleted because the run created it;
+   * `changedByOthers`: what changed during the run by someone else's hand,
+   * reported and left alone.
+   */
+  teardown?: { restored: boolean; differences: string[]; removed?: string[]; changedByOthers?: string[] };
   /** The run was stopped with Ctrl-C (exit 130): checks that did not run are errors "interrupted". */
   interrupted?: boolean;
   /** The coverage matrix (reports/coverage.ts). */
@@ -63,7 +71,7 @@ export function buildSummary(input: {
       totals.warnings += r.warnings.length;
       return {
         id: r.id, title: r.title, area: r.area, operation: r.operation, profile: r.profile, severity: r.severity, phase: phaseOf(r),
-        status: r.status, ...(r.message ? { message: r.message } : {}), warnings: r.warnings, durationMs: r.durationMs,
+        status: r.status, ...(r.message ? { message: r.message } : {}), ...(r.status === "skip" && r.notTested ? { notTestedBecause: r.notTested.owner } : {}), warnings: r.warnings, durationMs: r.durationMs,
       };
     });
   return {

@@ -3,8 +3,9 @@
 // reporters in the test's meta, so results never depend on parsing output.
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import * as allure from "allure-js-commons";
-import { CheckError, CheckFailure, CheckSkip, type Check, type CheckResult } from "./check.ts";
-import { CheckContext } from "./context.ts";
+import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect, type Check, type CheckResult } from "./check.ts";
+import { CheckContext, type RunServices } from "./context.ts";
+import { Ledger } from "./ledger.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
 import { notApplicable } from "./select.ts";
 import { coverageOf } from "./coverage.ts";
@@ -41,9 +42,28 @@ async function attachExchanges(exchanges: Exchange[], http: HttpClient): Promise
   }
 }
 
+/** What a phase file hands the runner (suites/index.ts suiteOf). */
+export interface SuiteDefinition {
+  /** The phase's checks, in table order. */
+  checks: Check[];
+  /** Every check of the suite: the owners of contracts (CheckMeta.owns) may run in another phase. */
+  all: Check[];
+  /** The licenses a license POST body stands for (the ledger's record of what the run installs). */
+  licensesOf: NonNullable<RunServices["licensesOf"]>;
+}
+
+/** The selected check that owns each "operation:aspect" contract in this run. */
+function ownersOf(all: Check[], cfg: ReturnType<typeof inject<"ontapRun">>): RunServices["ownerOf"] {
+  const owners = new Map<string, string>();
+  for (const c of all) for (const o of c.owns ?? []) if (!notApplicable(c, cfg) && !owners.has(o)) owners.set(o, c.id);
+  return (operation: string, aspect: Aspect) => owners.get(`${operation}:${aspect}`);
+}
+
 /** One vitest file per phase: a describe of the phase's checks, run in table order. */
-export function defineSuite(phase: string, checks: Check[]): void {
+export function defineSuite(phase: string, suite: SuiteDefinition): void {
   const cfg = inject("ontapRun");
+  const { checks } = suite;
+  const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownersOf(suite.all, cfg) };
   describe(phase, () => {
     if (!checks.length) it.skip(`no checks in the ${phase} phase`, () => {});
     let http: HttpClient;
@@ -71,12 +91,23 @@ export function defineSuite(phase: string, checks: Check[]): void {
         }
         await label(check, cfg);
         current = [];
-        const ctx = new CheckContext(cfg.info, http, check.id);
+        const ctx = new CheckContext(cfg.info, http, check.id, services);
         let thrown: unknown;
+        // The run's own limit, below vitest's test timeout: a check that outlives it ends with a sentence that names the
+        // limit, and stops sending (vitest's own timeout would close the client under it: "The client is closed").
+        let timer: NodeJS.Timeout | undefined;
+        const limit = new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => {
+            ctx.abandon();
+            reject(new CheckError(`the check did not finish within ${Math.round(cfg.checkTimeoutMs / 1000)} s, the per-check limit (4 × --timeout, at least 120 s); it was stopped there`));
+          }, cfg.checkTimeoutMs);
+        });
         try {
-          await check.run(ctx);
+          await Promise.race([check.run(ctx), limit]);
         } catch (e) {
           thrown = e;
+        } finally {
+          clearTimeout(timer);
         }
         result.durationMs = Date.now() - started;
         result.status = "pass";
@@ -89,6 +120,13 @@ export function defineSuite(phase: string, checks: Check[]): void {
           result.status = "skip";
           result.message = thrown.reason;
           t.skip(thrown.reason);
+          return;
+        }
+        if (thrown instanceof NotTested) {
+          result.status = "skip";
+          result.message = http.redactor.redactText(thrown.message);
+          result.notTested = { owner: thrown.owner, cause: http.redactor.redactText(thrown.reason) };
+          t.skip(result.message);
           return;
         }
         if (thrown instanceof CheckFailure) {

@@ -11,6 +11,7 @@ const readChecks: Check[] = [
     ...base,
     id: "licenses.list.schema",
     operation: "licenses_get",
+    owns: ["licenses_get:contract"],
     profile: "read-only",
     severity: "critical",
     title: "GET /api/cluster/licensing/licenses?fields=* matches license_package_response",
