@@ -15,7 +15,8 @@ import { buildCoverage, coverageTable, type Coverage } from "../../reports/cover
 import { coverageHtml } from "../../reports/coverage-html.ts";
 import { PROFILES, phaseOf, type Check, type CheckResult, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
-import { restoreInventory, takeInventory, type Inventory } from "../harness/inventory.ts";
+import { InventoryUnreadable, takeInventory, teardown as restore, type Inventory } from "../harness/inventory.ts";
+import { Ledger } from "../harness/ledger.ts";
 import { HttpClient } from "../harness/transport.ts";
 import { resolvePassword } from "../harness/password.ts";
 import type { RunConfig } from "../harness/run-config.ts";
@@ -133,6 +134,22 @@ function reportUnusable(reason: string, run: { checks: Check[]; selection: Param
   symlinkSync(join("runs", run.runId), latest);
 }
 
+/**
+ * A check "not tested" because a read it needs departs from a contract that
+ * another check owns is a skip only where that owner failed and so reports
+ * the departure; otherwise (the owner passed, or never ran) the departure
+ * would be reported nowhere, and the check fails with it.
+ */
+function settleNotTested(results: CheckResult[]): void {
+  const failed = new Set(results.filter((r) => r.status === "fail").map((r) => r.id));
+  for (const r of results) {
+    if (r.status === "skip" && r.notTested && !failed.has(r.notTested.owner)) {
+      r.status = "fail";
+      r.message = r.notTested.cause;
+    }
+  }
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
   const env = process.env;
   const file = readConfigFile(opts.config ?? env.ONTAP_CONFIG);
@@ -203,7 +220,15 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     let before: Inventory | undefined;
     try {
       found = await discover(http);
-      if (profile !== "read-only") before = await takeInventory(http);
+      if (profile !== "read-only") {
+        try {
+          before = await takeInventory(http);
+        } catch (e) {
+          // Without the inventory, teardown could not tell what the run changed from what was there: no write is sent.
+          if (e instanceof InventoryUnreadable) throw new TargetUnusable(`${e.message}; a ${profile} run needs it to leave the target as it found it (--profile read-only needs none)`);
+          throw e;
+        }
+      }
     } catch (e) {
       if (e instanceof TargetUnusable) {
         reportUnusable(redactor.redactText(e.message), { checks: allChecks(), selection: { disabled, only, profile, info: {} }, runDir, reportDir, runId, target: redactor.redactText(baseUrl), profile, seed, runs, strict: Boolean(opts.strict), started });
@@ -224,6 +249,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       only,
       disabled,
       runDir,
+      ledgerFile: join(runDir, "ledger.jsonl"),
+      checkTimeoutMs: Math.max(120_000, opts.timeout * 4),
     };
 
     const checks = allChecks();
@@ -242,7 +269,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       watch: false,
       reporters: opts.html === false ? [collector, interrupt.reporter()] : [collector, interrupt.reporter(), ["allure-vitest/reporter", { resultsDir: join(runDir, "allure-results") }]],
       provide: { ontapRun: config },
-      testTimeout: Math.max(120_000, opts.timeout * 4),
+      // The runner stops a check at config.checkTimeoutMs with a sentence that names the limit; vitest's own timeout is a backstop.
+      testTimeout: config.checkTimeoutMs + 30_000,
       hookTimeout: 60_000,
       pool: "threads",
       // A writing run changes what later phases see, so phases run one after another; a read-only run changes nothing, so its phases may overlap.
@@ -256,14 +284,16 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     await vitest.close();
     const suitesMs = Date.now() - suitesStarted;
 
-    // Teardown first (an interrupted run most of all): delete what the run
-    // created; what cannot be restored is reported and fails the run.
+    // Teardown first (an interrupted run most of all): delete what the run's
+    // ledger says it created, and nothing else; what the run cannot undo fails
+    // it, what others changed meanwhile is reported and left alone.
     let teardown: string[] = [];
     let removed: string[] = [];
+    let changedByOthers: string[] = [];
     if (before) {
       const after = new HttpClient({ ...target, redactor });
       try {
-        ({ removed, remaining: teardown } = await restoreInventory(after, before, { jobTimeoutMs: file.jobTimeoutMs }));
+        ({ removed, remaining: teardown, changedByOthers } = await restore(after, before, Ledger.read(config.ledgerFile), { jobTimeoutMs: file.jobTimeoutMs }));
       } catch (e) {
         teardown = [`the target could not be restored: ${(e as Error).message}`];
       } finally {
@@ -291,8 +321,16 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         results.push({ ...meta, status: "error", message: why, warnings: [], durationMs: 0, exchanges: [] });
       }
     }
+    settleNotTested(results);
     const summary: Summary = buildSummary({ results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict: Boolean(opts.strict), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs, reportMs } });
-    if (before) summary.teardown = { restored: teardown.length === 0, differences: teardown.map((t) => redactor.redactText(t)), ...(removed.length ? { removed: removed.map((t) => redactor.redactText(t)) } : {}) };
+    if (before) {
+      summary.teardown = {
+        restored: teardown.length === 0,
+        differences: teardown.map((t) => redactor.redactText(t)),
+        ...(removed.length ? { removed: removed.map((t) => redactor.redactText(t)) } : {}),
+        ...(changedByOthers.length ? { changedByOthers: changedByOthers.map((t) => redactor.redactText(t)) } : {}),
+      };
+    }
     if (interrupt.interrupted) summary.interrupted = true;
     summary.coverage = redactor.redactJson(buildCoverage(results, found.version)) as Coverage;
     writeFileSync(join(runDir, "coverage.html"), coverageHtml(summary.coverage, { target: summary.target, version: found.version, profile }));
@@ -312,6 +350,10 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     if (teardown.length) {
       say(`teardown: the target was not left as it was found:`);
       for (const t of summary.teardown!.differences) say(`  ${t}`);
+    }
+    if (changedByOthers.length) {
+      say("teardown: changed by someone else during the run (left alone):");
+      for (const t of summary.teardown!.changedByOthers!) say(`  ${t}`);
     }
     if (refusedOn) process.stderr.write(`ontap-conformance: the target refused the credentials in the middle of the run (401 on ${redactor.redactText(refusedOn)}); no further requests were sent, and the checks after it are errors\n`);
     const knownFailures = summary.checks.filter((c) => (c.status === "fail" || c.status === "error") && knownFromBaseline.has(c.id));
