@@ -5,6 +5,7 @@ import { compareVersions, getOperation, paramsFor } from "../../src/contract/ind
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { softwarePackages } from "../sample.ts";
+import { skipIfUpdating, UPDATE_IN_PROGRESS } from "./busy.ts";
 
 const base = { area: "software" as const, profile: "destructive" as const, phase: "stateful" as const };
 const TERMINAL = ["completed", "paused_by_user", "paused_on_error", "canceled", "failed"];
@@ -43,10 +44,11 @@ export const softwareRoundTrips: Check[] = [
     async run(ctx) {
       const url = ctx.target.downloadUrl ?? (ctx.target.acceptsTestPackages ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
       if (!url) ctx.skip("no package URL the target can download: set downloadUrl in the config");
+      await skipIfUpdating(ctx, "a download would be refused with 10551357");
       const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
       let added: string[] = [];
       try {
-        const r = await ctx.call("software_package_create", { body: { url } });
+        const r = await ctx.call("software_package_create", { body: { url }, skipOn: [UPDATE_IN_PROGRESS] });
         if (r.status === 202) {
           // While the job runs, the package must not be listed yet.
           const during = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => !before.has(v));
@@ -79,6 +81,7 @@ export const softwareRoundTrips: Check[] = [
     ref: "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post",
     async run(ctx) {
       if (!ctx.target.acceptsTestPackages) ctx.skip("uploading needs a real image on a real cluster; set testPackages: true for a mock that accepts made-up package files");
+      await skipIfUpdating(ctx, "the suite adds no package to a cluster in the middle of an update");
       const version = "9.98.1";
       const form = (names: string[]) => {
         const f = new FormData();
@@ -112,8 +115,9 @@ export const softwareRoundTrips: Check[] = [
       if (!["10551325", "4"].includes(missing.body?.error?.code)) ctx.fail("deleting a missing package did not answer 10551325", { received: `${missing.status} ${missing.body?.error?.code}`, documented: "10551325", exchange: missing.exchange });
       if (!ctx.target.acceptsTestPackages) ctx.skip("the suite deletes only packages it added itself, and it adds none on this target (set testPackages: true for a mock)");
       const version = "9.95.1";
+      await skipIfUpdating(ctx, "the suite adds no package to a cluster in the middle of an update");
       if (!(await hasPackage(ctx, version))) {
-        const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` } });
+        const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` }, skipOn: [UPDATE_IN_PROGRESS] });
         await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       }
       await deletePackage(ctx, version);
@@ -130,14 +134,14 @@ export const softwareRoundTrips: Check[] = [
     ref: "docs: Manage cluster software > Upgrade flows",
     async run(ctx) {
       if (!ctx.target.allowUpgrade) ctx.skip("upgrading needs allowUpgrade: true in the config (it cannot be rolled back)");
+      await skipIfUpdating(ctx, "a second update is not started");
       const profile = (await ctx.call("software_get", { query: { fields: "version,state,nodes.name,nodes.version" } })).body;
-      if (profile.state && !TERMINAL.includes(profile.state)) ctx.skip(`an update is already running on the target (state ${profile.state})`);
       const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version) > 0).sort(compareVersions).pop();
       if (!target) ctx.skip(`the repository holds no package newer than ${profile.version}`);
       // Count this update's history records by to_version where the release can filter on it, else all records.
       const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target, return_records: "false" } : { return_records: "false" };
       const historyBefore = (await ctx.call("software_history_collection_get", { query: historyQuery })).body.num_records;
-      const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target } });
+      const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target }, skipOn: [UPDATE_IN_PROGRESS] });
       if (r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       const seen: string[] = [];
       const deadline = Date.now() + 120_000;
