@@ -166,6 +166,9 @@ export class SoftwareModel {
     return [
       { update_check: "nfs_mounts", status: "warning", issue: { message: "NFS mounts are soft; clients may see errors during takeover." }, action: { message: "Use NFS hard mounts, if possible." } },
       ...(this.cluster.nodes.every((n) => n.ha_partner) ? [] : [{ update_check: "high_availability_status", status: "error", issue: { message: "Cluster HA is not configured in the cluster." }, action: { message: "Configure HA before updating." } }]),
+      // The PATCH "provides the option to upgrade the cluster software version" (docs: Manage cluster
+      // software, overview): a package older than what the nodes run fails validation (10551396), it is no upgrade.
+      ...(this.cluster.nodes.some((n) => compareVersions(n.version, target) > 0) ? [{ update_check: "upgrade_version", status: "error", issue: { message: `Package version ${target} is older than the version the cluster runs.` }, action: { message: "Choose a package of a newer ONTAP release." } }] : []),
     ].map((c) => ({ ...c, target }));
   }
 

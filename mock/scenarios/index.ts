@@ -34,12 +34,14 @@ export function nextVersion(version: string): string {
 function docsPackages(version: string): SoftwarePackage[] {
   // The docs list 9.7.0 and 9.5.0; the running release and its successor are added so
   // that validation and upgrades have something to work with.
-  return [
+  // One record per version: a repository holds a package once (at 9.7.0 the running release is one of the docs').
+  const packages = [
     { version: "9.5.0", create_time: "2018-05-21T10:06:59Z" },
     { version: "9.7.0", create_time: "2018-05-21T10:06:59Z" },
     { version, create_time: "2026-01-05T12:00:00Z" },
     { version: nextVersion(version), create_time: "2026-01-05T12:00:00Z" },
   ];
+  return packages.filter((p, i) => packages.findIndex((q) => q.version === p.version) === i);
 }
 
 function docsHistory(cluster: ClusterModel): HistoryRecord[] {

@@ -4,7 +4,7 @@
 // envelope with a 4xx; a bug in a handler ends in a 500 envelope, never a
 // stack trace on the wire.
 import type { IncomingMessage } from "node:http";
-import { matchOperation, operations, validateQuery, validateRequestBody, type Operation } from "../../src/contract/index.ts";
+import { existsIn, matchOperation, operations, validateQuery, validateRequestBody, type Operation } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
 import { errorReply, wantsPlainJson } from "./respond.ts";
 import type { Handler, Reply, RequestContext } from "./types.ts";
@@ -40,11 +40,17 @@ function credentials(header: string | undefined): Credentials {
   return i < 0 ? undefined : { user: text.slice(0, i), pass: text.slice(i + 1) };
 }
 
-/** Methods allowed on a concrete path, for 405 and OPTIONS. */
-export function allowedMethods(path: string): string[] {
+/**
+ * Methods allowed on a concrete path in `version`, for 405 and OPTIONS. An
+ * operation the release does not have (x-ontap-introduced) is not there: the
+ * release answers it as any unknown API (404 "API not found", code 3, the
+ * answer NetApp's clients read as "API not found", ref §8) or unsupported
+ * method (405, code 3, ref §5.6).
+ */
+export function allowedMethods(path: string, version?: string): string[] {
   const methods = new Set<string>();
   for (const op of operations()) {
-    if (matchOperation(op.method, path)?.op === op) methods.add(op.method);
+    if (matchOperation(op.method, path)?.op === op && existsIn(version, op.introduced)) methods.add(op.method);
   }
   if (methods.has("GET")) methods.add("HEAD");
   if (methods.size) methods.add("OPTIONS");
@@ -154,8 +160,9 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   let allowed: string[];
   let match: ReturnType<typeof matchOperation>;
   try {
-    allowed = allowedMethods(path);
+    allowed = allowedMethods(path, opts.version);
     match = matchOperation(head ? "GET" : method, path);
+    if (match && !existsIn(opts.version, match.op.introduced)) match = undefined;
   } catch {
     // decodeURIComponent of a path parameter: "%zz" or "%c0%ae" is no name at all.
     return fail(new OntapError(400, 262185, "Invalid value: the request path is not valid percent-encoded UTF-8."));
