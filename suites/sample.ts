@@ -21,7 +21,7 @@ export interface Walked {
  */
 export async function walkPages(ctx: CheckContext, operationId: string, query: Record<string, string>, opts: { onPage?(r: CallResult, index: number): void; pages?: number } = {}): Promise<Walked> {
   const op = getOperation(operationId);
-  const walk = new PageWalk(op.apiPath, `${op.apiPath}${encodeQuery(query)}`);
+  const walk = new PageWalk(op.apiPath, `${op.apiPath}${encodeQuery(query)}`, { host: new URL(ctx.target.url).host });
   const seen = new Set<string>();
   const records: any[] = [];
   const exchanges: Exchange[] = [];

@@ -172,8 +172,19 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   mkdirSync(runDir, { recursive: true });
   const out = (line: string) => { if (!opts.quiet) process.stdout.write(`${line}\n`); };
 
+  const disabled: Record<string, string> = {};
+  for (const d of file.disable ?? []) {
+    const pattern = new RegExp(`^${d.id.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
+    for (const c of allChecks()) if (pattern.test(c.id) && (!d.operation || d.operation === c.operation)) disabled[c.id] = d.reason;
+  }
+  const only = opts.only ? opts.only.split(",").map((s) => s.trim()).filter(Boolean) : [];
+
   let mock: MockHandle | undefined;
   const started = Date.now();
+  // Set once summary.json is written: any exit after the run directory exists without one writes it (every check an error saying why).
+  let reported = false;
+  let shownTarget = targetUrl ?? "the embedded reference mock";
+  let redact = (text: string) => text;
   const interrupt = new Interrupt((line) => process.stderr.write(`${line}\n`));
   interrupt.install();
   try {
@@ -196,6 +207,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const certPem = readPem(opts.clientCert ?? file.clientCert, "the client certificate");
     const keyPem = readPem(opts.clientKey ?? file.clientKey, "the client key");
     const redactor = new Redactor({ secrets: [password].filter(Boolean) as string[], username });
+    redact = (text) => redactor.redactText(text);
+    shownTarget = baseUrl;
     const target: RunConfig["target"] = {
       baseUrl,
       username,
@@ -209,12 +222,6 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       credentialsLatch: join(runDir, "credentials-refused"),
     };
 
-    const disabled: Record<string, string> = {};
-    for (const d of file.disable ?? []) {
-      const pattern = new RegExp(`^${d.id.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
-      for (const c of allChecks()) if (pattern.test(c.id) && (!d.operation || d.operation === c.operation)) disabled[c.id] = d.reason;
-    }
-    const only = opts.only ? opts.only.split(",").map((s) => s.trim()).filter(Boolean) : [];
     const http = new HttpClient({ ...target, redactor });
     let found;
     let before: Inventory | undefined;
@@ -230,11 +237,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         }
       }
     } catch (e) {
-      if (e instanceof TargetUnusable) {
-        reportUnusable(redactor.redactText(e.message), { checks: allChecks(), selection: { disabled, only, profile, info: {} }, runDir, reportDir, runId, target: redactor.redactText(baseUrl), profile, seed, runs, strict: Boolean(opts.strict), started });
-        rmSync(target.credentialsLatch!, { force: true });
-        out(`report: ${runDir}`);
-      }
+      rmSync(target.credentialsLatch!, { force: true });
       throw e;
     } finally {
       await http.close();
@@ -336,6 +339,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     writeFileSync(join(runDir, "coverage.html"), coverageHtml(summary.coverage, { target: summary.target, version: found.version, profile }));
     writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(join(runDir, "junit.xml"), toJUnit(results, { name: "ontap-conformance", timestamp: summary.start }));
+    reported = true;
     const latest = join(reportDir, "latest");
     rmSync(latest, { force: true, recursive: true });
     symlinkSync(join("runs", runId), latest);
@@ -366,6 +370,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const broken = summary.totals.fail + summary.totals.error - knownFailures.length + teardown.length;
     return broken > 0 ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
   } catch (e) {
+    // Whatever ended the run once the target was named (unreachable, refused, unreadable inventory, a prompt
+    // that got no password, a broken suite), the report says why every selected check did not run.
+    if (!reported) {
+      const reason = redact(e instanceof TargetUnusable || e instanceof UsageError ? e.message : `the run broke: ${(e as Error).message}`);
+      reportUnusable(reason, { checks: allChecks(), selection: { disabled, only, profile, info: {} }, runDir, reportDir, runId, target: redact(shownTarget), profile, seed, runs, strict: Boolean(opts.strict), started });
+      out(`report: ${runDir}`);
+    }
     if (e instanceof TargetUnusable) throw new UsageError(e.message);
     throw e;
   } finally {

@@ -17,6 +17,8 @@ import { startHostileTarget, type HostileOptions, type HostileTarget } from "../
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
 /** GET /api/cluster/software itself (not its packages, history or download). */
 const SOFTWARE = /^\/api\/cluster\/software(\?|$)/;
+/** The nodes collection (not /api/cluster itself, which discovery reads). */
+const NODES = /^\/api\/cluster\/nodes(\?|$)/;
 /** One phase, four checks: quick, and three of them never touch the broken path. */
 const ONLY = ["--only", "software.get.schema,cluster.get.version,licenses.list.schema,packages.list.schema"];
 const AFFECTED = ["software.get.schema"];
@@ -69,6 +71,30 @@ const CASES: Case[] = [
   { name: "503 with a Retry-After too long to wait", fault: { fault: "status", status: 503, retryAfter: "120", match: SOFTWARE }, exit: 1, says: /answered 503 .* where a success was expected; it was not retried: the target asked to retry after 120 s/ },
   { name: "429 with Retry-After (retried)", fault: { fault: "status", status: 429, retryAfter: "1", times: 2, match: SOFTWARE }, exit: 0, says: /needed 2 retries \(answered 429, 429 first\)/ },
   { name: "a redirect", fault: { fault: "redirect", match: SOFTWARE }, exit: 1, says: /answered 302 with a redirect to https:\/\/cluster\.example\.invalid\/api\/cluster\/software/ },
+  {
+    name: "next links that leave the collection (Prism's /api/resourcelink)",
+    fault: { fault: "next-link-elsewhere", match: NODES },
+    args: ["--only", "nodes.list.pages,nodes.list.order-by,nodes.list.filter-property,cluster.get.version,licenses.list.schema,packages.list.schema"],
+    exit: 1,
+    says: /the next link "\/api\/resourcelink" leaves the collection \/api\/cluster\/nodes/,
+    affected: ["nodes.list.pages", "nodes.list.order-by", "nodes.list.filter-property"],
+    unaffected: UNAFFECTED,
+    more: (r, target) => {
+      // Each walk stops at the first link that leaves: a handful of requests, not one per page of a loop.
+      expect(target.stats.faulted).toBeLessThan(20);
+      expect(r.summary.checks.find((c: any) => c.id === "nodes.list.order-by").notTestedBecause).toBe("nodes.list.pages");
+    },
+  },
+  {
+    name: "next links that repeat the page they are on",
+    fault: { fault: "next-link-repeats", match: NODES },
+    args: ["--only", "nodes.list.pages,nodes.list.fields,cluster.get.version,licenses.list.schema,packages.list.schema"],
+    exit: 1,
+    says: /(holds only records already seen|repeats a page already requested): the next link does not advance/,
+    affected: ["nodes.list.pages", "nodes.list.fields"],
+    unaffected: UNAFFECTED,
+    more: (_r, target) => expect(target.stats.faulted).toBeLessThan(20),
+  },
   {
     name: "401 mid-run (the session expired): the run stops sending",
     // Discovery and the first checks pass; from the 9th request on, every answer is 401.
