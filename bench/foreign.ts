@@ -1,0 +1,138 @@
+// A target nobody here wrote: Stoplight Prism serving NetApp's own 9.7
+// swagger (test/fixtures/netapp-9.7-swagger-api.yaml.gz), once with its
+// static examples and once with `-d` generated data. A read-only run of the
+// suite against each, through a counting proxy. What a CI owner needs from
+// that run (issue #17): it ends, it is quick and small, and it writes its
+// report whatever Prism answers.
+//   npm run foreign            both targets; exit 1 when a target below is missed
+//   (bench row 6 of `npm run bench` is the same measurement)
+// Targets: static: at most 90 s, at most 5,000 requests, exit 1, summary.json
+// under 2 MB; -d: summary.json and junit.xml written, exit 1 or 2.
+import { createServer, request as httpRequest } from "node:http";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { ROOT, runCli, startPrism, tempDir, type CliRun } from "./lib/proc.ts";
+import { int } from "./lib/format.ts";
+import type { BenchOptions, RowResult } from "./lib/row.ts";
+
+const FIXTURE = join(ROOT, "test", "fixtures", "netapp-9.7-swagger-api.yaml.gz");
+const AUTH = `Basic ${Buffer.from("admin:prism").toString("base64")}`;
+const LIMITS = { wallMs: 90_000, requests: 5_000, summaryBytes: 2 * 1024 * 1024 };
+
+/** A proxy that forwards everything to `upstream` and counts the requests by method. */
+async function countingProxy(upstream: string): Promise<{ url: string; counts: Map<string, number>; total(): number; close(): Promise<void> }> {
+  const up = new URL(upstream);
+  const counts = new Map<string, number>();
+  const server = createServer((req, res) => {
+    counts.set(req.method ?? "?", (counts.get(req.method ?? "?") ?? 0) + 1);
+    const fwd = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host } }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    fwd.on("error", () => res.destroy());
+    req.pipe(fwd);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    counts,
+    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export interface ForeignRun {
+  label: string;
+  code: number | null;
+  wallMs: number;
+  requests: number;
+  byMethod: Record<string, number>;
+  summaryBytes?: number;
+  junit: boolean;
+  totals?: Record<string, number>;
+  failures: string[];
+}
+
+async function against(dynamic: boolean, log: (line: string) => void): Promise<ForeignRun> {
+  const dir = tempDir(dynamic ? "prism-d" : "prism");
+  const spec = join(dir, "netapp-9.7.yaml");
+  writeFileSync(spec, gunzipSync(readFileSync(FIXTURE)));
+  const prism = await startPrism(spec, await freePort(), { silent: true, dynamic, logFile: join(dir, "prism.log"), probePath: "/api/cluster", authorization: AUTH });
+  const proxy = await countingProxy(prism.url);
+  const label = dynamic ? "Prism -d (generated data)" : "Prism (static examples)";
+  let run: CliRun;
+  try {
+    run = await runCli(["run", "--target", proxy.url, "--password-env", "PRISM_PASSWORD", "--seed", "1", "--no-html"], { reportDir: join(dir, "reports"), env: { PRISM_PASSWORD: "prism" }, timeoutMs: 600_000 });
+  } finally {
+    await proxy.close();
+    await prism.stop();
+  }
+  const latest = join(dir, "reports", "latest");
+  const summaryFile = join(latest, "summary.json");
+  const result: ForeignRun = {
+    label,
+    code: run.code,
+    wallMs: run.wallMs,
+    requests: proxy.total(),
+    byMethod: Object.fromEntries(proxy.counts),
+    summaryBytes: existsSync(summaryFile) ? statSync(summaryFile).size : undefined,
+    junit: existsSync(join(latest, "junit.xml")),
+    totals: run.summary?.totals,
+    failures: (run.summary?.checks ?? []).filter((c: any) => c.status === "fail" || c.status === "error").map((c: any) => `${c.status} ${c.id}: ${String(c.message).split("\n")[0]}`),
+  };
+  log(`  ${label}: exit ${result.code}, ${(result.wallMs / 1000).toFixed(1)} s, ${int(result.requests)} requests (${Object.entries(result.byMethod).map(([m, n]) => `${m} ${n}`).join(", ")}), summary.json ${result.summaryBytes === undefined ? "missing" : `${int(result.summaryBytes)} bytes`}, junit.xml ${result.junit ? "written" : "missing"}`);
+  if (run.stderr.trim()) log(`    stderr: ${run.stderr.trim().split("\n")[0]}`);
+  return result;
+}
+
+/** Whether each run met its target, with the reasons it did not. */
+export function judge(staticRun: ForeignRun, dynamicRun: ForeignRun): string[] {
+  const missed: string[] = [];
+  if (staticRun.code !== 1) missed.push(`static: exit ${staticRun.code}, not 1`);
+  if (staticRun.wallMs > LIMITS.wallMs) missed.push(`static: ${(staticRun.wallMs / 1000).toFixed(1)} s, over 90 s`);
+  if (staticRun.requests > LIMITS.requests) missed.push(`static: ${staticRun.requests} requests, over 5,000`);
+  if (staticRun.summaryBytes === undefined || staticRun.summaryBytes > LIMITS.summaryBytes) missed.push(`static: summary.json ${staticRun.summaryBytes ?? "missing"}, not under 2 MB`);
+  if (dynamicRun.summaryBytes === undefined || !dynamicRun.junit) missed.push("-d: summary.json or junit.xml missing");
+  if (dynamicRun.code !== 1 && dynamicRun.code !== 2) missed.push(`-d: exit ${dynamicRun.code}, not 1 or 2`);
+  return missed;
+}
+
+export async function foreignRow(o: Pick<BenchOptions, "log">): Promise<RowResult> {
+  const s = await against(false, o.log);
+  const d = await against(true, o.log);
+  const missed = judge(s, d);
+  return {
+    name: "6. foreign target (Prism, NetApp 9.7 swagger, read-only)",
+    figure: `${(s.wallMs / 1000).toFixed(1)} s, ${int(s.requests)} requests, summary ${int(s.summaryBytes ?? 0)} B`,
+    ratio: `${(s.wallMs / LIMITS.wallMs).toFixed(2)}x of 90 s; ${(s.requests / LIMITS.requests).toFixed(2)}x of 5,000 requests`,
+    target: "<= 90 s, <= 5,000 requests, exit 1, summary < 2 MB; -d: report written",
+    met: missed.length === 0,
+    details: [
+      `static: exit ${s.code}, totals ${JSON.stringify(s.totals)}`,
+      ...s.failures.map((f) => `  ${f}`),
+      `-d: exit ${d.code}, ${(d.wallMs / 1000).toFixed(1)} s, ${int(d.requests)} requests, summary ${int(d.summaryBytes ?? 0)} B, junit ${d.junit ? "written" : "missing"}, totals ${JSON.stringify(d.totals)}`,
+      ...(missed.length ? [`missed: ${missed.join("; ")}`] : []),
+    ],
+    data: { static: s, dynamic: d },
+  };
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log("foreign targets: Stoplight Prism serving NetApp's 9.7 swagger (test/fixtures), read-only runs");
+  const row = await foreignRow({ log });
+  for (const d of row.details) log(`  ${d}`);
+  log(row.met ? "foreign targets: every target met" : `foreign targets: MISSED (${row.details.at(-1)})`);
+  process.exit(row.met ? 0 : 1);
+}
