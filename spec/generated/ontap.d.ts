@@ -621,7 +621,6 @@ export interface components {
             _links?: components["schemas"]["self_link"];
             node?: {
                 name?: string;
-                /** Format: uuid */
                 uuid?: string;
                 _links?: components["schemas"]["self_link"];
             };
@@ -766,26 +765,26 @@ export interface components {
         /** @description Serial number of the license(s) to delete (`*` matches all; a query expression). */
         license_serial_number_required: string;
         license_filter_name: string;
-        license_filter_scope: components["schemas"]["license_scope"];
+        license_filter_scope: string;
         /** @description Filter by state; any state query also returns unlicensed packages that match. */
-        license_filter_state: components["schemas"]["license_state"];
+        license_filter_state: string;
         license_filter_description: string;
-        license_filter_entitlement_action: components["schemas"]["entitlement_action"];
-        license_filter_entitlement_risk: components["schemas"]["entitlement_risk"];
+        license_filter_entitlement_action: string;
+        license_filter_entitlement_risk: string;
         license_filter_licenses_owner: string;
         license_filter_licenses_host_id: string;
-        license_filter_licenses_active: boolean;
-        license_filter_licenses_evaluation: boolean;
+        license_filter_licenses_active: string;
+        license_filter_licenses_evaluation: string;
         license_filter_licenses_serial_number: string;
         license_filter_licenses_start_time: string;
         license_filter_licenses_expiry_time: string;
-        license_filter_licenses_compliance_state: components["schemas"]["license_state"];
-        license_filter_licenses_capacity_maximum_size: number;
-        license_filter_licenses_capacity_used_size: number;
-        license_filter_licenses_capacity_disabled_size: number;
-        license_filter_licenses_capacity_measurement_unit: components["schemas"]["measurement_unit"];
+        license_filter_licenses_compliance_state: string;
+        license_filter_licenses_capacity_maximum_size: string;
+        license_filter_licenses_capacity_used_size: string;
+        license_filter_licenses_capacity_disabled_size: string;
+        license_filter_licenses_capacity_measurement_unit: string;
         license_filter_licenses_installed_license: string;
-        license_filter_licenses_shutdown_imminent: boolean;
+        license_filter_licenses_shutdown_imminent: string;
     };
     requestBodies: never;
     headers: {
@@ -1181,7 +1180,7 @@ export interface operations {
             query?: {
                 from_version?: string;
                 to_version?: string;
-                state?: components["schemas"]["software_history_state"];
+                state?: string;
                 start_time?: string;
                 end_time?: string;
                 "node.name"?: string;

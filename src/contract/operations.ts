@@ -13,12 +13,23 @@ export interface OperationParam {
   in: "query" | "path";
   required: boolean;
   description?: string;
+  /**
+   * The parameter's own schema. A filter's is `{type: string}`: its value is
+   * an ONTAP query expression (`state=*`, `licenses.active=false,false`),
+   * whatever the type of the field it filters.
+   */
   schema: Json;
   introduced?: string;
   removed?: string;
   /** The value is an ONTAP query expression over field `field`. */
   filter: boolean;
   field?: string;
+  /**
+   * Filters: the schema of the field (`x-ontap-field`) in the record schema
+   * of the operation's path (dereferenced: type, enum, format). Readers that
+   * need the type a filter compares by read this, not `schema`.
+   */
+  fieldSchema?: Json;
 }
 
 export interface OperationStatus {
@@ -161,7 +172,30 @@ function build(): Operation[] {
       });
     }
   }
+  for (const op of ops) {
+    // A filter's field lives in the record schema of its path's GET (a DELETE
+    // by query filters the records the collection GET lists).
+    const record = op.recordSchema ?? ops.find((o) => o.path === op.path && o.method === "GET")?.recordSchema;
+    for (const p of op.params) {
+      if (!p.filter || !p.field) continue;
+      if (!record) throw new Error(`${op.id}: filter ${p.name} has no record schema to find field ${p.field} in`);
+      p.fieldSchema = fieldSchemaAt(doc, record, p.field);
+      if (!p.fieldSchema) throw new Error(`${op.id}: filter ${p.name} names ${p.field}, which ${record} does not have`);
+    }
+  }
   return ops;
+}
+
+/** The schema of dotted field `path` in component schema `schemaName`, through arrays (dereferenced, siblings kept). */
+export function fieldSchemaAt(doc: Json, schemaName: string, path: string): Json | undefined {
+  let node: Json = deref(doc, { $ref: `#/components/schemas/${schemaName}` });
+  for (const seg of path.split(".")) {
+    while (node?.type === "array" && node.items) node = deref(doc, node.items);
+    const raw = node?.properties?.[seg];
+    if (!raw) return undefined;
+    node = deref(doc, raw);
+  }
+  return node;
 }
 
 let table: Operation[] | undefined;
@@ -216,6 +250,15 @@ export function matchOperation(method: string, apiPath: string): { op: Operation
 /** Parameters that exist in `version` (all of them when the version is unknown). */
 export function paramsFor(op: Operation, version?: OntapVersion | string): OperationParam[] {
   return op.params.filter((p) => existsIn(version, p.introduced, p.removed));
+}
+
+/**
+ * The schema of the values a parameter takes: a filter's field schema (the
+ * type, enum and format its query expression compares by), otherwise the
+ * parameter's own schema.
+ */
+export function valueSchema(p: OperationParam): Json {
+  return p.filter && p.fieldSchema ? p.fieldSchema : deref(loadSpec(), p.schema);
 }
 
 /** Documented statuses of an operation in `version` ("default" excluded). */
