@@ -49,6 +49,10 @@ export interface OperationStatus {
 export interface ErrorCodeInfo {
   meaning: string;
   http?: number[];
+  /** First release whose NetApp definition lists the code for this operation (absent: every release). */
+  introduced?: string;
+  /** First release whose definition no longer lists it. */
+  removed?: string;
 }
 
 export interface Operation {
@@ -68,7 +72,8 @@ export interface Operation {
   params: OperationParam[];
   statuses: OperationStatus[];
   errorCodes: Record<string, ErrorCodeInfo>;
-  requestBody?: { required: boolean; mediaTypes: string[]; schemaPointer: string; schemaName?: string };
+  /** The request body; `introduced` when only later releases take one (see bodyFor). */
+  requestBody?: { required: boolean; mediaTypes: string[]; schemaPointer: string; schemaName?: string; introduced?: string };
   docs?: string;
   /** A collection GET (records, num_records, paging). */
   collection: boolean;
@@ -139,11 +144,12 @@ function build(): Operation[] {
           mediaTypes,
           schemaPointer: `${base}/requestBody/content/${escapePointer(mediaTypes[0])}/schema`,
           schemaName: schemaNameOf(rb.content[mediaTypes[0]].schema),
+          introduced: rb["x-ontap-introduced"],
         };
       }
       const errorCodes: Record<string, ErrorCodeInfo> = {};
       for (const [code, info] of Object.entries<Json>(op["x-ontap-error-codes"] ?? {})) {
-        errorCodes[code] = { meaning: info.meaning, http: info.http };
+        errorCodes[code] = { meaning: info.meaning, http: info.http, introduced: info.introduced, removed: info.removed };
       }
       const ok = statuses.find((s) => s.status.startsWith("2") && s.schemaName);
       const okSchema = ok?.schemaName ? doc.components.schemas[ok.schemaName] : undefined;
@@ -266,6 +272,21 @@ export function successStatuses(op: Operation, version?: OntapVersion | string):
   return op.statuses
     .filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed))
     .map((s) => Number(s.status));
+}
+
+/** The request body an operation takes in `version` (undefined: none there). */
+export function bodyFor(op: Operation, version?: OntapVersion | string): Operation["requestBody"] {
+  return op.requestBody && existsIn(version, op.requestBody.introduced) ? op.requestBody : undefined;
+}
+
+/**
+ * The error codes NetApp's definition of `version` lists for the operation
+ * (all of them when the version is unknown). The validators and suites
+ * still accept every documented code on every release: a code listed only
+ * by a later release's table is a documented code, not an invented one.
+ */
+export function errorCodesFor(op: Operation, version?: OntapVersion | string): Record<string, ErrorCodeInfo> {
+  return Object.fromEntries(Object.entries(op.errorCodes).filter(([, info]) => existsIn(version, info.introduced, info.removed)));
 }
 
 /** The common error codes of every operation, with their HTTP statuses. */
