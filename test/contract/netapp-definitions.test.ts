@@ -6,6 +6,7 @@
 // does it. The definitions come from spec/sources/netapp-definitions.json
 // (scripts/extract-netapp-definitions.mts, from a local copy of NetApp/trident).
 import { describe, expect, it } from "vitest";
+import { bodyFor, getOperation, validateRequestBody } from "../../src/contract/index.ts";
 import {
   checkpoints, checkSource, compareCheckpoint, departureMatches, describeDiff, firstRelease, loadDepartures, loadTable,
   specFields, type CheckpointResult, type Departure, type Diff,
@@ -124,5 +125,15 @@ describe("the discovery schema (issue 17 item 7)", () => {
       "version.generation": { type: "integer", readOnly: true },
     });
     expect(Object.keys(specFields("cluster_node", "9.7"))).toEqual(expect.arrayContaining(["name", "uuid", "serial_number", "version.minor", "ha.partners.uuid"]));
+  });
+});
+
+describe("a request body some releases take (the query DELETE's records[], 9.16.1 on)", () => {
+  it("is refused before the release that takes it and checked from it", () => {
+    const body = { records: [{ keys: ["x"] }] };
+    expect(validateRequestBody("license_delete_collection", body, { ontapVersion: "9.12.1" }).errors.map((e) => e.message)).toEqual(["license_delete_collection takes no request body on ONTAP 9.12.1 (it takes one from 9.16.1)"]);
+    expect(validateRequestBody("license_delete_collection", body, { ontapVersion: "9.16.1" }).ok).toBe(true);
+    expect(validateRequestBody("license_delete_collection", { records: "all" }, { ontapVersion: "9.16.1" }).ok).toBe(false);
+    expect(bodyFor(getOperation("license_delete_collection"), "9.12.1")).toBeUndefined();
   });
 });

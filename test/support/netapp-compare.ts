@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { compareVersions, deref, existsIn, loadSpec, operations, paramsFor, successStatuses, type Json, type Operation } from "../../src/contract/index.ts";
+import { bodyFor, compareVersions, deref, existsIn, loadSpec, operations, paramsFor, successStatuses, type Json, type Operation } from "../../src/contract/index.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 export const TABLE_PATH = join(ROOT, "spec/sources/netapp-definitions.json");
@@ -205,15 +205,16 @@ export function specOperation(op: Operation, version: string): SpecOperation {
     });
   }
   let request: Fields | undefined;
-  if (op.requestBody && op.requestBody.schemaName) {
-    if (op.requestBody.mediaTypes.includes("multipart/form-data")) {
-      for (const [name, raw] of Object.entries<Json>(deref(doc, { $ref: `#/components/schemas/${op.requestBody.schemaName}` }).properties ?? {})) {
+  const body = bodyFor(op, version);
+  if (body?.schemaName) {
+    if (body.mediaTypes.includes("multipart/form-data")) {
+      for (const [name, raw] of Object.entries<Json>(deref(doc, { $ref: `#/components/schemas/${body.schemaName}` }).properties ?? {})) {
         const prop = deref(doc, raw);
-        params.push({ name, in: "formData", type: prop.contentMediaType || prop.format === "binary" ? "file" : scalarType(prop), required: op.requestBody.required });
+        params.push({ name, in: "formData", type: prop.contentMediaType || prop.format === "binary" ? "file" : scalarType(prop), required: body.required });
       }
     } else {
-      params.push({ name: "info", in: "body", type: "object", required: op.requestBody.required, schema: op.requestBody.schemaName });
-      request = specFields(op.requestBody.schemaName, version);
+      params.push({ name: "info", in: "body", type: "object", required: body.required, schema: body.schemaName });
+      request = specFields(body.schemaName, version);
     }
   }
   const responses: Record<string, Fields | null> = {};
