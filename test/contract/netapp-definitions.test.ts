@@ -6,7 +6,7 @@
 // does it. The definitions come from spec/sources/netapp-definitions.json
 // (scripts/extract-netapp-definitions.mts, from a local copy of NetApp/trident).
 import { describe, expect, it } from "vitest";
-import { bodyFor, getOperation, validateRequestBody } from "../../src/contract/index.ts";
+import { bodyFor, errorCodesFor, getOperation, validateRequestBody } from "../../src/contract/index.ts";
 import {
   checkpoints, checkSource, compareCheckpoint, departureMatches, describeDiff, firstRelease, loadDepartures, loadTable,
   specFields, type CheckpointResult, type Departure, type Diff,
@@ -135,5 +135,16 @@ describe("a request body some releases take (the query DELETE's records[], 9.16.
     expect(validateRequestBody("license_delete_collection", body, { ontapVersion: "9.16.1" }).ok).toBe(true);
     expect(validateRequestBody("license_delete_collection", { records: "all" }, { ontapVersion: "9.16.1" }).ok).toBe(false);
     expect(bodyFor(getOperation("license_delete_collection"), "9.12.1")).toBeUndefined();
+  });
+});
+
+describe("error codes per release", () => {
+  it("errorCodesFor gives the codes the release's definition lists", () => {
+    const modify = getOperation("software_modify");
+    expect(Object.keys(errorCodesFor(modify, "9.12.1"))).not.toContain("10551899");
+    expect(Object.keys(errorCodesFor(modify, "9.16.1"))).toEqual(expect.arrayContaining(["10551899", "13303864", "10551357"]));
+    expect(Object.keys(errorCodesFor(getOperation("license_create"), "9.19.1"))).not.toContain("66846818");
+    expect(Object.keys(errorCodesFor(getOperation("license_create"), "9.7"))).toContain("66846818");
+    expect(Object.keys(errorCodesFor(modify))).toHaveLength(Object.keys(modify.errorCodes).length);
   });
 });
