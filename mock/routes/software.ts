@@ -81,6 +81,11 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
     software_modify: (ctx) => {
       const body = (ctx.body ?? {}) as { version?: string; action?: "pause" | "resume" | "cancel" };
       const action = (ctx.query.get("action") ?? body.action) as "pause" | "resume" | "cancel" | undefined;
+      // NetApp's 9.16.1+ definition (error table of software_modify): "skip_nodes_at_target_version
+      // cannot be specified in a validate_only, pause, resume, or cancel operations."
+      if (ctx.query.has("skip_nodes_at_target_version") && (flag(ctx, "validate_only") || action)) {
+        throw new OntapError(400, 10551899, "skip_nodes_at_target_version cannot be specified in a validate_only, pause, resume or cancel operation.", { target: "skip_nodes_at_target_version" });
+      }
       const job = sw.update({
         version: body.version,
         action,

@@ -4,7 +4,7 @@
 // envelope with a 4xx; a bug in a handler ends in a 500 envelope, never a
 // stack trace on the wire.
 import type { IncomingMessage } from "node:http";
-import { existsIn, matchOperation, operations, validateQuery, validateRequestBody, type Operation } from "../../src/contract/index.ts";
+import { bodyFor, existsIn, matchOperation, operations, validateQuery, validateRequestBody, type Operation } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
 import { errorReply, wantsPlainJson } from "./respond.ts";
 import type { Handler, Reply, RequestContext } from "./types.ts";
@@ -187,7 +187,9 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   let body: unknown;
   // An operation that only takes multipart/form-data (the upload) judges its own body: anything else is "not multipart", not "invalid JSON".
-  const multipartOnly = op.requestBody?.mediaTypes.includes("multipart/form-data") ?? false;
+  // A body only from the release that takes one (license_delete_collection: 9.16.1).
+  const requestBody = bodyFor(op, opts.version);
+  const multipartOnly = requestBody?.mediaTypes.includes("multipart/form-data") ?? false;
   if (rawBody.length && contentType !== "multipart/form-data" && !multipartOnly) {
     if (rawBody.length > MAX_JSON_BODY) return fail(new OntapError(400, 262199, `The request body is larger than ${MAX_JSON_BODY} bytes.`), plural);
     try {
@@ -196,18 +198,18 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
       return fail(new OntapError(400, 262199, `Invalid JSON: ${(e as Error).message}.`), plural);
     }
     const empty = body && typeof body === "object" && !Array.isArray(body) && Object.keys(body).length === 0;
-    if (!op.requestBody && !empty) {
+    if (!requestBody && !empty) {
       return fail(new OntapError(400, 262198, `A request body is not allowed on ${op.method} ${op.path}.`), plural);
     }
-    if (!op.requestBody) body = undefined;
+    if (!requestBody) body = undefined;
   }
-  if (op.requestBody && !op.requestBody.mediaTypes.includes("multipart/form-data")) {
+  if (requestBody && !requestBody.mediaTypes.includes("multipart/form-data")) {
     const required = opts.requiredBodyCodes?.[op.id] ?? {};
     for (const [field, err] of Object.entries(required)) {
       const value = (body as Record<string, unknown> | undefined)?.[field];
       if (value === undefined || (Array.isArray(value) && value.length === 0)) return fail(err, plural);
     }
-    if (body === undefined && op.requestBody.required) return fail(new OntapError(400, 262212, "A request body is required."), plural);
+    if (body === undefined && requestBody.required) return fail(new OntapError(400, 262212, "A request body is required."), plural);
     if (body !== undefined) {
       const bErr = bodyError(op, body, opts.version);
       if (bErr) return fail(bErr, plural);

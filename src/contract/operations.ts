@@ -13,12 +13,23 @@ export interface OperationParam {
   in: "query" | "path";
   required: boolean;
   description?: string;
+  /**
+   * The parameter's own schema. A filter's is `{type: string}`: its value is
+   * an ONTAP query expression (`state=*`, `licenses.active=false,false`),
+   * whatever the type of the field it filters.
+   */
   schema: Json;
   introduced?: string;
   removed?: string;
   /** The value is an ONTAP query expression over field `field`. */
   filter: boolean;
   field?: string;
+  /**
+   * Filters: the schema of the field (`x-ontap-field`) in the record schema
+   * of the operation's path (dereferenced: type, enum, format). Readers that
+   * need the type a filter compares by read this, not `schema`.
+   */
+  fieldSchema?: Json;
 }
 
 export interface OperationStatus {
@@ -38,6 +49,10 @@ export interface OperationStatus {
 export interface ErrorCodeInfo {
   meaning: string;
   http?: number[];
+  /** First release whose NetApp definition lists the code for this operation (absent: every release). */
+  introduced?: string;
+  /** First release whose definition no longer lists it. */
+  removed?: string;
 }
 
 export interface Operation {
@@ -57,7 +72,8 @@ export interface Operation {
   params: OperationParam[];
   statuses: OperationStatus[];
   errorCodes: Record<string, ErrorCodeInfo>;
-  requestBody?: { required: boolean; mediaTypes: string[]; schemaPointer: string; schemaName?: string };
+  /** The request body; `introduced` when only later releases take one (see bodyFor). */
+  requestBody?: { required: boolean; mediaTypes: string[]; schemaPointer: string; schemaName?: string; introduced?: string };
   docs?: string;
   /** A collection GET (records, num_records, paging). */
   collection: boolean;
@@ -128,11 +144,12 @@ function build(): Operation[] {
           mediaTypes,
           schemaPointer: `${base}/requestBody/content/${escapePointer(mediaTypes[0])}/schema`,
           schemaName: schemaNameOf(rb.content[mediaTypes[0]].schema),
+          introduced: rb["x-ontap-introduced"],
         };
       }
       const errorCodes: Record<string, ErrorCodeInfo> = {};
       for (const [code, info] of Object.entries<Json>(op["x-ontap-error-codes"] ?? {})) {
-        errorCodes[code] = { meaning: info.meaning, http: info.http };
+        errorCodes[code] = { meaning: info.meaning, http: info.http, introduced: info.introduced, removed: info.removed };
       }
       const ok = statuses.find((s) => s.status.startsWith("2") && s.schemaName);
       const okSchema = ok?.schemaName ? doc.components.schemas[ok.schemaName] : undefined;
@@ -161,7 +178,30 @@ function build(): Operation[] {
       });
     }
   }
+  for (const op of ops) {
+    // A filter's field lives in the record schema of its path's GET (a DELETE
+    // by query filters the records the collection GET lists).
+    const record = op.recordSchema ?? ops.find((o) => o.path === op.path && o.method === "GET")?.recordSchema;
+    for (const p of op.params) {
+      if (!p.filter || !p.field) continue;
+      if (!record) throw new Error(`${op.id}: filter ${p.name} has no record schema to find field ${p.field} in`);
+      p.fieldSchema = fieldSchemaAt(doc, record, p.field);
+      if (!p.fieldSchema) throw new Error(`${op.id}: filter ${p.name} names ${p.field}, which ${record} does not have`);
+    }
+  }
   return ops;
+}
+
+/** The schema of dotted field `path` in component schema `schemaName`, through arrays (dereferenced, siblings kept). */
+export function fieldSchemaAt(doc: Json, schemaName: string, path: string): Json | undefined {
+  let node: Json = deref(doc, { $ref: `#/components/schemas/${schemaName}` });
+  for (const seg of path.split(".")) {
+    while (node?.type === "array" && node.items) node = deref(doc, node.items);
+    const raw = node?.properties?.[seg];
+    if (!raw) return undefined;
+    node = deref(doc, raw);
+  }
+  return node;
 }
 
 let table: Operation[] | undefined;
@@ -218,11 +258,35 @@ export function paramsFor(op: Operation, version?: OntapVersion | string): Opera
   return op.params.filter((p) => existsIn(version, p.introduced, p.removed));
 }
 
+/**
+ * The schema of the values a parameter takes: a filter's field schema (the
+ * type, enum and format its query expression compares by), otherwise the
+ * parameter's own schema.
+ */
+export function valueSchema(p: OperationParam): Json {
+  return p.filter && p.fieldSchema ? p.fieldSchema : deref(loadSpec(), p.schema);
+}
+
 /** Documented statuses of an operation in `version` ("default" excluded). */
 export function successStatuses(op: Operation, version?: OntapVersion | string): number[] {
   return op.statuses
     .filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed))
     .map((s) => Number(s.status));
+}
+
+/** The request body an operation takes in `version` (undefined: none there). */
+export function bodyFor(op: Operation, version?: OntapVersion | string): Operation["requestBody"] {
+  return op.requestBody && existsIn(version, op.requestBody.introduced) ? op.requestBody : undefined;
+}
+
+/**
+ * The error codes NetApp's definition of `version` lists for the operation
+ * (all of them when the version is unknown). The validators and suites
+ * still accept every documented code on every release: a code listed only
+ * by a later release's table is a documented code, not an invented one.
+ */
+export function errorCodesFor(op: Operation, version?: OntapVersion | string): Record<string, ErrorCodeInfo> {
+  return Object.fromEntries(Object.entries(op.errorCodes).filter(([, info]) => existsIn(version, info.introduced, info.removed)));
 }
 
 /** The common error codes of every operation, with their HTTP statuses. */

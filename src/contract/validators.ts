@@ -7,7 +7,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import * as formatsModule from "ajv-formats";
 import { loadSpec, type Json } from "./spec.ts";
 import { existsIn, formatVersion, parseVersion, type OntapVersion } from "./version.ts";
-import { commonErrorCodes, getOperation, paramsFor, successStatuses, type Operation } from "./operations.ts";
+import { bodyFor, commonErrorCodes, getOperation, paramsFor, successStatuses, type Operation } from "./operations.ts";
 import { findQuirk } from "./quirks.ts";
 import { isDateTime } from "./formats.ts";
 
@@ -340,14 +340,16 @@ export function validateResponse(operationId: string, status: number, body: unkn
 /** Validate a request body of `operationId` (readOnly fields may not be sent). */
 export function validateRequestBody(operationId: string, body: unknown, opts: ValidateOptions = {}): ValidationResult {
   const op = getOperation(operationId);
-  if (!op.requestBody) {
+  const requestBody = bodyFor(op, opts.ontapVersion);
+  if (!requestBody) {
+    const later = op.requestBody?.introduced ? ` on ONTAP ${versionKey(opts.ontapVersion)} (it takes one from ${op.requestBody.introduced})` : "";
     const violations: Violation[] = body === undefined ? [] : [{
       rule: "schema", keyword: "requestBody", pointer: "", schemaPath: `operation ${op.id}`, severity: "error",
-      message: `${op.id} takes no request body`,
+      message: `${op.id} takes no request body${later}`,
     }];
     return settle(operationId, violations, Boolean(opts.strict));
   }
-  const violations = op.requestBody.schemaName ? schemaViolations(op.requestBody.schemaName, body, opts.ontapVersion, "request") : [];
+  const violations = requestBody.schemaName ? schemaViolations(requestBody.schemaName, body, opts.ontapVersion, "request") : [];
   return settle(operationId, violations, Boolean(opts.strict));
 }
 
@@ -373,7 +375,7 @@ export function validateQuery(operationId: string, query: Record<string, string 
       if (GLOBAL_PARAMS.has(name)) continue;
       const gated = all.get(name);
       push(`/${name}`, gated
-        ? `query parameter "${name}" does not exist on ONTAP ${versionKey(opts.ontapVersion)} (introduced in ${gated.introduced})`
+        ? `query parameter "${name}" does not exist on ONTAP ${versionKey(opts.ontapVersion)} (${gated.removed && !existsIn(opts.ontapVersion, undefined, gated.removed) ? `removed in ${gated.removed}` : `introduced in ${gated.introduced}`})`
         : `query parameter "${name}" is not documented for ${op.id}`, "unknown-parameter");
       continue;
     }

@@ -120,9 +120,12 @@ describe("PATCH /cluster/software", () => {
   it("return_timeout > 0 waits for the job and answers 200 with the final state", async () => {
     const fast = await mockApi();
     try {
-      const r = await fast.call("PATCH", SW, { query: { validate_only: "true", return_timeout: "30", return_records: "true" }, body: { version: TARGET } });
+      // No return_records: NetApp's definitions declare it on this PATCH in 9.7 and 9.9 only
+      // (spec/sources/netapp-definitions.json); the final state is read back instead.
+      const r = await fast.call("PATCH", SW, { query: { validate_only: "true", return_timeout: "30" }, body: { version: TARGET } });
       expect(r.status).toBe(200);
-      expect(r.body.records[0].validation_results.length).toBeGreaterThan(0);
+      expect(r.body.job.uuid).toBeDefined();
+      expect((await fast.get(SW, { fields: "validation_results" })).body.validation_results.length).toBeGreaterThan(0);
     } finally {
       await fast.close();
     }
