@@ -44,6 +44,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--client-cert <file>", "client certificate (PEM) for certificate authentication")
     .option("--client-key <file>", "private key (PEM) of --client-cert")
     .option("--timeout <ms>", "deadline for a whole answer (headers and body), in ms", parseInteger("--timeout", 100, 3_600_000), 60_000)
+    .option("--check-timeout <ms>", "how long one check may run before it is stopped, in ms (default: 4 x --timeout, at least 120000)", parseInteger("--check-timeout", 100, 86_400_000))
     .option("--concurrency <n>", "requests in flight at once (default 4 on a URL, 16 on the embedded mock)", parseInteger("--concurrency", 1, 256))
     .option("--profile <profile>", "read-only | non-disruptive | destructive (default: read-only on a URL, destructive on the embedded mock)")
     .option("--allow-destructive", "confirm --profile destructive against a real target")

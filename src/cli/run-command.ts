@@ -72,6 +72,8 @@ export interface RunOptions {
   clientCert?: string;
   clientKey?: string;
   timeout: number;
+  /** --check-timeout: how long one check may run (default 4 x timeout, at least 120 s). */
+  checkTimeout?: number;
   concurrency?: number;
   profile?: string;
   allowDestructive?: boolean;
@@ -253,7 +255,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       disabled,
       runDir,
       ledgerFile: join(runDir, "ledger.jsonl"),
-      checkTimeoutMs: Math.max(120_000, opts.timeout * 4),
+      checkTimeoutMs: opts.checkTimeout ?? Math.max(120_000, opts.timeout * 4),
     };
 
     const checks = allChecks();

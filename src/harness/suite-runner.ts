@@ -99,7 +99,7 @@ export function defineSuite(phase: string, suite: SuiteDefinition): void {
         const limit = new Promise<never>((_resolve, reject) => {
           timer = setTimeout(() => {
             ctx.abandon();
-            reject(new CheckError(`the check did not finish within ${Math.round(cfg.checkTimeoutMs / 1000)} s, the per-check limit (4 × --timeout, at least 120 s); it was stopped there`));
+            reject(new CheckError(`the check did not finish within ${cfg.checkTimeoutMs < 10_000 ? `${cfg.checkTimeoutMs} ms` : `${Math.round(cfg.checkTimeoutMs / 1000)} s`}, the per-check limit (--check-timeout; default 4 × --timeout, at least 120 s): it was stopped there`));
           }, cfg.checkTimeoutMs);
         });
         try {

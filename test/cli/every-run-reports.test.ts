@@ -103,3 +103,18 @@ describe("discovery believes only a release the REST API can have", () => {
     });
   }
 });
+
+describe("a check that outlives its limit", () => {
+  it("ends as an error that names the limit, and the run goes on", async () => {
+    const slow = await startMock({ scenario: "docs", latencyMs: 150 });
+    try {
+      const r = await run(["--target", slow.url, "--password-env", "P", "--only", "nodes.list.filter-property,cluster.get.version", "--check-timeout", "1000"], { P: slow.options.password });
+      expect(r.code, r.err).toBe(1);
+      const byId = Object.fromEntries(r.summary.checks.map((c: any) => [c.id, c]));
+      expect(byId["nodes.list.filter-property"]).toMatchObject({ status: "error", message: "the check did not finish within 1000 ms, the per-check limit (--check-timeout; default 4 × --timeout, at least 120 s): it was stopped there" });
+      expect(byId["cluster.get.version"].status).toBe("pass");
+    } finally {
+      await slow.close();
+    }
+  });
+});

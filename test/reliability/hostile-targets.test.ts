@@ -66,6 +66,7 @@ const CASES: Case[] = [
   { name: "a 50 MB body, chunked", fault: { fault: "huge-body", match: SOFTWARE }, exit: 1, says: /larger than the body size limit of 16 MiB: reading stopped after \d+ bytes/ },
   { name: "a 50 MB body, announced", fault: { fault: "huge-body", announce: true, match: SOFTWARE }, exit: 1, says: /larger than the body size limit of 16 MiB: it announced 52\d{6} bytes/ },
   { name: "a burst of 500s", fault: { fault: "status", status: 500, match: SOFTWARE }, exit: 1, says: /answered 500 \(error 1: Internal error\. Unexpected failure\.\) where a success was expected/ },
+  { name: "a gateway's problem+json (not ONTAP's envelope)", fault: { fault: "problem-json", status: 500, match: SOFTWARE }, exit: 1, says: /answered 500 \(not an ONTAP error: application\/problem\+json Service Unavailable: upstream cluster-mgmt is draining\) where a success was expected/ },
   { name: "two 502s from a gateway (retried)", fault: { fault: "status", status: 502, times: 2, match: SOFTWARE }, exit: 0, says: /needed 2 retries \(answered 502, 502 first\)/ },
   { name: "503s that do not stop", fault: { fault: "status", status: 503, retryAfter: "0", match: SOFTWARE }, exit: 1, says: /answered 503 .* where a success was expected, and still did after 3 retries/ },
   { name: "503 with a Retry-After too long to wait", fault: { fault: "status", status: 503, retryAfter: "120", match: SOFTWARE }, exit: 1, says: /answered 503 .* where a success was expected; it was not retried: the target asked to retry after 120 s/ },

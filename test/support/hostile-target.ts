@@ -39,6 +39,8 @@ export type HostileFault =
   | "tls-handshake-failure"
   /** HTTPS with a certificate for cluster.other.example (trust it with --ca to reach the name check). */
   | "wrong-host-certificate"
+  /** A gateway's RFC 9457 answer: `status` with application/problem+json {type, title, status, detail}. */
+  | "problem-json"
   /** Every collection answer's `_links.next.href` set to /api/resourcelink, as Prism answers NetApp's swagger. */
   | "next-link-elsewhere"
   /** Every collection answer's `_links.next.href` set to the request's own path and query: the same page again. */
@@ -166,6 +168,10 @@ async function applyFault(opts: HostileOptions, upstream: URL, req: IncomingMess
       return send(res, 200, { "content-type": "text/html; charset=utf-8" }, "<!doctype html><html><head><title>Sign in</title></head><body><form method=post><input name=user></form></body></html>");
     case "redirect":
       return send(res, 302, { location: opts.location ?? `https://cluster.example.invalid${req.url}`, "content-type": "text/html" }, "<html><body>Moved</body></html>");
+    case "problem-json": {
+      const status = opts.status ?? 503;
+      return send(res, status, { "content-type": "application/problem+json" }, JSON.stringify({ type: "about:blank", title: "Service Unavailable", status, detail: "upstream cluster-mgmt is draining" }));
+    }
     case "next-link-elsewhere":
     case "next-link-repeats": {
       const up = await fetchUpstream(upstream, req, body);
