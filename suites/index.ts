@@ -1,7 +1,7 @@
 // Every check of the suite, by area. `list` and the run read this; the
 // phase files (suites/phases/*.suite.ts) hand the same table to vitest,
 // one file per phase so that phases run in order.
-import { phaseOf, type Check, type Phase } from "../src/harness/check.ts";
+import { PHASES, phaseOf, type Check, type Phase } from "../src/harness/check.ts";
 import type { SuiteDefinition } from "../src/harness/suite-runner.ts";
 import { licensesOfKey } from "../generators/license-keys.ts";
 import { conventionsChecks } from "./conventions/checks.ts";
@@ -27,6 +27,11 @@ export function checksOfPhase(phase: Phase): Check[] {
 /** What a phase file hands the runner: its checks, every check of the suite (owners of contracts), and the key scheme for the ledger. */
 export function suiteOf(phase: Phase): SuiteDefinition {
   return { checks: checksOfPhase(phase), all: allChecks(), licensesOf: (operationId, body, answer) => (operationId === "license_create" ? installedBy(body, answer) : []) };
+}
+
+/** Every check in one file, phases in order (a read-only run: suites/phases/all-reads.suite.ts). */
+export function suiteOfAll(): SuiteDefinition {
+  return { ...suiteOf("examples"), checks: PHASES.flatMap(checksOfPhase) };
 }
 
 /**

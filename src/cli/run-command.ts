@@ -30,7 +30,7 @@ import { printSummary } from "./terminal.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** vitest and the phase-order sequencer, loaded only once the target is usable: a run that ends at discovery does not pay a second of start-up. */
+/** vitest and the phase-order sequencer, loaded while discovery runs (a run that ends at discovery does not wait for it). */
 async function loadVitest() {
   const { BaseSequencer, startVitest } = await import("vitest/node");
   class PhaseOrder extends BaseSequencer {
@@ -227,7 +227,11 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const http = new HttpClient({ ...target, redactor });
     let found;
     let before: Inventory | undefined;
+    let vitestLoading: ReturnType<typeof loadVitest> | undefined;
     try {
+      // vitest loads while discovery waits on the target (a far cluster: a second saved).
+      vitestLoading = loadVitest();
+      vitestLoading.catch(() => {});
       found = await discover(http);
       if (profile !== "read-only") {
         try {
@@ -263,11 +267,12 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     // Only the phases with a check to run start a worker (a narrow --only is quick).
     const phases = [...new Set(checks.filter((c) => !notApplicable(c, config)).map(phaseOf))];
     const suitesStarted = Date.now();
-    const { startVitest, PhaseOrder } = await loadVitest();
+    const { startVitest, PhaseOrder } = await (vitestLoading ?? loadVitest());
     const vitest = await startVitest("test", [], {
       config: false,
       root: ROOT,
-      include: phases.length ? phases.map((p) => `suites/phases/*-${p}.suite.ts`) : ["suites/phases/*.suite.ts"],
+      // A read-only run changes nothing, so it needs no phase order: one file, every read side by side.
+      include: profile === "read-only" ? ["suites/phases/all-reads.suite.ts"] : phases.length ? phases.map((p) => `suites/phases/*-${p}.suite.ts`) : ["suites/phases/[0-9]-*.suite.ts"],
       // Phases run in file-name order (1-examples … 5-stateful), not vitest's
       // duration-based order.
       sequence: { sequencer: PhaseOrder },
@@ -278,12 +283,12 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       testTimeout: config.checkTimeoutMs + 30_000,
       hookTimeout: 60_000,
       pool: "threads",
-      // A writing run changes what later phases see, so phases run one after another; a read-only run changes nothing, so its phases may overlap.
-      fileParallelism: profile === "read-only",
-      // vitest's default is cores - 1 workers (1 on a 2-core machine), which
-      // would run the read-only phases one after another after all. They
-      // wait on the target, not the CPU: one worker per phase.
-      ...(profile === "read-only" ? { maxWorkers: Math.max(1, phases.length) } : {}),
+      // One worker: every request of the run goes through one client, so --concurrency is the one limit of
+      // requests in flight at the target. Phases run one after another (a writing run's phases must); inside a
+      // phase the checks that only read run side by side (suite-runner.ts), up to twice --concurrency at once.
+      fileParallelism: false,
+      maxWorkers: 1,
+      maxConcurrency: Math.max(8, target.concurrency * 4),
       silent: true,
     } as never);
     await vitest.close();

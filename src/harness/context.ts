@@ -124,7 +124,8 @@ export function errorSummary(res: { status: number; contentType: string; json?: 
 }
 
 export class CheckContext {
-  readonly exchanges: number[] = [];
+  /** Every exchange this check made, in order: its report steps and its coverage (checks may run side by side). */
+  readonly log: Exchange[] = [];
   readonly errorCodes: ErrorCodeMet[] = [];
   /** Distinct warnings with how often each was raised, in order of first appearance. */
   private readonly warned = new Map<string, number>();
@@ -173,7 +174,21 @@ export class CheckContext {
   async injectFault(operation: string, code: string, httpStatus: number): Promise<void> {
     if (!this.target.faultSwitch) throw new CheckError("fault injection needs the reference mock's fault switch");
     const ex = await this.http.request({ method: "POST", path: "/__mock/faults", body: { operation, code: Number(code), httpStatus, message: `Injected fault ${code} (ontap-conformance error-code coverage).` } });
+    this.log.push(ex);
     if (ex.response?.status !== 201) throw new CheckError(`the mock refused the fault ${code} for ${operation}: ${ex.error?.message ?? ex.response?.bodyText}`);
+  }
+
+  /**
+   * Run `fn` for every item side by side (the run's --concurrency still
+   * bounds the requests in flight), wait for all of them, then end as the
+   * first item in order ended: the verdict and its message are those of a
+   * loop, only sooner. For independent requests of a check (pages of other
+   * sizes, the items of a listing, one case per filter).
+   */
+  async each<T>(items: readonly T[], fn: (item: T, index: number) => Promise<void>): Promise<void> {
+    const settled = await Promise.allSettled(items.map((item, i) => fn(item, i)));
+    const first = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (first) throw first.reason;
   }
 
   skip(reason: string): never {
@@ -206,7 +221,7 @@ export class CheckContext {
       body: params.multipart ? { multipart: params.multipart } : params.rawBody ? { raw: params.rawBody.text, contentType: params.rawBody.contentType } : params.body,
     };
     const exchange = await this.http.request(spec);
-    this.exchanges.push(exchange.id);
+    this.log.push(exchange);
     if (exchange.response && op.method !== "GET") this.record(op, spec, params, exchange);
     if (exchange.error) throw new CheckError(`${op.method} ${spec.path}: ${exchange.error.message}`);
     // No check expects a 401: the credentials worked at discovery, so the

@@ -59,91 +59,100 @@ function ownersOf(all: Check[], cfg: ReturnType<typeof inject<"ontapRun">>): Run
   return (operation: string, aspect: Aspect) => owners.get(`${operation}:${aspect}`);
 }
 
-/** One vitest file per phase: a describe of the phase's checks, run in table order. */
+/**
+ * One vitest file per phase. The checks that only read (profile read-only)
+ * run side by side (a `describe.concurrent`), since none changes what another
+ * sees; the checks that write run after them, one after another, in table
+ * order. Every request of the file goes through one client, so --concurrency
+ * bounds the requests in flight however many checks run. Each check keeps its
+ * own exchanges (CheckContext.log), so steps and coverage stay its own.
+ */
 export function defineSuite(phase: string, suite: SuiteDefinition): void {
   const cfg = inject("ontapRun");
-  const { checks } = suite;
   const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownersOf(suite.all, cfg) };
-  describe(phase, () => {
-    if (!checks.length) it.skip(`no checks in the ${phase} phase`, () => {});
-    let http: HttpClient;
-    // Tests of one file run one after another, so the exchanges of the running check are these.
-    let current: Exchange[] = [];
-    beforeAll(() => {
-      http = new HttpClient({ ...cfg.target, onExchange: (ex) => current.push(ex) });
-    });
-    afterAll(async () => {
-      await http?.close();
-    });
-    for (const check of checks) {
-      it(check.id, async (t) => {
-        const started = Date.now();
-        const { run: _run, ...meta } = check;
-        // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
-        const result: CheckResult = { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
-        t.task.meta.check = result;
-        const na = notApplicable(check, cfg);
-        if (na) {
-          result.status = na.status;
-          result.message = na.reason;
-          t.skip(na.reason);
-          return;
-        }
-        await label(check, cfg);
-        current = [];
-        const ctx = new CheckContext(cfg.info, http, check.id, services);
-        let thrown: unknown;
-        // The run's own limit, below vitest's test timeout: a check that outlives it ends with a sentence that names the
-        // limit, and stops sending (vitest's own timeout would close the client under it: "The client is closed").
-        let timer: NodeJS.Timeout | undefined;
-        const limit = new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(() => {
-            ctx.abandon();
-            reject(new CheckError(`the check did not finish within ${cfg.checkTimeoutMs < 10_000 ? `${cfg.checkTimeoutMs} ms` : `${Math.round(cfg.checkTimeoutMs / 1000)} s`}, the per-check limit (--check-timeout; default 4 × --timeout, at least 120 s): it was stopped there`));
-          }, cfg.checkTimeoutMs);
-        });
-        try {
-          await Promise.race([check.run(ctx), limit]);
-        } catch (e) {
-          thrown = e;
-        } finally {
-          clearTimeout(timer);
-        }
-        result.durationMs = Date.now() - started;
-        result.status = "pass";
-        delete result.message;
-        await attachExchanges(current, http);
-        result.warnings = ctx.warnings;
-        result.exchanges = ctx.exchanges;
-        result.coverage = coverageOf(current, ctx.errorCodes);
-        if (thrown instanceof CheckSkip) {
-          result.status = "skip";
-          result.message = thrown.reason;
-          t.skip(thrown.reason);
-          return;
-        }
-        if (thrown instanceof NotTested) {
-          result.status = "skip";
-          result.message = http.redactor.redactText(thrown.message);
-          result.notTested = { owner: thrown.owner, cause: http.redactor.redactText(thrown.reason) };
-          t.skip(result.message);
-          return;
-        }
-        if (thrown instanceof CheckFailure) {
-          result.status = "fail";
-          result.message = thrown.message;
-        } else if (thrown instanceof CheckError) {
-          result.status = "error";
-          result.message = thrown.message;
-        } else if (thrown) {
-          // An assertion library or a bug in the check: the suite broke, not the target.
-          result.status = "error";
-          result.message = `the check itself broke: ${(thrown as Error)?.message ?? String(thrown)}`;
-        }
-        // Messages quote requests and counterexamples: mask what the worker's redactor knows before allure sees them.
-        if (result.message) result.message = http.redactor.redactText(result.message);
-        if (result.status !== "pass") throw new Error(`[${result.status}] ${result.message}`);
-      });
-    }
+  let http: HttpClient;
+  beforeAll(() => {
+    http = new HttpClient({ ...cfg.target });
   });
+  afterAll(async () => {
+    await http?.close();
+  });
+  const reads = suite.checks.filter((c) => c.profile === "read-only");
+  const writes = suite.checks.filter((c) => c.profile !== "read-only");
+  if (!suite.checks.length) it.skip(`no checks in the ${phase} phase`, () => {});
+  if (reads.length) describe.concurrent(phase, () => defineChecks(reads, cfg, () => http, services));
+  if (writes.length) describe(phase, () => defineChecks(writes, cfg, () => http, services));
+}
+
+function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">>, client: () => HttpClient, services: RunServices): void {
+  for (const check of checks) {
+    it(check.id, async (t) => {
+      const started = Date.now();
+      const { run: _run, ...meta } = check;
+      // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
+      const result: CheckResult = { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
+      t.task.meta.check = result;
+      const na = notApplicable(check, cfg);
+      if (na) {
+        result.status = na.status;
+        result.message = na.reason;
+        t.skip(na.reason);
+        return;
+      }
+      await label(check, cfg);
+      const http = client();
+      const ctx = new CheckContext(cfg.info, http, check.id, services);
+      let thrown: unknown;
+      // The run's own limit, below vitest's test timeout: a check that outlives it ends with a sentence that names the
+      // limit, and stops sending (vitest's own timeout would close the client under it: "The client is closed").
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          ctx.abandon();
+          reject(new CheckError(`the check did not finish within ${cfg.checkTimeoutMs < 10_000 ? `${cfg.checkTimeoutMs} ms` : `${Math.round(cfg.checkTimeoutMs / 1000)} s`}, the per-check limit (--check-timeout; default 4 × --timeout, at least 120 s): it was stopped there`));
+        }, cfg.checkTimeoutMs);
+      });
+      try {
+        await Promise.race([check.run(ctx), limit]);
+      } catch (e) {
+        thrown = e;
+      } finally {
+        clearTimeout(timer);
+      }
+      result.durationMs = Date.now() - started;
+      result.status = "pass";
+      delete result.message;
+      await attachExchanges(ctx.log, http);
+      result.warnings = ctx.warnings;
+      result.exchanges = ctx.log.map((ex) => ex.id);
+      result.coverage = coverageOf(ctx.log, ctx.errorCodes);
+      if (thrown instanceof CheckSkip) {
+        result.status = "skip";
+        result.message = thrown.reason;
+        t.skip(thrown.reason);
+        return;
+      }
+      if (thrown instanceof NotTested) {
+        result.status = "skip";
+        result.message = http.redactor.redactText(thrown.message);
+        result.notTested = { owner: thrown.owner, cause: http.redactor.redactText(thrown.reason) };
+        t.skip(result.message);
+        return;
+      }
+      if (thrown instanceof CheckFailure) {
+        result.status = "fail";
+        result.message = thrown.message;
+      } else if (thrown instanceof CheckError) {
+        result.status = "error";
+        result.message = thrown.message;
+      } else if (thrown) {
+        // An assertion library or a bug in the check: the suite broke, not the target.
+        result.status = "error";
+        result.message = `the check itself broke: ${(thrown as Error)?.message ?? String(thrown)}`;
+      }
+      // Messages quote requests and counterexamples: mask what the worker's redactor knows before allure sees them.
+      if (result.message) result.message = http.redactor.redactText(result.message);
+      if (result.status !== "pass") throw new Error(`[${result.status}] ${result.message}`);
+    });
+  }
 }

@@ -43,13 +43,13 @@ function collectionChecks(c: Collection): Check[] {
       ref: `${CONV} §3`,
       severity: "critical",
       async run(ctx) {
-        for (const query of [{}, { fields: "*" }] as Array<Record<string, string>>) {
+        await ctx.each([{}, { fields: "*" }] as Array<Record<string, string>>, async (query) => {
           const r = await ctx.call(c.operation, { query });
           const records = r.body.records ?? [];
           if (r.body.num_records !== records.length) {
             ctx.fail(`num_records is ${r.body.num_records} but ${records.length} records came back`, { received: r.body.num_records, documented: records.length, exchange: r.exchange });
           }
-        }
+        });
       },
     },
     {
@@ -155,20 +155,20 @@ function collectionChecks(c: Collection): Check[] {
         // Whole walks with pages of about N/20 records and with N-1 (a full page, then a short last one):
         // a bounded number of requests however large the collection, so the check grows linearly with it.
         const sizes = [...new Set([Math.max(1, Math.ceil(all.length / 20)), Math.max(1, all.length - 1)])];
-        for (const max of sizes) {
+        // The walks are independent of one another: side by side (each walk's own pages stay in order).
+        await ctx.each(sizes, async (max) => {
           const seen = await walk(max, all.length + 2);
           if (seen.join("\n") !== all.join("\n")) ctx.fail(`pages of max_records=${max} do not add up to the unpaged listing`, { received: seen, documented: all });
-        }
+        });
         // max_records=1 and 2, the smallest pages, over the first few pages: each page is the next records of the listing.
-        for (const max of [1, 2]) {
-          if (sizes.includes(max)) continue;
+        await ctx.each([1, 2].filter((max) => !sizes.includes(max)), async (max) => {
           const pages = Math.min(5, Math.ceil(all.length / max) - 1);
           const seen = await walk(max, pages);
           const expected = all.slice(0, seen.length);
           if (seen.length < Math.min(all.length, pages * max) || seen.join("\n") !== expected.join("\n")) {
             ctx.fail(`the first ${pages} pages of max_records=${max} are not the first ${pages * max} records of the unpaged listing`, { received: seen, documented: all.slice(0, pages * max) });
           }
-        }
+        });
       },
     },
     {
@@ -182,10 +182,10 @@ function collectionChecks(c: Collection): Check[] {
         const keys = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
         if (new Set(keys).size < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records with different ${key} values on this target: nothing to order`);
         const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        for (const [dir, want] of [["asc", sorted], ["desc", [...sorted].reverse()]] as const) {
+        await ctx.each([["asc", sorted], ["desc", [...sorted].reverse()]] as const, async ([dir, want]) => {
           const got = (await listAll(ctx, c.operation, { ...(c.all ?? {}), order_by: `${key} ${dir}`, fields: key })).map(keyOf1);
           if (got.join("\n") !== want.join("\n")) ctx.fail(`order_by=${key} ${dir} returned ${got.slice(0, 5).join(", ")}...`, { received: got, documented: want });
-        }
+        });
       },
     },
     {
@@ -222,12 +222,13 @@ function collectionChecks(c: Collection): Check[] {
         if (!all.length) ctx.skip(`${op.apiPath} holds no records on this target`);
         const filters = paramsFor(op, ctx.target.version).filter((p) => p.filter && p.field && p.in === "query" && !p.required && leafTypes.has(p.field) && ["string", "enum", "integer", "boolean"].includes(leafTypes.get(p.field)!.type));
         let tested = 0;
-        for (const f of filters) {
+        // One listing per filter, all independent: side by side.
+        await ctx.each(filters, async (f) => {
           const values = all.flatMap((r) => {
             const v = f.field!.split(".").reduce<any[]>((vals, seg) => vals.flatMap((x) => (Array.isArray(x?.[seg]) ? x[seg] : x?.[seg] === undefined || x?.[seg] === null ? [] : [x[seg]])), [r]);
             return v.map((x) => ({ r, x }));
           });
-          if (!values.length) continue;
+          if (!values.length) return;
           const value = values[0].x;
           const text = typeof value === "string" ? `"${value}"` : String(value);
           const expected = [...new Set(values.filter((e) => String(e.x) === String(value)).map((e) => keyOf(c.operation, e.r)))].sort();
@@ -238,7 +239,7 @@ function collectionChecks(c: Collection): Check[] {
             const extra = got.filter((k) => !expected.includes(k));
             ctx.fail(`${f.name}=${text} ${missing.length ? `misses ${missing.slice(0, 5).join(", ")}` : ""}${missing.length && extra.length ? " and " : ""}${extra.length ? `returns non-matching ${extra.slice(0, 5).join(", ")}` : ""}`, { received: got, documented: expected });
           }
-        }
+        });
         if (!tested) ctx.skip("no filter field has a value on this target");
       },
     },
@@ -278,7 +279,7 @@ function collectionChecks(c: Collection): Check[] {
         const records = (await listAll(ctx, c.operation, c.all)).slice(0, 5);
         const itemOp = c.itemOperation!;
         if (!records.length) ctx.skip(`the target holds no records in ${op.apiPath}`);
-        for (const record of records) {
+        await ctx.each(records, async (record) => {
           const href: string | undefined = record._links?.self?.href;
           if (!href) return ctx.fail(`a record has no _links.self.href`, { received: record, documented: "_links.self.href" });
           // Requested as given: a link that is not the item's own path does not resolve to the record, whatever it answers.
@@ -289,7 +290,7 @@ function collectionChecks(c: Collection): Check[] {
           if (keyOf(c.operation, r.body) !== keyOf(c.operation, record)) {
             ctx.fail(`${href} resolves to another record`, { received: keyOf(c.operation, r.body), documented: keyOf(c.operation, record), exchange: r.exchange });
           }
-        }
+        });
       },
     },
     );
