@@ -10,12 +10,11 @@
 // under 2 MB; -d: summary.json and junit.xml written, exit 1 or 2. A third
 // run has Prism serve the project's own spec/ontap.yaml: its validator must
 // refuse none of the suite's queries (filters are ONTAP query strings).
-import { createServer, request as httpRequest } from "node:http";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ROOT, runCli, startPrism, tempDir, type CliRun } from "./lib/proc.ts";
+import { countingProxy } from "./lib/counting-proxy.ts";
 import { freePort, prismSpec } from "./throughput.ts";
 import { int } from "./lib/format.ts";
 import type { BenchOptions, RowResult } from "./lib/row.ts";
@@ -23,32 +22,6 @@ import type { BenchOptions, RowResult } from "./lib/row.ts";
 const FIXTURE = join(ROOT, "test", "fixtures", "netapp-9.7-swagger-api.yaml.gz");
 const AUTH = `Basic ${Buffer.from("admin:prism").toString("base64")}`;
 const LIMITS = { wallMs: 90_000, requests: 5_000, summaryBytes: 2 * 1024 * 1024 };
-
-/** A proxy that forwards everything to `upstream` and counts the requests by method, and the 422s (a query Prism's validator refused). */
-async function countingProxy(upstream: string): Promise<{ url: string; counts: Map<string, number>; refused: string[]; total(): number; close(): Promise<void> }> {
-  const up = new URL(upstream);
-  const counts = new Map<string, number>();
-  const refused: string[] = [];
-  const server = createServer((req, res) => {
-    counts.set(req.method ?? "?", (counts.get(req.method ?? "?") ?? 0) + 1);
-    const fwd = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host } }, (r) => {
-      if (r.statusCode === 422) refused.push(`${req.method} ${req.url}`);
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    fwd.on("error", () => res.destroy());
-    req.pipe(fwd);
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts,
-    refused,
-    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
 
 export interface ForeignRun {
   label: string;
