@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import type { TestSpecification } from "vitest/node";
 import { allChecks } from "../../suites/index.ts";
-import { startMock, type MockHandle } from "../../mock/index.ts";
+import type { MockHandle } from "../../mock/index.ts";
 import { toJUnit } from "../../reports/junit.ts";
 import { buildSummary, type Summary } from "../../reports/summary.ts";
 import { buildCoverage, coverageTable, type Coverage } from "../../reports/coverage.ts";
@@ -194,6 +194,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     let username: string | undefined;
     let password: string | undefined;
     if (embedded) {
+      // Loaded only when it is the target: a run against a cluster does not pay for the mock's modules.
+      const { startMock } = await import("../../mock/index.ts");
       mock = await startMock({ scenario: "docs" });
       baseUrl = mock.url;
       username = mock.options.username;
