@@ -4,6 +4,7 @@
 import { phaseOf, type Check, type Phase } from "../src/harness/check.ts";
 import { conventionsChecks } from "./conventions/checks.ts";
 import { propertyChecks } from "./conventions/properties.ts";
+import { frameworkChecks } from "./conventions/framework.ts";
 import { licensingChecks } from "./licensing/checks.ts";
 import { softwareChecks } from "./software/checks.ts";
 import { jobsChecks } from "./jobs/checks.ts";
@@ -14,7 +15,7 @@ import { licensingProperties } from "./licensing/properties.ts";
 import { softwareProperties } from "./software/properties.ts";
 
 export function allChecks(): Check[] {
-  return [...exampleChecks, ...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...licensingProperties, ...softwareProperties, ...errorChecks, ...boundaryChecks];
+  return [...exampleChecks, ...conventionsChecks, ...frameworkChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...propertyChecks, ...licensingProperties, ...softwareProperties, ...errorChecks, ...boundaryChecks];
 }
 
 export function checksOfPhase(phase: Phase): Check[] {

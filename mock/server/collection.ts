@@ -1,7 +1,7 @@
 // The generic collection and item pipeline every GET of the mock goes
 // through: filters (ONTAP's query language) → order_by → return_records →
 // max_records paging with next links → fields → version projection.
-import { filterTypes, schemaFields, getOperation } from "../../src/contract/index.ts";
+import { filterTypes, frameworkParamNames, schemaFields, getOperation } from "../../src/contract/index.ts";
 import * as q from "../query/index.ts";
 import { OntapError } from "../errors.ts";
 import { projectToVersion } from "./version.ts";
@@ -9,8 +9,8 @@ import type { Reply, RequestContext } from "./types.ts";
 
 export const PAGE_TOKEN_PARAM: string = q.PAGE_TOKEN_PARAM;
 
-/** Parameters that steer a listing rather than filter it. */
-const CONTROL = new Set(["fields", "max_records", "return_records", "return_timeout", "order_by", "pretty", "ignore_unknown_fields", PAGE_TOKEN_PARAM]);
+/** Parameters that steer a listing rather than filter it: the framework's (spec x-ontap-framework-params) and the paging token. */
+const CONTROL = new Set([...frameworkParamNames(), PAGE_TOKEN_PARAM]);
 
 export interface RecordSource<T> {
   /** Component schema of one record (license_package, software_package, ...). */

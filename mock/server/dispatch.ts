@@ -27,9 +27,6 @@ export interface Fault {
 
 export const MAX_JSON_BODY = 1024 * 1024;
 
-/** Query parameters every operation accepts besides its own. */
-const GLOBAL_QUERY = new Set(["pretty", "ignore_unknown_fields"]);
-
 type Credentials = { user: string; pass: string } | undefined;
 
 function credentials(header: string | undefined): Credentials {
@@ -68,7 +65,10 @@ function queryError(op: Operation, query: URLSearchParams, version: string, extr
   // serial_number filters would delete what the client did not name.
   const twice = Object.keys(record).find((name) => Array.isArray(record[name]));
   if (twice !== undefined) return new OntapError(400, 262188, `Field "${twice}" was specified twice.`, { target: twice });
-  for (const name of Object.keys(record)) if (extraAllowed.has(name) || GLOBAL_QUERY.has(name)) delete record[name];
+  for (const name of Object.keys(record)) if (extraAllowed.has(name)) delete record[name];
+  // What the operation declares and what ONTAP's framework accepts on its kind
+  // of operation (spec x-ontap-framework-params, each with its source); any
+  // other name is 262179.
   const result = validateQuery(op.id, record, { ontapVersion: version, strict: true });
   const v = result.errors[0];
   if (!v) return undefined;

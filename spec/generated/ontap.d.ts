@@ -743,6 +743,12 @@ export interface components {
         max_records: number;
         /** @description Order results by fields, each optionally followed by ` asc` or ` desc`. */
         order_by: string[];
+        /** @description Alias of order_by. */
+        order_by_alias: string[];
+        /** @description Format the JSON of the answer for reading. */
+        pretty: boolean;
+        /** @description Unknown names in `fields` do not fail the call. */
+        ignore_unknown_fields: boolean;
         /** @description The default is true for GET calls. When false, only the number of records is returned. */
         return_records_get: boolean;
         /** @description The default is false. If true, the records are returned. */
