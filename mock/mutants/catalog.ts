@@ -11,6 +11,8 @@ const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "softwa
 const CONTROL = new Set([...frameworkParamNames(), PAGE_TOKEN_PARAM]);
 /** GETs of one object at a path without parameters. */
 const SINGLETONS = ["cluster_get", "software_get", "software_download_get"];
+/** Operations that answer with a job link. */
+const ASYNC = ["software_modify", "software_package_create", "software_package_delete", "software_upload"];
 
 export const MUTANTS: Mutant[] = [
   // ---- schema
@@ -176,6 +178,10 @@ export const MUTANTS: Mutant[] = [
         recs.forEach((x: any, i: number) => { if (x._links?.self) x._links.self.href = hrefs[(i + 1) % hrefs.length]; });
       }
     }),
+  },
+  {
+    name: "hal.job-link-stripped", category: "hal", breaks: "with Accept: application/json an asynchronous answer keeps job._links",
+    wrap: rewriteReply(ASYNC, (r, ctx) => { if (ctx.plainJson) delete (r.body as any)?.job?._links; }),
   },
   // ---- jobs
   {

@@ -1,0 +1,72 @@
+// What NetApp's clients send and read (ontap-reference.md §8, §8.1), through
+// HTTP against the reference mock: the framework's query parameters
+// (spec x-ontap-framework-params), job links under plain JSON, and the reads
+// GET /cluster/jobs and GET /cluster/nodes/{uuid}. Each of these failed
+// before issue 18 was fixed.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTestKey } from "../../mock/licensing/grants.ts";
+import { codeOf, mockApi, type Api } from "../support/mock-client.ts";
+
+const LIC = "/api/cluster/licensing/licenses";
+const SW = "/api/cluster/software";
+
+let api: Api;
+let old: Api;
+beforeAll(async () => { [api, old] = await Promise.all([mockApi(), mockApi({ ontapVersion: "9.10.1" })]); });
+afterAll(async () => { await Promise.all([api.close(), old.close()]); });
+
+describe("framework parameters (x-ontap-framework-params)", () => {
+  it("singleton GETs take what na_ontap_rest_info sends: max_records=1024&fields=, at 9.18.1 and 9.10.1", async () => {
+    for (const a of [api, old]) {
+      for (const path of ["/api/cluster", SW, `${SW}/download`]) {
+        const r = await a.get(path, { max_records: "1024", fields: "" });
+        expect(r.status, `${a.mock.options.ontapVersion} ${path}`).toBe(200);
+      }
+      expect((await a.get(SW, { order_by: "version", return_records: "true", return_timeout: "15" })).status).toBe(200);
+      expect((await a.get(SW, { $orderBy: "version" })).status).toBe(200);
+    }
+  });
+
+  it("license POST and DELETE take the return_timeout=30 every write of rest_generic carries", async () => {
+    const key = makeTestKey(9, "4149027492"); // snaplock on node1
+    const post = await api.call("POST", LIC, { query: { return_timeout: "30" }, body: { keys: [key] } });
+    expect(post.status).toBe(201);
+    const del = await api.call("DELETE", `${LIC}/snaplock`, { query: { serial_number: "4149027492", return_timeout: "30" } });
+    expect(del.status).toBe(200);
+    expect(codeOf(await api.call("DELETE", `${LIC}/snaplock`, { query: { serial_number: "4149027492", return_timeout: "30" } }))).toBe("4");
+    // The framework's bounds still hold.
+    expect(codeOf(await api.call("POST", LIC, { query: { return_timeout: "121" }, body: { keys: [key] } }))).toBe("262185");
+  });
+
+  it("a name the framework does not take on that kind of operation is still 262179", async () => {
+    expect(codeOf(await api.get(SW, { ontap_conformance_unknown: "1" }))).toBe("262179");
+    // max_records, order_by: collections and singletons only, not one record by its key.
+    expect(codeOf(await api.get(`${SW}/packages/9.18.1`, { max_records: "1" }))).toBe("262179");
+    expect(codeOf(await api.get("/api/cluster/jobs/f587d316-5feb-11e8-b0e0-005056956dfc", { order_by: "state" }))).toBe("262179");
+    // fields: GETs only.
+    expect(codeOf(await api.call("DELETE", `${LIC}/nfs`, { query: { serial_number: "x", fields: "name" } }))).toBe("262179");
+  });
+});
+
+describe("links under Accept: application/json", () => {
+  const plain = { accept: "application/json" };
+
+  it("an asynchronous answer keeps job._links (and Location); records and the collection lose theirs", async () => {
+    const r = await api.call("PATCH", SW, { query: { validate_only: "true" }, body: { version: "9.19.1" }, headers: plain });
+    expect(r.status).toBe(202);
+    expect(r.headers["content-type"]).toBe("application/json");
+    expect(r.body.job._links.self.href).toBe(`/api/cluster/jobs/${r.body.job.uuid}`);
+    const boundary = "ontapclients";
+    const upload = await api.call("POST", `${SW}/upload`, {
+      headers: { ...plain, "content-type": `multipart/form-data; boundary=${boundary}` },
+      raw: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="9.16.1_q_image.tgz"\r\n\r\nx\r\n--${boundary}--\r\n`,
+    });
+    expect(upload.status).toBe(202);
+    expect(upload.body.job._links.self.href).toBe(`/api/cluster/jobs/${upload.body.job.uuid}`);
+    expect(upload.headers.location).toBe(`${SW}/packages/9.16.1`);
+    const list = await api.call("GET", `${SW}/packages`, { query: { fields: "*" }, headers: plain });
+    expect(list.text).not.toContain("_links");
+    const job = await api.call("GET", `/api/cluster/jobs/${r.body.job.uuid}`, { headers: plain });
+    expect(job.body._links).toBeUndefined();
+  });
+});
