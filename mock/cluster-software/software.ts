@@ -10,7 +10,7 @@
 //       10551807/10551808 bad upload
 //   409 state conflicts: 10551357 update in progress, 10551300 nothing to
 //       pause, 10551303 not paused, 10551524 cancel before pause,
-//       10551297 no update, 10551327 image exists, 8 package in use
+//       10551297 no update, 10551327 image exists
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";
 import type { ClusterModel, NodeModel } from "../cluster.ts";
@@ -360,22 +360,15 @@ export class SoftwareModel {
     return { job, version };
   }
 
-  private packageInUse(version: string): OntapError | undefined {
-    const running = this.cluster.nodes.some((n) => n.version === version);
-    const target = this.upgrade && ACTIVE.includes(this.upgrade.state) && this.upgrade.target === version;
-    if (running || target) return new OntapError(409, 8, `Package ${version} is in use (${running ? "a node runs it" : "an update installs it"}) and cannot be deleted.`);
-    return undefined;
-  }
-
+  // No rule refuses to delete the package of the running release or of an
+  // update: no NetApp source documents one (the endpoint's codes, ref §3, name
+  // none), and na_ontap_software_update deletes the package it has just
+  // installed (ref §8, §8.1).
   deletePackage(version: string): Job {
+    // 10551325 "package not found" (ref §3, DELETE packages); 404 as for any missing entry (ref §5.6).
     if (!this.packages.some((p) => p.version === version)) throw new OntapError(404, 10551325, `Package ${version} was not found in the repository.`, { target: "version" });
-    const inUse = this.packageInUse(version);
-    if (inUse) throw inUse;
+    // An asynchronous DELETE answers with a job (ref §1: 202 in 9.7, 200/202 in 9.19.1; §5.4).
     return this.jobs.start(`DELETE /api/cluster/software/packages/${version}`, SHORT_JOB_MS, () => {
-      // Checked again when the job runs: an update to this package may have
-      // started since the request was accepted, and must not lose its image.
-      const now = this.packageInUse(version);
-      if (now) return { ok: false, error: now };
       this.packages = this.packages.filter((p) => p.version !== version);
       return { ok: true, message: "Package deleted." };
     });
