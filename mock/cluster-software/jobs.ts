@@ -6,11 +6,11 @@ import type { VirtualClock } from "../clock.ts";
 
 export interface Job {
   uuid: string;
-  description: string;
+  description?: string;
   state: "queued" | "running" | "paused" | "success" | "failure";
   message: string;
   code: number;
-  start_time: string;
+  start_time?: string;
   end_time?: string;
   error?: { code: string; message: string };
 }
@@ -78,6 +78,16 @@ export class JobStore {
       });
       this.waiters.set(uuid, list);
     });
+  }
+
+  /** Every job, in uuid order (a listing's natural order is its key's). */
+  list(): Job[] {
+    return [...this.jobs.values()].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+  }
+
+  /** A job that already ended (a scenario's history, e.g. the docs' example jobs). */
+  seed(job: Job): void {
+    this.jobs.set(job.uuid, structuredClone(job));
   }
 
   snapshot(): Job[] {

@@ -6,7 +6,7 @@ import { OntapError } from "../errors.ts";
 import { PAGE_TOKEN_PARAM } from "../server/collection.ts";
 import { eachRecord, rewriteQuery, rewriteReply, type Mutant } from "./types.ts";
 
-const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"];
+const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get", "job_collection_get"];
 /** Query parameters that steer a listing (the framework's, spec x-ontap-framework-params, and the paging token); everything else on a collection GET is a filter. */
 const CONTROL = new Set([...frameworkParamNames(), PAGE_TOKEN_PARAM]);
 /** GETs of one object at a path without parameters. */
@@ -26,7 +26,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "schema.version-minor-missing", category: "schema", breaks: "version.minor is required",
-    wrap: rewriteReply(["cluster_get"], (r) => { delete (r.body as any)?.version?.minor; }),
+    wrap: rewriteReply(["cluster_get", "node_get"], (r) => { delete (r.body as any)?.version?.minor; }),
   },
   {
     name: "schema.unknown-field", category: "schema", breaks: "records carry only documented fields (strict mode)",
@@ -53,7 +53,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "status.missing-item-200", category: "status", breaks: "a missing item answers 404",
-    wrap: rewriteReply(["license_get", "software_package_get", "job_get"], (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
+    wrap: rewriteReply(["license_get", "software_package_get", "job_get", "node_get"], (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
   },
   {
     name: "status.bad-input-500", category: "status", breaks: "bad input answers 4xx, never 5xx",
@@ -171,7 +171,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "hal.self-wrong", category: "hal", breaks: "a record's self link leads to that record",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get"], (r) => {
+    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "cluster_nodes_get", "job_collection_get"], (r) => {
       const recs = (r.body as any)?.records;
       if (Array.isArray(recs) && recs.length > 1) {
         const hrefs = recs.map((x: any) => x._links?.self?.href);

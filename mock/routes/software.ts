@@ -74,6 +74,7 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
     selfHref: (r) => `${PACKAGES}/${encodeURIComponent(String(r.version))}`,
   };
   const history: RecordSource<Record<string, unknown>> = { schemaName: "software_history", keys: keysOf("software_history_collection_get") };
+  const jobs: RecordSource<Record<string, unknown>> = { schemaName: "job", keys: keysOf("job_collection_get"), selfHref: (r) => `/api/cluster/jobs/${r.uuid}` };
   const sw = state.software;
   return {
     software_get: (ctx) => itemReply(ctx, state.version, { ...sw.profile(), _links: { self: { href: "/api/cluster/software" } } }, { schemaName: "software_reference", keys: [] }),
@@ -117,6 +118,9 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
       const { job, version } = sw.startUpload(await parseMultipart(ctx));
       return asyncReply(ctx, state, job, { status: 201, location: `${PACKAGES}/${encodeURIComponent(version)}`, records: () => sw.packages.filter((p) => p.version === version) });
     },
+
+    // GET /cluster/jobs (spec job_collection_get; read by NetApp's clients, ref §8.1): the generic listing over every job the mock has run.
+    job_collection_get: (ctx) => listReply(ctx, state.version, state.jobs.list().map((job) => ({ ...job })) as unknown as Record<string, unknown>[], jobs),
 
     job_get: (ctx) => {
       const job = state.jobs.get(ctx.pathParams.uuid);

@@ -9,6 +9,7 @@ import { codeOf, mockApi, type Api } from "../support/mock-client.ts";
 
 const LIC = "/api/cluster/licensing/licenses";
 const SW = "/api/cluster/software";
+const NODE1 = "1cd8a442-86d1-11e0-ae1c-123478563412";
 
 let api: Api;
 let old: Api;
@@ -68,5 +69,35 @@ describe("links under Accept: application/json", () => {
     expect(list.text).not.toContain("_links");
     const job = await api.call("GET", `/api/cluster/jobs/${r.body.job.uuid}`, { headers: plain });
     expect(job.body._links).toBeUndefined();
+  });
+});
+
+describe("the reads of NetApp's Python library", () => {
+  it("GET /cluster/jobs lists jobs with ONTAP's query language, fields, order_by and paging", async () => {
+    const all = await api.get("/api/cluster/jobs", { fields: "*", state: "*" });
+    expect(all.status).toBe(200);
+    expect(all.body.num_records).toBeGreaterThanOrEqual(2);
+    // The docs' example job (spec/sources/002) is there from the start.
+    const docs = await api.get("/api/cluster/jobs", { uuid: "f587d316-5feb-11e8-b0e0-005056956dfc", fields: "description,state" });
+    expect(docs.body.records).toEqual([{ uuid: "f587d316-5feb-11e8-b0e0-005056956dfc", description: "PATCH /api/cluster/software", state: "success", _links: { self: { href: "/api/cluster/jobs/f587d316-5feb-11e8-b0e0-005056956dfc" } } }]);
+    expect((await api.get("/api/cluster/jobs", { state: "failure", fields: "code" })).body.records.map((j: any) => j.code)).toEqual([2228325]);
+    const desc = await api.get("/api/cluster/jobs", { order_by: "uuid desc" });
+    const uuids = desc.body.records.map((j: any) => j.uuid);
+    expect(uuids).toEqual([...uuids].sort().reverse());
+    const page = await api.get("/api/cluster/jobs", { max_records: "1" });
+    expect(page.body.records).toHaveLength(1);
+    expect(page.body._links.next.href).toContain("/api/cluster/jobs?");
+    // error.* filters exist from 9.9, node.name from 9.11 (the bindings per release).
+    expect((await old.get("/api/cluster/jobs", { "error.code": "2228325" })).body.num_records).toBe(1);
+    expect(codeOf(await old.get("/api/cluster/jobs", { "node.name": "node1" }))).toBe("262179");
+  });
+
+  it("GET /cluster/nodes/{uuid} is the node of the listing; an unknown uuid is 404 code 4", async () => {
+    const r = await api.get(`/api/cluster/nodes/${NODE1}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ uuid: NODE1, name: "node1", version: { generation: 9, major: 18, minor: 1 } });
+    expect((await api.get(`/api/cluster/nodes/${NODE1}`, { fields: "version" })).body).toEqual({ uuid: NODE1, name: "node1", version: r.body.version, _links: { self: { href: `/api/cluster/nodes/${NODE1}` } } });
+    const missing = await api.get("/api/cluster/nodes/00000000-0000-4000-8000-000000000000");
+    expect([missing.status, codeOf(missing)]).toEqual([404, "4"]);
   });
 });

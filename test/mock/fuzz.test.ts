@@ -53,6 +53,7 @@ const BASE: Record<string, Base> = {
   software_package_get: { path: { version: "0.0.0-ontap-conformance" } },
   software_package_delete: { path: { version: "0.0.0-ontap-conformance" } },
   job_get: { path: { uuid: "00000000-0000-0000-0000-000000000000" } },
+  node_get: { path: { uuid: "00000000-0000-0000-0000-000000000000" } },
 };
 
 /** Path parameters as ONTAP clients abuse them: literal and encoded dots, encoded slashes, broken escapes. */
