@@ -1,5 +1,8 @@
 // Asynchronous jobs of the reference mock (/api/cluster/jobs/{uuid}):
-// queued → running → success | failure, driven by the virtual clock.
+// queued → running → success | failure, driven by the virtual clock (job
+// states, ref §2.10; a failed job carries its code and message and, from 9.9,
+// error{code, message}, ref §5.4; a job nobody knows is 404 code 4 "entry
+// doesn't exist", ref §3 and §8; ref = spec/sources/ontap-reference.md).
 import { randomUUID } from "node:crypto";
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";

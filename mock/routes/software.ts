@@ -20,9 +20,12 @@ function flag(ctx: RequestContext, name: string): boolean | undefined {
 }
 
 /**
- * An async answer: 202 with the job at once (return_timeout=0, the default),
- * or the final status when the job ends within return_timeout seconds of
- * virtual time; a failed job answers with its error.
+ * An async answer (ref §5.4): 202 with the job at once (return_timeout=0, the
+ * default), or the final status when the job ends within return_timeout
+ * seconds of virtual time; a failed job answers with its error (400 and the
+ * job's code: "may return the final code instead", ref §5.4; the status is an
+ * inference). A POST that creates something carries Location on 201 and 202
+ * (ref §5.4).
  */
 async function asyncReply(ctx: RequestContext, state: MockState, job: Job, done: { status: number; records?: () => unknown[]; location?: string }): Promise<Reply> {
   const timeout = Number(ctx.query.get("return_timeout") ?? 0);
@@ -79,6 +82,7 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
   return {
     software_get: (ctx) => itemReply(ctx, state.version, { ...sw.profile(), _links: { self: { href: "/api/cluster/software" } } }, { schemaName: "software_reference", keys: [] }),
 
+    // `action` in the query (S1) or in the body (software_reference.action is writable, ref §2.4).
     software_modify: (ctx) => {
       const body = (ctx.body ?? {}) as { version?: string; action?: "pause" | "resume" | "cancel" };
       const action = (ctx.query.get("action") ?? body.action) as "pause" | "resume" | "cancel" | undefined;
@@ -113,6 +117,7 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
       return asyncReply(ctx, state, job, { status: 200 });
     },
 
+    // multipart/form-data only (10551808, ref §2.9, §3).
     software_upload: async (ctx) => {
       if (ctx.contentType !== "multipart/form-data") throw new OntapError(400, 10551808, "The request is not multipart/form-data.");
       const { job, version } = sw.startUpload(await parseMultipart(ctx));

@@ -1,5 +1,7 @@
-// Writing replies: ONTAP's headers, HAL or plain JSON by Accept, and the
-// error envelopes (`{"error": {...}}`, `{"errors": [...]}` for license POST).
+// Writing replies: ONTAP's headers (the docs' sample headers, ref §5.7), HAL
+// or plain JSON by Accept (application/json → plain; anything else → HAL,
+// ref §5.7 S4), and the error envelopes (`{"error": {...}}`, `{"errors":
+// [...]}` for license POST, ref §2.11).
 import type { ServerResponse } from "node:http";
 import { OntapError } from "../errors.ts";
 import type { Reply } from "./types.ts";

@@ -39,6 +39,14 @@ describe("framework parameters (x-ontap-framework-params)", () => {
     expect(codeOf(await api.call("POST", LIC, { query: { return_timeout: "121" }, body: { keys: [key] } }))).toBe("262185");
   });
 
+  it("ignore_unknown_fields=true drops unknown names from fields instead of failing the call (ref §5.2)", async () => {
+    expect(codeOf(await api.get(LIC, { fields: "name,ontap_conformance_bogus" }))).toBe("262197");
+    const r = await api.get(LIC, { fields: "name,ontap_conformance_bogus", ignore_unknown_fields: "true" });
+    expect(r.status).toBe(200);
+    expect(r.body.records.length).toBeGreaterThan(0);
+    expect((await api.get(SW, { fields: "version,ontap_conformance_bogus", ignore_unknown_fields: "true" })).body.version).toBe("9.18.1");
+  });
+
   it("a name the framework does not take on that kind of operation is still 262179", async () => {
     expect(codeOf(await api.get(SW, { ontap_conformance_unknown: "1" }))).toBe("262179");
     // max_records, order_by: collections and singletons only, not one record by its key.
