@@ -1,4 +1,6 @@
-// The discovery subset: /api/cluster and /api/cluster/nodes.
+// The discovery subset: /api/cluster and /api/cluster/nodes (what clients
+// read first, ref §8: version.full/generation/major/minor; ref =
+// spec/sources/ontap-reference.md), and one node by uuid (ref §8.1).
 import { clusterRecord, nodeRecord } from "../cluster.ts";
 import { itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import type { Handler } from "../server/types.ts";
