@@ -32,6 +32,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Virtual ms per real ms (default 3600). */
   clockSpeed?: number;
+  /** Opt-in: refuse JSON bodies over this many bytes with 262199 (no NetApp source documents a limit, so none by default). */
+  maxJsonBody?: number;
   /** Break exactly one rule of the contract (mock/mutants/): for proving checks can fail. */
   mutant?: Mutant;
 }
@@ -106,7 +108,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       return { reply: errorReply(new OntapError(404, 3, "API not found")), plainJson: false, head: false };
     }
     const run = () => dispatch(req, body, {
-      auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, takeFault,
+      auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, maxJsonBody: opts.maxJsonBody, takeFault,
     });
     const out = await (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run));
     opts.mutant?.rewriteResponse?.(out.reply);

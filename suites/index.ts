@@ -6,6 +6,7 @@ import type { SuiteDefinition } from "../src/harness/suite-runner.ts";
 import { licensesOfKey } from "../generators/license-keys.ts";
 import { conventionsChecks } from "./conventions/checks.ts";
 import { propertyChecks } from "./conventions/properties.ts";
+import { frameworkChecks } from "./conventions/framework.ts";
 import { licensingChecks } from "./licensing/checks.ts";
 import { softwareChecks } from "./software/checks.ts";
 import { jobsChecks } from "./jobs/checks.ts";
@@ -17,7 +18,7 @@ import { licensingProperties } from "./licensing/properties.ts";
 import { softwareProperties } from "./software/properties.ts";
 
 export function allChecks(): Check[] {
-  return [...exampleChecks, ...conventionsChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...clusterChecks, ...propertyChecks, ...licensingProperties, ...softwareProperties, ...errorChecks, ...boundaryChecks];
+  return [...exampleChecks, ...conventionsChecks, ...frameworkChecks, ...licensingChecks, ...softwareChecks, ...jobsChecks, ...clusterChecks, ...propertyChecks, ...licensingProperties, ...softwareProperties, ...errorChecks, ...boundaryChecks];
 }
 
 export function checksOfPhase(phase: Phase): Check[] {

@@ -1,12 +1,18 @@
 // The mutant catalog: each entry breaks one rule of the contract and
 // nothing else. `ontap-conformance mutants` runs the suite against each and
 // expects at least one check to fail (the mutant is "killed").
+import { frameworkParamNames } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
+import { PAGE_TOKEN_PARAM } from "../server/collection.ts";
 import { eachRecord, rewriteQuery, rewriteReply, type Mutant } from "./types.ts";
 
-const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"];
-/** Query parameters that steer a listing; everything else on a collection GET is a filter. */
-const CONTROL = new Set(["fields", "max_records", "return_records", "return_timeout", "order_by", "start.cursor"]);
+const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get", "job_collection_get"];
+/** Query parameters that steer a listing (the framework's, spec x-ontap-framework-params, and the paging token); everything else on a collection GET is a filter. */
+const CONTROL = new Set([...frameworkParamNames(), PAGE_TOKEN_PARAM]);
+/** GETs of one object at a path without parameters. */
+const SINGLETONS = ["cluster_get", "software_get", "software_download_get"];
+/** Operations that answer with a job link. */
+const ASYNC = ["software_modify", "software_package_create", "software_package_delete", "software_upload"];
 
 export const MUTANTS: Mutant[] = [
   // ---- schema
@@ -20,7 +26,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "schema.version-minor-missing", category: "schema", breaks: "version.minor is required",
-    wrap: rewriteReply(["cluster_get"], (r) => { delete (r.body as any)?.version?.minor; }),
+    wrap: rewriteReply(["cluster_get", "node_get"], (r) => { delete (r.body as any)?.version?.minor; }),
   },
   {
     name: "schema.unknown-field", category: "schema", breaks: "records carry only documented fields (strict mode)",
@@ -47,7 +53,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "status.missing-item-200", category: "status", breaks: "a missing item answers 404",
-    wrap: rewriteReply(["license_get", "software_package_get", "job_get"], (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
+    wrap: rewriteReply(["license_get", "software_package_get", "job_get", "node_get"], (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
   },
   {
     name: "status.bad-input-500", category: "status", breaks: "bad input answers 4xx, never 5xx",
@@ -94,7 +100,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "query.fields-leak", category: "query", breaks: "collections return only keys and links unless fields asks for more",
-    wrap: rewriteQuery(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (q) => { if (!q.get("fields")) q.set("fields", "*"); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { if (!q.get("fields")) q.set("fields", "*"); }),
   },
   {
     name: "query.fields-dropped", category: "query", breaks: "requested fields are returned",
@@ -132,11 +138,11 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "query.return-records-ignored", category: "query", breaks: "return_records=false returns the count only",
-    wrap: rewriteQuery(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (q) => { q.delete("return_records"); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { q.delete("return_records"); }),
   },
   {
     name: "query.num-records-off-by-one", category: "query", breaks: "num_records equals the number of records",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (r) => { const b = r.body as any; if (Array.isArray(b?.records)) b.num_records = b.records.length + 1; }),
+    wrap: rewriteReply(COLLECTIONS, (r) => { const b = r.body as any; if (Array.isArray(b?.records)) b.num_records = b.records.length + 1; }),
   },
   {
     name: "query.limits-unchecked", category: "query", breaks: "integer query parameters outside their documented bounds are rejected",
@@ -150,20 +156,32 @@ export const MUTANTS: Mutant[] = [
     name: "query.unknown-parameter-accepted", category: "query", breaks: "an undocumented query parameter is rejected with 262179",
     rewriteRequest: (url) => { for (const k of [...url.searchParams.keys()]) if (k.startsWith("ontap_conformance_")) url.searchParams.delete(k); },
   },
+  {
+    name: "query.singleton-max-records-rejected", category: "query", breaks: "a singleton GET accepts the max_records NetApp's clients send (x-ontap-framework-params)",
+    wrap: (op, h) => (SINGLETONS.includes(op) ? (ctx) => { if (ctx.query.has("max_records")) throw new OntapError(400, 262179, 'Unexpected argument "max_records".', { target: "max_records" }); return h(ctx); } : undefined),
+  },
+  {
+    name: "query.write-return-timeout-rejected", category: "query", breaks: "a synchronous write accepts the return_timeout NetApp's clients send (x-ontap-framework-params)",
+    wrap: (op, h) => (["license_create", "license_delete"].includes(op) ? (ctx) => { if (ctx.query.has("return_timeout")) throw new OntapError(400, 262179, 'Unexpected argument "return_timeout".', { target: "return_timeout" }); return h(ctx); } : undefined),
+  },
   // ---- HAL links
   {
     name: "hal.links-in-plain-json", category: "hal", breaks: "with Accept: application/json only the next link is returned",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (r) => { r.keepLinks = true; }),
+    wrap: rewriteReply(COLLECTIONS, (r) => { r.keepLinks = true; }),
   },
   {
     name: "hal.self-wrong", category: "hal", breaks: "a record's self link leads to that record",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get"], (r) => {
+    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "cluster_nodes_get", "job_collection_get"], (r) => {
       const recs = (r.body as any)?.records;
       if (Array.isArray(recs) && recs.length > 1) {
         const hrefs = recs.map((x: any) => x._links?.self?.href);
         recs.forEach((x: any, i: number) => { if (x._links?.self) x._links.self.href = hrefs[(i + 1) % hrefs.length]; });
       }
     }),
+  },
+  {
+    name: "hal.job-link-stripped", category: "hal", breaks: "with Accept: application/json an asynchronous answer keeps job._links",
+    wrap: rewriteReply(ASYNC, (r, ctx) => { if (ctx.plainJson) delete (r.body as any)?.job?._links; }),
   },
   // ---- jobs
   {

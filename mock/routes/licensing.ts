@@ -35,13 +35,17 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
   return {
     licenses_get: (ctx) => {
       const filters = filtersOf(ctx);
-      // By default only packages with installed licenses; any state query shows the others too.
+      // By default only packages with installed licenses; any state query shows the others too
+      // (the licensing overview, ref §5.1: `?name=flexcache&state=unlicensed`).
       const records = state.licensing.packages().filter((p) => "state" in filters || p.state !== "unlicensed");
       return listReply(ctx, state.version, records, source, { filters });
     },
 
     license_get: (ctx) => itemReply(ctx, state.version, state.licensing.packages().find((p) => p.name === ctx.pathParams.name), source),
 
+    // 201 with Location (ref §1, §5.4); records only with return_records=true (ref §1); errors in the
+    // plural envelope `{"errors": [...]}` (error_responses, ref §1, §2.11). return_timeout is accepted
+    // and ignored: the install is synchronous (ref §5.4).
     license_create: (ctx) => {
       const keys = (ctx.body as { keys: unknown[] }).keys;
       const outcomes = state.licensing.install(keys);
@@ -55,6 +59,7 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
       return { status: 201, body, headers: { location: `${COLLECTION}/${encodeURIComponent(names[0])}` } };
     },
 
+    // serial_number is a query expression (`*` matches every serial, ref §5.1); 200 without a body (ref §1).
     license_delete: (ctx) => {
       const serial = parseExpression(ctx.query.get("serial_number") ?? "");
       const compiled = [{ field: "serial_number", type: "string" as const, expr: serial }];
@@ -62,6 +67,7 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
       return { status: 200 };
     },
 
+    // 200 with {num_records, _links} (ref §5.1, the docs' delete-by-query example).
     license_delete_collection: (ctx) => {
       const filters = filtersOf(ctx);
       const id = (l: InstalledLicense) => `${l.package}|${l.serial_number}|${l.owner}`;

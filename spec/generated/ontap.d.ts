@@ -183,6 +183,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cluster/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve the jobs
+         * @description Retrieves the recent asynchronous jobs (read by NetApp's clients: the
+         *     Python library's `Job.get_collection()`, na_ontap_rest_info's
+         *     `cluster/jobs` subset; ontap-reference.md §8.1).
+         */
+        get: operations["job_collection_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cluster/jobs/{uuid}": {
         parameters: {
             query?: never;
@@ -232,6 +254,31 @@ export interface paths {
         };
         /** Retrieve the nodes (the discovery subset) */
         get: operations["cluster_nodes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cluster/nodes/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Node UUID. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a node (the discovery subset)
+         * @description One node by its UUID (read by NetApp's Python library, `Node.get()`;
+         *     ontap-reference.md §8.1). Only the fields of the discovery subset are
+         *     in this contract; other fields are allowed and not checked.
+         */
+        get: operations["node_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -681,6 +728,11 @@ export interface components {
                 readonly target?: string;
             };
         };
+        job_response: {
+            _links?: components["schemas"]["collection_links"];
+            num_records?: number;
+            records?: components["schemas"]["job"][];
+        };
         version: {
             /** @example NetApp Release 9.10.1: Thu Dec 02 2021 */
             readonly full: string;
@@ -758,6 +810,12 @@ export interface components {
         singleton_return_timeout: number;
         /** @description The default is false. If true, the records are returned. NetApp's definitions declare it here in 9.7 and 9.9, not from 9.10.1. */
         return_records_update_before_9_10_1: boolean;
+        /** @description Alias of order_by. */
+        order_by_alias: string[];
+        /** @description Format the JSON of the answer for reading. */
+        pretty: boolean;
+        /** @description Unknown names in `fields` do not fail the call. */
+        ignore_unknown_fields: boolean;
         /** @description The default is true for GET calls. When false, only the number of records is returned. */
         return_records_get: boolean;
         /** @description The default is false. If true, the records are returned. */
@@ -1416,6 +1474,54 @@ export interface operations {
             default: components["responses"]["error"];
         };
     };
+    job_collection_get: {
+        parameters: {
+            query?: {
+                uuid?: string;
+                description?: string;
+                state?: string;
+                message?: string;
+                code?: string;
+                start_time?: string;
+                end_time?: string;
+                "svm.name"?: string;
+                "svm.uuid"?: string;
+                "error.code"?: string;
+                "error.message"?: string;
+                "error.arguments.code"?: string;
+                "error.arguments.message"?: string;
+                "error.target"?: string;
+                "node.name"?: string;
+                /** @description Fields to return (`*` all standard fields, `**` also expensive ones; see spec/conventions.md §2). */
+                fields?: components["parameters"]["fields"];
+                /** @description Limit the number of records returned; more come through `_links.next`. */
+                max_records?: components["parameters"]["max_records"];
+                /** @description The default is true for GET calls. When false, only the number of records is returned. */
+                return_records?: components["parameters"]["return_records_get"];
+                /** @description Seconds to allow the call to execute before returning (partial collection plus a next link). */
+                return_timeout?: components["parameters"]["return_timeout_get"];
+                /** @description Order results by fields, each optionally followed by ` asc` or ` desc`. */
+                order_by?: components["parameters"]["order_by"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/hal+json": components["schemas"]["job_response"];
+                    "application/json": components["schemas"]["job_response"];
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
     job_get: {
         parameters: {
             query?: {
@@ -1517,6 +1623,34 @@ export interface operations {
                 content: {
                     "application/hal+json": components["schemas"]["cluster_node_response"];
                     "application/json": components["schemas"]["cluster_node_response"];
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
+    node_get: {
+        parameters: {
+            query?: {
+                /** @description Fields to return (`*` all standard fields, `**` also expensive ones; see spec/conventions.md §2). */
+                fields?: components["parameters"]["fields"];
+            };
+            header?: never;
+            path: {
+                /** @description Node UUID. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/hal+json": components["schemas"]["cluster_node"];
+                    "application/json": components["schemas"]["cluster_node"];
                 };
             };
             default: components["responses"]["error"];

@@ -30,7 +30,12 @@ export interface OperationParam {
    * need the type a filter compares by read this, not `schema`.
    */
   fieldSchema?: Json;
+  /** Accepted by ONTAP's framework on this kind of operation, not declared by it: the source (x-ontap-framework-params). */
+  framework?: string;
 }
+
+/** What a framework parameter applies to (x-ontap-framework-params `on`). */
+export type OperationKind = "collection" | "singleton" | "instance" | "write";
 
 export interface OperationStatus {
   /** "200", "201", "202" or "default" (the error envelope). */
@@ -265,6 +270,69 @@ export function paramsFor(op: Operation, version?: OntapVersion | string): Opera
  */
 export function valueSchema(p: OperationParam): Json {
   return p.filter && p.fieldSchema ? p.fieldSchema : deref(loadSpec(), p.schema);
+}
+
+/** A GET that answers records, one object of a path without parameters, one record by its key; or a write. */
+export function operationKind(op: Operation): OperationKind {
+  if (op.method !== "GET") return "write";
+  if (op.collection) return "collection";
+  return op.path.includes("{") ? "instance" : "singleton";
+}
+
+interface FrameworkEntry {
+  param: OperationParam;
+  on: OperationKind[];
+  clientsSend?: string;
+}
+
+let framework: FrameworkEntry[] | undefined;
+
+/**
+ * The spec's x-ontap-framework-params, each as a query parameter with its
+ * source, the kinds of operation it applies to, and the value NetApp's
+ * clients send with every such operation (if they do).
+ */
+export function frameworkParams(): Array<OperationParam & { on: OperationKind[]; clientsSend?: string }> {
+  const entries: FrameworkEntry[] = framework ??= (loadSpec()["x-ontap-framework-params"] ?? []).map((e: Json): FrameworkEntry => {
+    const param = readParam(loadSpec(), e.parameter);
+    if (param.name !== e.name) throw new Error(`x-ontap-framework-params: entry ${e.name} refers to parameter ${param.name}`);
+    return {
+      param: { ...param, required: false, introduced: e["x-ontap-introduced"] ?? param.introduced, removed: e["x-ontap-removed"] ?? param.removed, framework: String(e.source ?? "") },
+      on: e.on,
+      clientsSend: e["clients-send"] === undefined ? undefined : String(e["clients-send"]),
+    };
+  });
+  return entries.map((e) => ({ ...e.param, on: e.on, clientsSend: e.clientsSend }));
+}
+
+/** Names the framework accepts on some kind of operation (the query parameters that steer rather than filter). */
+export function frameworkParamNames(): Set<string> {
+  return new Set(frameworkParams().map((p) => p.name));
+}
+
+/**
+ * Framework parameters `op` accepts in `version` beyond what it declares for
+ * that version (an operation's own declaration wins where it has one).
+ */
+export function frameworkParamsFor(op: Operation, version?: OntapVersion | string): OperationParam[] {
+  const kind = operationKind(op);
+  const own = new Set(paramsFor(op, version).filter((p) => p.in === "query").map((p) => p.name));
+  return frameworkParams()
+    .filter((p) => p.on.includes(kind) && !own.has(p.name) && existsIn(version, p.introduced, p.removed))
+    .map(({ on: _on, clientsSend: _sent, ...p }) => p);
+}
+
+/** What NetApp's clients send with every request of `op`'s kind (x-ontap-framework-params `clients-send`), by name. */
+export function clientSentParams(op: Operation, version?: OntapVersion | string): Record<string, string> {
+  const kind = operationKind(op);
+  const out: Record<string, string> = {};
+  for (const p of frameworkParams()) if (p.clientsSend !== undefined && p.on.includes(kind) && existsIn(version, p.introduced, p.removed)) out[p.name] = p.clientsSend;
+  return out;
+}
+
+/** Every query (and path) parameter `op` accepts in `version`: its own and the framework's. */
+export function acceptedParams(op: Operation, version?: OntapVersion | string): OperationParam[] {
+  return [...paramsFor(op, version), ...frameworkParamsFor(op, version)];
 }
 
 /** Documented statuses of an operation in `version` ("default" excluded). */

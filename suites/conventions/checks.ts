@@ -24,7 +24,8 @@ const COLLECTIONS: Collection[] = [
   { prefix: "licenses", operation: "licenses_get", itemOperation: "license_get" },
   { prefix: "packages", operation: "software_packages_collection_get", itemOperation: "software_package_get" },
   { prefix: "history", operation: "software_history_collection_get" },
-  { prefix: "nodes", operation: "cluster_nodes_get" },
+  { prefix: "nodes", operation: "cluster_nodes_get", itemOperation: "node_get" },
+  { prefix: "jobs", operation: "job_collection_get", itemOperation: "job_get" },
 ];
 
 function keyOf(op: string, record: any): string {
@@ -323,6 +324,36 @@ const itemChecks: Check[] = [
     severity: "normal", profile: "read-only", area: "conventions", operation: "software_package_get",
     async run(ctx) {
       notFound(ctx, await ctx.call("software_package_get", { path: { version: "0.0.0-missing" }, expect: "error" }));
+    },
+  },
+  {
+    id: "nodes.get.not-found",
+    title: "GET /api/cluster/nodes/{uuid} of an unknown node is 404 with code 4",
+    requirement: "A GET of a node that does not exist MUST answer 404 with error code \"4\".",
+    ref: `${CONV} §4; spec/sources/ontap-reference.md §5.6, §8.1`,
+    severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
+    async run(ctx) {
+      notFound(ctx, await ctx.call("node_get", { path: { uuid: "00000000-0000-4000-8000-000000000000" }, expect: "error" }));
+    },
+  },
+  {
+    id: "nodes.get.version",
+    title: "GET /api/cluster/nodes/{uuid}?fields=version gives that node's full, generation, major and minor",
+    requirement: "GET /api/cluster/nodes/{uuid}?fields=version MUST return the node named by the uuid with version.full, .generation, .major and .minor, as the node listing shows them.",
+    ref: "spec/ontap.yaml#/components/schemas/version; spec/sources/ontap-reference.md §8 (version discovery), §8.1 (netapp_ontap Node.get())",
+    severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
+    async run(ctx) {
+      const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "uuid,name,version" });
+      if (!nodes.length) ctx.skip("the target lists no node");
+      for (const node of nodes.slice(0, 4)) {
+        const r = await ctx.call("node_get", { path: { uuid: node.uuid }, query: { fields: "version" } });
+        const v = r.body.version ?? {};
+        const missing = ["full", "generation", "major", "minor"].filter((k) => v[k] === undefined);
+        if (r.body.uuid !== node.uuid) ctx.fail(`GET /api/cluster/nodes/${node.uuid} answered node ${r.body.uuid}`, { received: r.body.uuid, documented: node.uuid, exchange: r.exchange });
+        if (missing.length) ctx.fail(`node ${node.name}: version lacks ${missing.join(", ")}`, { received: v, documented: "full, generation, major, minor", exchange: r.exchange });
+        const differ = ["full", "generation", "major", "minor"].filter((k) => v[k] !== node.version?.[k]);
+        if (differ.length) ctx.fail(`node ${node.name}: the item's version ${differ.join(", ")} differ from the listing's`, { received: v, documented: node.version, exchange: r.exchange });
+      }
     },
   },
   {

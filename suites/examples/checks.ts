@@ -2,7 +2,7 @@
 // replayed against the target where the profile allows. Reads are replayed
 // on every profile; the docs' writes (installs, deletes, downloads, updates)
 // are not: the stateful phase makes its own, and undoes them.
-import { loadExamples, matchOperation, paramsFor, type Fixture } from "../../src/contract/index.ts";
+import { acceptedParams, loadExamples, matchOperation, type Fixture } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 
 interface Replay {
@@ -42,7 +42,8 @@ function replayCheck(operation: string, list: Replay[]): Check {
     async run(ctx) {
       await ctx.each(list, async ({ fixture, path }) => {
         const req = fixture.request!;
-        const documented = new Set(paramsFor(matchOperation("GET", req.path)!.op, ctx.target.version).map((p) => p.name));
+        // Documented: the operation's own parameters and those the framework accepts on it (x-ontap-framework-params).
+        const documented = new Set(acceptedParams(matchOperation("GET", req.path)!.op, ctx.target.version).map((p) => p.name));
         const undocumented = Object.keys(req.query).filter((k) => !documented.has(k));
         const r = await ctx.call(operation, { path, query: req.query, expect: "any" });
         const shown = `${req.path}${Object.keys(req.query).length ? `?${new URLSearchParams(req.query)}` : ""} (${fixture.id})`;

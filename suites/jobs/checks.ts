@@ -71,4 +71,26 @@ export const jobsChecks: Check[] = [
       }
     },
   },
+  {
+    id: "jobs.link.plain-json",
+    area: "jobs",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "An asynchronous answer to Accept: application/json still links its job",
+    requirement: "A 202 answered with `Accept: application/json` MUST carry job._links.self.href, leading to that job, as the docs' examples show and NetApp's clients follow it.",
+    ref: "spec/sources/002_d792e4551950e0af.txt (PATCH validate_only and POST download examples, accept: application/json); spec/sources/ontap-reference.md §5.7, §8.1 (na_ontap_restit)",
+    async run(ctx) {
+      const pkg = (await softwarePackages(ctx))[0];
+      if (!pkg) ctx.skip("the target holds no software package to validate against, so no job can be started harmlessly");
+      await skipIfUpdating(ctx, "a validation, the harmless way to start a job, would be refused with 10551357");
+      const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version }, accept: "application/json", skipOn: [UPDATE_IN_PROGRESS] });
+      if (!r.body?.job) ctx.skip(`the validation answered ${r.status} without a job`);
+      const href: unknown = r.body.job._links?.self?.href;
+      if (typeof href !== "string") return ctx.fail("the job link lost its _links.self.href under Accept: application/json", { received: r.body.job, documented: '{"uuid": ..., "_links": {"self": {"href": "/api/cluster/jobs/<uuid>"}}}', exchange: r.exchange });
+      const uuid = decodeURIComponent(href.replace(/\/+$/, "").split("/").pop()!);
+      if (!href.includes("/api/cluster/jobs/") || uuid !== r.body.job.uuid) ctx.fail(`the job link ${href} does not lead to job ${r.body.job.uuid}`, { received: href, documented: `/api/cluster/jobs/${r.body.job.uuid}`, exchange: r.exchange });
+      await ctx.awaitJob(r.body.job, { exchange: r.exchange });
+    },
+  },
 ];
