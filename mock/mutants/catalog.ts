@@ -103,6 +103,10 @@ export const MUTANTS: Mutant[] = [
     wrap: rewriteQuery(COLLECTIONS, (q) => { if (!q.get("fields")) q.set("fields", "*"); }),
   },
   {
+    name: "query.history-default-keys-only", category: "query", breaks: "history records, which have no self link, come with all their attributes by default (docs 002, history)",
+    wrap: rewriteQuery(["software_history_collection_get"], (q, ctx) => { if (q.get("fields") === null) q.set("fields", ctx.op.keys.join(",")); }),
+  },
+  {
     name: "query.fields-dropped", category: "query", breaks: "requested fields are returned",
     wrap: rewriteReply([...COLLECTIONS, "license_get"], (r, ctx) => {
       const f = ctx.query.get("fields");

@@ -3,7 +3,7 @@
 // max_records paging with next links → fields → version projection.
 // Sources: spec/conventions.md §1-§3, read from ref §5.1-§5.3 (ref =
 // spec/sources/ontap-reference.md).
-import { filterTypes, frameworkParamNames, schemaFields, getOperation } from "../../src/contract/index.ts";
+import { filterTypes, frameworkParamNames, schemaFields, getOperation, operations } from "../../src/contract/index.ts";
 import * as q from "../query/index.ts";
 import { OntapError } from "../errors.ts";
 import { projectToVersion } from "./version.ts";
@@ -65,6 +65,11 @@ function truthy(value: string | null, fallback: boolean): boolean {
   return /^true$/i.test(value);
 }
 
+/** Whether the contract has a GET of one record of this collection (its records then carry a self link). */
+function hasItemPath(op: RequestContext["op"]): boolean {
+  return operations().some((o) => o.method === "GET" && o.path.startsWith(`${op.path}/{`));
+}
+
 /** A collection GET over `records` (natural order = identifying key order). */
 export function listReply<T extends object>(ctx: RequestContext, version: string, records: T[], source: RecordSource<T>, opts: { filters?: Record<string, string> } = {}): Reply {
   const { types, known } = prepare(source.schemaName, version);
@@ -78,7 +83,10 @@ export function listReply<T extends object>(ctx: RequestContext, version: string
   if (!truthy(ctx.query.get("return_records"), true)) {
     return { status: 200, body: { num_records: rows.length, _links: { self: { href: selfHref } } } };
   }
-  const selection = q.parseFields(ctx.query.get("fields") ?? undefined, known, { ignoreUnknown: truthy(ctx.query.get("ignore_unknown_fields"), false) });
+  // Keys and links by default (ref §5.2); a collection whose records have no self link (the history) gives
+  // "all the attributes by default in response when the self referential link is not present" (docs 002, history).
+  const fields = ctx.query.get("fields") ?? (hasItemPath(ctx.op) ? undefined : "*");
+  const selection = q.parseFields(fields ?? undefined, known, { ignoreUnknown: truthy(ctx.query.get("ignore_unknown_fields"), false) });
   const maxText = ctx.query.get("max_records");
   const page = q.paginate(rows, { maxRecords: maxText === null ? undefined : Number(maxText), token: q.readStartToken(ctx.query) });
   const out = page.page.map((r) => projectToVersion(source.schemaName, q.project(withLinks(r, source), selection, { keys: source.keys }), version));

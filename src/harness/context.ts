@@ -2,7 +2,7 @@
 // one request of an operation and applies the generic contract checks, and
 // `awaitJob()`. A departure from the contract ends the check with a message
 // that says what was received, what is documented, and how to reproduce it.
-import { existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
+import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
 import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect, type Profile } from "./check.ts";
 import type { Exchange, HttpClient, RequestSpec } from "./transport.ts";
 import type { Ledger } from "./ledger.ts";
@@ -245,9 +245,11 @@ export class CheckContext {
     if (!version) return;
     if (!existsIn(version, op.introduced)) this.skip(`${op.method} ${op.path} was introduced in ONTAP ${op.introduced}; the target runs ${version}`);
     if (params.href !== undefined) return;
+    const accepted = new Set(acceptedParams(op, version).map((p) => p.name));
     for (const name of Object.keys(params.query ?? {})) {
       const p = op.params.find((x) => x.name === name && x.in === "query");
-      if (p && !existsIn(version, p.introduced, p.removed)) {
+      // The framework may accept what the operation's own definition dropped (x-ontap-framework-params).
+      if (p && !accepted.has(name) && !existsIn(version, p.introduced, p.removed)) {
         this.skip(`the ${name} parameter of ${op.method} ${op.path} ${p.removed && !existsIn(version, undefined, p.removed) ? `was removed in ONTAP ${p.removed}` : `was introduced in ONTAP ${p.introduced}`}; the target runs ${version}`);
       }
     }

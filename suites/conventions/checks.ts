@@ -53,22 +53,38 @@ function collectionChecks(c: Collection): Check[] {
         });
       },
     },
-    {
-      ...base,
-      id: `${c.prefix}.list.default-fields`,
-      title: `${op.apiPath}: a collection without fields= returns identifying keys and links only`,
-      requirement: "A collection GET without `fields` MUST return only each record's identifying fields and `_links`.",
-      ref: `${CONV} §2; spec/sources/ontap-reference.md §5.2`,
-      severity: "normal",
-      async run(ctx) {
-        const r = await ctx.call(c.operation, { query: c.all ?? {} });
-        const roots = new Set(["_links", ...op.keys.map((k) => k.split(".")[0])]);
-        for (const [i, record] of (r.body.records ?? []).entries()) {
-          const extra = Object.keys(record).filter((k) => !roots.has(k));
-          if (extra.length) ctx.fail(`records/${i} carries ${extra.join(", ")} although no fields were requested`, { received: Object.keys(record), documented: [...roots], exchange: r.exchange });
-        }
+    c.itemOperation
+      ? {
+        ...base,
+        id: `${c.prefix}.list.default-fields`,
+        title: `${op.apiPath}: a collection without fields= returns identifying keys and links only`,
+        requirement: "A collection GET without `fields` MUST return only each record's identifying fields and `_links`.",
+        ref: `${CONV} §2; spec/sources/ontap-reference.md §5.2`,
+        severity: "normal",
+        async run(ctx) {
+          const r = await ctx.call(c.operation, { query: c.all ?? {} });
+          const roots = new Set(["_links", ...op.keys.map((k) => k.split(".")[0])]);
+          for (const [i, record] of (r.body.records ?? []).entries()) {
+            const extra = Object.keys(record).filter((k) => !roots.has(k));
+            if (extra.length) ctx.fail(`records/${i} carries ${extra.join(", ")} although no fields were requested`, { received: Object.keys(record), documented: [...roots], exchange: r.exchange });
+          }
+        },
+      }
+      : {
+        ...base,
+        id: `${c.prefix}.list.default-fields`,
+        title: `${op.apiPath}: records without a self link come with all their attributes by default`,
+        requirement: "A collection GET without `fields` whose records have no self link MUST return all the attributes of each record, as with fields=*.",
+        ref: "spec/sources/002_d792e4551950e0af.txt:1567 (history: \"provide all the attributes by default in response when the self referential link is not present\")",
+        severity: "normal",
+        async run(ctx) {
+          const [plain, all] = await Promise.all([ctx.call(c.operation, { query: c.all ?? {} }), ctx.call(c.operation, { query: { ...(c.all ?? {}), fields: "*" } })]);
+          const shape = (recs: any[]) => recs.map((x) => Object.keys(x).filter((k) => k !== "_links").sort().join(","));
+          const got = shape(plain.body.records ?? []);
+          const want = shape(all.body.records ?? []);
+          if (got.join("\n") !== want.join("\n")) ctx.fail(`without fields the records carry ${got[0] ?? "nothing"} where fields=* gives ${want[0] ?? "nothing"}`, { received: got, documented: want, exchange: plain.exchange });
+        },
       },
-    },
     {
       ...base,
       id: `${c.prefix}.list.unknown-parameter`,
