@@ -1,7 +1,7 @@
 // /api/cluster/licensing/licenses and /{name}.
 import { OntapError } from "../errors.ts";
 import { compileFilters, matchesCompiled, parseExpression } from "../query/index.ts";
-import { filterTypes } from "../../src/contract/index.ts";
+import { compareVersions, filterTypes } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";
 import type { Handler } from "../server/types.ts";
@@ -36,7 +36,9 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
     licenses_get: (ctx) => {
       const filters = filtersOf(ctx);
       // By default only packages with installed licenses; any state query shows the others too.
-      const records = state.licensing.packages().filter((p) => "state" in filters || p.state !== "unlicensed");
+      // "Starting with ONTAP 9.11.1, the GET method no longer returns the Base license record" (000, Retrieve license packages).
+      const noBase = compareVersions(state.version, "9.11.1") >= 0;
+      const records = state.licensing.packages().filter((p) => ("state" in filters || p.state !== "unlicensed") && !(noBase && p.name === "base"));
       return listReply(ctx, state.version, records, source, { filters });
     },
 

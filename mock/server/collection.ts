@@ -75,7 +75,7 @@ export function listReply<T extends object>(ctx: RequestContext, version: string
   if (!truthy(ctx.query.get("return_records"), true)) {
     return { status: 200, body: { num_records: rows.length, _links: { self: { href: selfHref } } } };
   }
-  const selection = q.parseFields(ctx.query.get("fields") ?? undefined, known);
+  const selection = q.parseFields(ctx.query.get("fields") ?? undefined, known, { ignoreUnknown: truthy(ctx.query.get("ignore_unknown_fields"), false) });
   const maxText = ctx.query.get("max_records");
   const page = q.paginate(rows, { maxRecords: maxText === null ? undefined : Number(maxText), token: q.readStartToken(ctx.query) });
   const out = page.page.map((r) => projectToVersion(source.schemaName, q.project(withLinks(r, source), selection, { keys: source.keys }), version));
@@ -96,7 +96,7 @@ export function itemReply<T extends object>(ctx: RequestContext, version: string
   const filters = filtersOf(ctx);
   if (Object.keys(filters).length && !q.matchesFilters(record, filters, types as q.FieldTypes)) throw new OntapError(404, 4, "entry doesn't exist");
   const fieldsText = ctx.query.get("fields");
-  const selection = q.parseFields(fieldsText === null || fieldsText === "" ? "*" : fieldsText, known);
+  const selection = q.parseFields(fieldsText === null || fieldsText === "" ? "*" : fieldsText, known, { ignoreUnknown: truthy(ctx.query.get("ignore_unknown_fields"), false) });
   return { status: 200, body: projectToVersion(source.schemaName, q.project(withLinks(record, source), selection, { keys: source.keys }), version) };
 }
 
