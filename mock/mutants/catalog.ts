@@ -268,6 +268,48 @@ export const MUTANTS: Mutant[] = [
     options: { ontapVersion: "9.10.1" },
     wrap: rewriteReply(["licenses_get", "license_get"], (r) => eachRecord(r.body, (p) => (p.licenses ?? []).forEach((l: any) => { if (l.capacity) l.capacity.measurement_unit = "bytes"; }))),
   },
+  // ---- found by the requirements inventory (spec/requirements.yaml), one per new check
+  {
+    name: "licensing.node-scope-ignored", category: "licensing", breaks: "a node-scoped package without a license for every node is not compliant (000 Licensing terms > Scope)",
+    // The package keeps its compliant state while one node's licenses are gone from it.
+    wrap: rewriteReply(["licenses_get", "license_get"], (r) => eachRecord(r.body, (p) => {
+      const owners = [...new Set((p.licenses ?? []).map((l: any) => l.owner))];
+      if (p.scope === "node" && p.state === "compliant" && owners.length > 1) p.licenses = p.licenses.filter((l: any) => l.owner !== owners[owners.length - 1]);
+    })),
+  },
+  {
+    name: "licensing.base-listed", category: "licensing", breaks: "from 9.11.1 the license listing returns no Base license record (000 Retrieve license packages)",
+    // Added to unfiltered listings only, on their last page, so that filters and paging stay as they were.
+    wrap: rewriteReply(["licenses_get"], (r, ctx) => {
+      const b = r.body as any;
+      if ([...ctx.query.keys()].some((k) => !CONTROL.has(k) && k !== "state") || b?._links?.next) return;
+      if (!Array.isArray(b?.records) || !b.records.length || b.records.some((x: any) => x.name === "base")) return;
+      const base = { ...structuredClone(b.records[0]), name: "base" };
+      if (base._links?.self) base._links.self.href = "/api/cluster/licensing/licenses/base";
+      b.records.push(base);
+      b.num_records = b.records.length;
+    }),
+  },
+  {
+    name: "query.fields-braces-ignored", category: "query", breaks: "fields=b.{c,d} selects b.c and b.d only (ref §5.2)",
+    wrap: rewriteQuery(["licenses_get"], (q) => { const f = q.get("fields"); if (f && /\.\{[^{}]*\}/.test(f)) q.set("fields", f.replace(/\.\{[^{}]*\}/g, "")); }),
+  },
+  {
+    name: "software.return-timeout-waits", category: "software", breaks: "without return_timeout (default 0) an asynchronous PATCH answers 202 at once (002 return_timeout)",
+    rewriteRequest: (url, method) => { if (method === "PATCH" && url.pathname.replace(/\/+$/, "") === "/api/cluster/software" && !url.searchParams.has("return_timeout")) url.searchParams.set("return_timeout", "120"); },
+  },
+  {
+    name: "jobs.failure-without-code", category: "jobs", breaks: "a failed job carries its error code and error (ref §5.4)",
+    wrap: rewriteReply(["job_get"], (r) => { const j = r.body as any; if (j?.state === "failure") { j.code = 0; delete j.error; } }),
+  },
+  {
+    name: "licensing.delete-without-serial", category: "licensing", breaks: "a license DELETE without serial_number (required) is rejected (000 Delete a license > Parameters)",
+    rewriteRequest: (url, method) => { if (method === "DELETE" && /^\/api\/cluster\/licensing\/licenses\/[^/]+\/?$/.test(url.pathname) && !url.searchParams.has("serial_number")) url.searchParams.set("serial_number", "*"); },
+  },
+  {
+    name: "licensing.create-records-ignored", category: "licensing", breaks: "a license POST with return_records=true returns the installed records (000 Install > Parameters)",
+    wrap: rewriteReply(["license_create"], (r) => { const b = r.body as any; if (Array.isArray(b?.records)) delete b.records; }),
+  },
 ];
 
 /** A fixed sample for `npm test`: one per category, quick to kill. */
