@@ -2,6 +2,7 @@
 // nothing else. `ontap-conformance mutants` runs the suite against each and
 // expects at least one check to fail (the mutant is "killed").
 import { OntapError } from "../errors.ts";
+import { listLicenses } from "../routes/licensing.ts";
 import { eachRecord, rewriteQuery, rewriteReply, type Mutant } from "./types.ts";
 
 const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"];
@@ -279,16 +280,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "licensing.base-listed", category: "licensing", breaks: "from 9.11.1 the license listing returns no Base license record (000 Retrieve license packages)",
-    // Added to unfiltered listings only, on their last page, so that filters and paging stay as they were.
-    wrap: rewriteReply(["licenses_get"], (r, ctx) => {
-      const b = r.body as any;
-      if ([...ctx.query.keys()].some((k) => !CONTROL.has(k) && k !== "state") || b?._links?.next) return;
-      if (!Array.isArray(b?.records) || !b.records.length || b.records.some((x: any) => x.name === "base")) return;
-      const base = { ...structuredClone(b.records[0]), name: "base" };
-      if (base._links?.self) base._links.self.href = "/api/cluster/licensing/licenses/base";
-      b.records.push(base);
-      b.num_records = b.records.length;
-    }),
+    // The reference listing with the Base record kept: filters, paging and fields apply to it as to any package.
+    wrap: (op, _handler, state) => (op === "licenses_get" ? (ctx) => listLicenses(state, ctx, { listBase: true }) : undefined),
   },
   {
     name: "query.fields-braces-ignored", category: "query", breaks: "fields=b.{c,d} selects b.c and b.d only (ref §5.2)",
