@@ -92,7 +92,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const handle = async (req: IncomingMessage, body: Buffer): Promise<{ reply: Reply; plainJson: boolean; head: boolean }> => {
     if (opts.mutant?.rewriteRequest && req.url) {
       const url = new URL(req.url, "http://mock.invalid");
-      opts.mutant.rewriteRequest(url);
+      opts.mutant.rewriteRequest(url, (req.method ?? "GET").toUpperCase());
       req.url = `${url.pathname}${url.search}`;
     }
     const path = (req.url ?? "/").split("?")[0];

@@ -4,6 +4,7 @@
 import { frameworkParamNames } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
 import { PAGE_TOKEN_PARAM } from "../server/collection.ts";
+import { listLicenses } from "../routes/licensing.ts";
 import { eachRecord, rewriteQuery, rewriteReply, type Mutant } from "./types.ts";
 
 const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get", "job_collection_get"];
@@ -289,6 +290,40 @@ export const MUTANTS: Mutant[] = [
     name: "version.field-early", category: "version", breaks: "a field is not served before the version that introduced it",
     options: { ontapVersion: "9.10.1" },
     wrap: rewriteReply(["licenses_get", "license_get"], (r) => eachRecord(r.body, (p) => (p.licenses ?? []).forEach((l: any) => { if (l.capacity) l.capacity.measurement_unit = "bytes"; }))),
+  },
+  // ---- found by the requirements inventory (spec/requirements.yaml), one per new check
+  {
+    name: "licensing.node-scope-ignored", category: "licensing", breaks: "a node-scoped package without a license for every node is not compliant (000 Licensing terms > Scope)",
+    // The package keeps its compliant state while one node's licenses are gone from it.
+    wrap: rewriteReply(["licenses_get", "license_get"], (r) => eachRecord(r.body, (p) => {
+      const owners = [...new Set((p.licenses ?? []).map((l: any) => l.owner))];
+      if (p.scope === "node" && p.state === "compliant" && owners.length > 1) p.licenses = p.licenses.filter((l: any) => l.owner !== owners[owners.length - 1]);
+    })),
+  },
+  {
+    name: "licensing.base-listed", category: "licensing", breaks: "from 9.11.1 the license listing returns no Base license record (000 Retrieve license packages)",
+    // The reference listing with the Base record kept: filters, paging and fields apply to it as to any package.
+    wrap: (op, _handler, state) => (op === "licenses_get" ? (ctx) => listLicenses(state, ctx, { listBase: true }) : undefined),
+  },
+  {
+    name: "query.fields-braces-ignored", category: "query", breaks: "fields=b.{c,d} selects b.c and b.d only (ref §5.2)",
+    wrap: rewriteQuery(["licenses_get"], (q) => { const f = q.get("fields"); if (f && /\.\{[^{}]*\}/.test(f)) q.set("fields", f.replace(/\.\{[^{}]*\}/g, "")); }),
+  },
+  {
+    name: "software.return-timeout-waits", category: "software", breaks: "without return_timeout (default 0) an asynchronous PATCH answers 202 at once (002 return_timeout)",
+    rewriteRequest: (url, method) => { if (method === "PATCH" && url.pathname.replace(/\/+$/, "") === "/api/cluster/software" && !url.searchParams.has("return_timeout")) url.searchParams.set("return_timeout", "120"); },
+  },
+  {
+    name: "jobs.failure-without-code", category: "jobs", breaks: "a failed job carries its error code and error (ref §5.4)",
+    wrap: rewriteReply(["job_get"], (r) => { const j = r.body as any; if (j?.state === "failure") { j.code = 0; delete j.error; } }),
+  },
+  {
+    name: "licensing.delete-without-serial", category: "licensing", breaks: "a license DELETE without serial_number (required) is rejected (000 Delete a license > Parameters)",
+    rewriteRequest: (url, method) => { if (method === "DELETE" && /^\/api\/cluster\/licensing\/licenses\/[^/]+\/?$/.test(url.pathname) && !url.searchParams.has("serial_number")) url.searchParams.set("serial_number", "*"); },
+  },
+  {
+    name: "licensing.create-records-ignored", category: "licensing", breaks: "a license POST with return_records=true returns the installed records (000 Install > Parameters)",
+    wrap: rewriteReply(["license_create"], (r) => { const b = r.body as any; if (Array.isArray(b?.records)) delete b.records; }),
   },
 ];
 

@@ -1,10 +1,10 @@
 // /api/cluster/licensing/licenses and /{name}.
 import { OntapError } from "../errors.ts";
 import { compileFilters, matchesCompiled, parseExpression } from "../query/index.ts";
-import { filterTypes } from "../../src/contract/index.ts";
+import { compareVersions, filterTypes } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";
-import type { Handler } from "../server/types.ts";
+import type { Handler, Reply, RequestContext } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
 import type { InstalledLicense } from "../licensing/store.ts";
 
@@ -31,15 +31,24 @@ function matchingLicenses(state: MockState, filters: Record<string, string>): In
   return out;
 }
 
+/**
+ * GET of the license collection. By default only packages with installed
+ * licenses; any state query shows the others too. "Starting with ONTAP
+ * 9.11.1, the GET method no longer returns the Base license record" (000,
+ * Retrieve license packages): `listBase` only for the mutant that breaks it.
+ */
+export function listLicenses(state: MockState, ctx: RequestContext, opts: { listBase?: boolean } = {}): Reply {
+  const filters = filtersOf(ctx);
+  // By default only packages with installed licenses; any state query shows the others too
+  // (the licensing overview, ref §5.1: `?name=flexcache&state=unlicensed`); no Base record from 9.11.1 (licensing page's note).
+  const noBase = !opts.listBase && compareVersions(state.version, "9.11.1") >= 0;
+  const records = state.licensing.packages().filter((p) => ("state" in filters || p.state !== "unlicensed") && !(noBase && p.name === "base"));
+  return listReply(ctx, state.version, records, source, { filters });
+}
+
 export function licensingHandlers(state: MockState): Record<string, Handler> {
   return {
-    licenses_get: (ctx) => {
-      const filters = filtersOf(ctx);
-      // By default only packages with installed licenses; any state query shows the others too
-      // (the licensing overview, ref §5.1: `?name=flexcache&state=unlicensed`).
-      const records = state.licensing.packages().filter((p) => "state" in filters || p.state !== "unlicensed");
-      return listReply(ctx, state.version, records, source, { filters });
-    },
+    licenses_get: (ctx) => listLicenses(state, ctx),
 
     license_get: (ctx) => itemReply(ctx, state.version, state.licensing.packages().find((p) => p.name === ctx.pathParams.name), source),
 

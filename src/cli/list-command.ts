@@ -5,6 +5,7 @@ import { getOperation } from "../contract/index.ts";
 import type { Check } from "../harness/check.ts";
 import { matchesOnly } from "../harness/select.ts";
 import { allChecks } from "../../suites/index.ts";
+import { requirementCoverageMarkdown } from "./requirements-markdown.ts";
 
 export function conformanceMarkdown(checks: Check[]): string {
   const lines = [
@@ -29,6 +30,7 @@ export function conformanceMarkdown(checks: Check[]): string {
     lines.push("");
   }
   lines.push(`${checks.length} checks in all.`, "");
+  lines.push(...requirementCoverageMarkdown(checks.map((c) => c.id)));
   return lines.join("\n");
 }
 

@@ -7,6 +7,7 @@ import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { hrefTarget } from "../../src/harness/paging.ts";
 import { listAll, MISSING, walkPages } from "../sample.ts";
+import { CANNOT_PARSE, checkFields } from "../oracles/index.ts";
 
 const CONV = "spec/conventions.md";
 
@@ -384,4 +385,36 @@ const itemChecks: Check[] = [
   },
 ];
 
-export const conventionsChecks: Check[] = [...COLLECTIONS.flatMap(collectionChecks), ...itemChecks];
+/** fields= beyond one name (ref §5.2, §8): braces, exclusions, lists, the empty value, unknown names. */
+const fieldsChecks: Check[] = [
+  {
+    id: "licenses.list.fields-syntax",
+    title: "/api/cluster/licensing/licenses: fields= takes braces, exclusions, lists and the empty value, and refuses mismatched braces and unknown names",
+    requirement: "A collection GET MUST read fields=b.{c,d} as b.c,b.d, fields=b,!b.c as b without b.c, a comma list as each field, and an empty fields= as the default fields; it MUST reject mismatched braces with 400 and code 262286 and an unknown field name with 400, unless ignore_unknown_fields=true.",
+    ref: "spec/sources/ontap-reference.md §5.2, §8 (query values); spec/conventions.md §2; suites/oracles/fields.ts checkFields",
+    severity: "normal",
+    profile: "read-only",
+    area: "conventions",
+    operation: "licenses_get",
+    async run(ctx) {
+      const op = getOperation("licenses_get");
+      const all = { state: "*" };
+      const full = await listAll(ctx, "licenses_get", all);
+      if (!full.some((p) => Array.isArray(p.licenses) && p.licenses.length)) ctx.skip("no license package on this target holds licenses to select fields of");
+      // The oracle judges each answer against the fields=* listing: requested fields present where the record has them, nothing else but keys and links.
+      for (const requested of ["licenses.{serial_number,owner}", "licenses,!licenses.serial_number", "name,state,licenses", ""]) {
+        const got = await listAll(ctx, "licenses_get", { ...all, fields: requested });
+        const violations = checkFields({ requested, records: got, keys: op.keys, knownPaths: [], unfiltered: full });
+        if (violations.some((v) => v.rule === CANNOT_PARSE)) throw new Error(`the oracle cannot read fields=${requested}: ${violations[0].message}`);
+        if (violations.length) ctx.fail(`fields=${requested}: ${violations[0].message}`, { received: violations.slice(0, 3).map((v) => v.message).join("; "), documented: `exactly the fields fields=${requested} selects, with the keys and _links` });
+      }
+      const braces = await ctx.call("licenses_get", { query: { ...all, fields: "licenses.{serial_number" }, expect: "error" });
+      if (braces.status !== 400 || braces.body?.error?.code !== "262286") ctx.fail("fields with a mismatched brace was not rejected with 400 code 262286", { received: `${braces.status} code ${braces.body?.error?.code}`, documented: "400 code 262286", exchange: braces.exchange });
+      const unknown = await ctx.call("licenses_get", { query: { ...all, fields: "ontap_conformance_unknown" }, expect: "error" });
+      if (unknown.status !== 400) ctx.fail(`fields naming an unknown field answered ${unknown.status}`, { received: unknown.status, documented: 400, exchange: unknown.exchange });
+      await ctx.call("licenses_get", { query: { ...all, fields: "ontap_conformance_unknown", ignore_unknown_fields: "true" } });
+    },
+  },
+];
+
+export const conventionsChecks: Check[] = [...COLLECTIONS.flatMap(collectionChecks), ...itemChecks, ...fieldsChecks];

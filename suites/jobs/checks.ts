@@ -2,6 +2,7 @@
 // answers.
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
+import { existsIn } from "../../src/contract/index.ts";
 import { softwarePackages } from "../sample.ts";
 import { skipIfUpdating, UPDATE_IN_PROGRESS } from "../software/busy.ts";
 
@@ -68,6 +69,42 @@ export const jobsChecks: Check[] = [
       const done = await ctx.awaitJob(job, { exchange });
       if (!/PATCH\s+\/api\/cluster\/software/.test(done.description ?? "")) {
         ctx.fail(`the job's description is "${done.description}"`, { received: done.description, documented: "PATCH /api/cluster/software" });
+      }
+    },
+  },  {
+    id: "jobs.get.failure",
+    area: "jobs",
+    operation: "job_get",
+    profile: "destructive",
+    phase: "stateful",
+    severity: "normal",
+    title: "A job that fails ends in failure with its code, message and error",
+    requirement: "A download from a URL that cannot be fetched MUST answer 202 with a job at once (return_timeout defaults to 0); the job MUST end in state failure with a non-zero code and a message, from ONTAP 9.9 also an error with code and message, and GET /cluster/software/download MUST then report failure.",
+    ref: "spec/sources/ontap-reference.md §5.4 (job polling), §2.10, §8 (async); spec/ontap.yaml#/components/schemas/job",
+    async run(ctx) {
+      await skipIfUpdating(ctx, "a download would be refused with 10551357");
+      // A host under .invalid never resolves (RFC 2606), so no cluster can fetch it; the reference mock fails a download whose path says "fail".
+      const url = "http://packages.example.invalid/ontap-conformance-fail-9.97.1_image.tgz";
+      const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
+      try {
+        const r = await ctx.call("software_package_create", { body: { url }, expect: "any" });
+        const code = String(r.body?.error?.code ?? "");
+        if (r.status >= 400 && r.status < 500) ctx.skip(`the target refused the download at once (${r.status} code ${code || "none"}): no job to judge`);
+        if (r.status !== 202) ctx.fail(`a download without return_timeout answered ${r.status}`, { received: r.status, documented: "202 at once with a job (return_timeout defaults to 0)", exchange: r.exchange });
+        const job = await ctx.awaitJob(r.body?.job, { exchange: r.exchange });
+        if (job.state !== "failure") ctx.fail(`a download from ${url} ended in ${job.state}`, { received: job, documented: "failure", exchange: r.exchange });
+        if (typeof job.code !== "number" || job.code === 0) ctx.fail(`a failed job carries code ${job.code}`, { received: job, documented: "the job's final error code (not 0)", exchange: r.exchange });
+        if (typeof job.message !== "string" || !job.message) ctx.fail("a failed job carries no message", { received: job, documented: "the error text in message", exchange: r.exchange });
+        if (existsIn(ctx.target.version, "9.9") && (typeof job.error?.code !== "string" || !job.error.code || typeof job.error?.message !== "string")) {
+          ctx.fail("a failed job carries no error with code and message", { received: job, documented: 'error: {"code": "<code>", "message": "..."} (ONTAP 9.9 and later)', exchange: r.exchange });
+        }
+        const status = await ctx.call("software_download_get", { query: { fields: "*" } });
+        if (status.body?.state !== "failure") ctx.fail(`GET /download reports ${status.body?.state} after the download job failed`, { received: status.body, documented: "state failure", exchange: status.exchange });
+      } finally {
+        for (const v of (await softwarePackages(ctx)).map((p) => p.version).filter((v) => !before.has(v))) {
+          const d = await ctx.call("software_package_delete", { path: { version: v } });
+          if (d.body?.job) await ctx.awaitJob(d.body.job, { exchange: d.exchange });
+        }
       }
     },
   },

@@ -212,6 +212,29 @@ const readChecks: Check[] = [
       const code = r.body?.error?.code;
       if (code !== "10551808") ctx.fail("a non-multipart upload was not rejected with 10551808", { received: `${r.status} code ${code}`, documented: "10551808", exchange: r.exchange });
     },
+  },  {
+    ...base,
+    id: "software.modify.async-202",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "A validate-only PATCH without return_timeout answers 202 with a job link at once",
+    requirement: "A PATCH /cluster/software with validate_only=true and no return_timeout (default 0) MUST answer 202 Accepted at once, with job.uuid and job._links.self.href /api/cluster/jobs/{uuid}; it MUST NOT wait for the job and answer its final status.",
+    ref: `${DOCS} > Update the cluster software version > Parameters (return_timeout); spec/sources/ontap-reference.md §5.4`,
+    async run(ctx) {
+      const pkg = pick(ctx, await softwarePackages(ctx), "software package to validate against");
+      await skipIfUpdating(ctx, "a validation would be refused with 10551357");
+      const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version }, skipOn: [UPDATE_IN_PROGRESS] });
+      const job = r.body?.job;
+      try {
+        if (r.status !== 202) ctx.fail(`a validate-only PATCH without return_timeout answered ${r.status}`, { received: r.status, documented: "202 at once (return_timeout defaults to 0)", exchange: r.exchange });
+        const href = job?._links?.self?.href;
+        if (!job?.uuid || href !== `/api/cluster/jobs/${job.uuid}`) ctx.fail("the 202 answer carries no job link to /api/cluster/jobs/{uuid}", { received: job, documented: '{"job": {"uuid", "_links": {"self": {"href": "/api/cluster/jobs/<uuid>"}}}}', exchange: r.exchange });
+      } finally {
+        // One update operation at a time: the validation ends before the next check's PATCH (its own progress is jobs.get.terminal's).
+        if (job?.uuid) await ctx.awaitJob({ uuid: job.uuid }, { exchange: r.exchange }).catch(() => undefined);
+      }
+    },
   },
 ];
 
