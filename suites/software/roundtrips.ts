@@ -141,6 +141,9 @@ export const softwareRoundTrips: Check[] = [
       // Count this update's history records by to_version where the release can filter on it, else all records.
       const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target, return_records: "false" } : { return_records: "false" };
       const historyBefore = (await ctx.call("software_history_collection_get", { query: historyQuery })).body.num_records;
+      // "You must validate the package before the software upgrade" (docs 002, validate example; 10551718 "must run validation first").
+      const validation = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: target }, skipOn: [UPDATE_IN_PROGRESS] });
+      if (validation.body?.job) await ctx.awaitJob(validation.body.job, { exchange: validation.exchange });
       const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target }, skipOn: [UPDATE_IN_PROGRESS] });
       if (r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       const seen: string[] = [];
