@@ -46,6 +46,7 @@ export function allureMessage(c: SummaryCheck): string | undefined {
 }
 
 const NOISE = new Set(["framework", "language", "host", "thread", "package"]);
+const OURS = new Set(["parentSuite", "epic", "feature", "story", "severity"]);
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
@@ -104,13 +105,7 @@ export function settleAllureResults(dir: string, summary: Summary, requirements:
             { name: "profile", value: summary.profile },
             { name: "seed", value: String(summary.seed) },
           ],
-          labels: [
-            { name: "parentSuite", value: c.phase },
-            { name: "epic", value: c.area },
-            { name: "feature", value: c.operation },
-            { name: "story", value: c.id },
-            { name: "severity", value: c.severity },
-          ],
+          labels: [],
           links: [],
           start,
           stop: start,
@@ -124,8 +119,16 @@ export function settleAllureResults(dir: string, summary: Summary, requirements:
     r.statusDetails = { ...(message ? { message } : {}), ...(c.known ? { known: true } : {}) };
     stripTraces(r.steps);
     // The labels a person reads (phase, area, operation, check, severity); the runner's own (framework, host, thread, package) are noise.
-    r.labels = (r.labels ?? []).filter((l: any) => !NOISE.has(l.name) && !(l.name === "tag" && l.value === "warning"));
-    if (c.warnings.length) r.labels.push({ name: "tag", value: "warning" });
+    // Every result is labelled alike (a check skipped before it started has only the runner's labels).
+    r.labels = [
+      ...(r.labels ?? []).filter((l: any) => !NOISE.has(l.name) && !OURS.has(l.name) && !(l.name === "tag" && l.value === "warning")),
+      { name: "parentSuite", value: c.phase },
+      { name: "epic", value: c.area },
+      { name: "feature", value: c.operation },
+      { name: "story", value: c.id },
+      { name: "severity", value: c.severity },
+      ...(c.warnings.length ? [{ name: "tag", value: "warning" }] : []),
+    ];
     const req = requirements.get(c.id);
     const base = String(r.description || (req ? `${req.requirement}\n\nReference: ${req.ref}` : c.title)).split("\n\n**Warnings (")[0];
     r.description = `${base}${warningsText(c)}`;
