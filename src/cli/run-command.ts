@@ -143,7 +143,6 @@ interface Finish {
   reportDir: string;
   runId: string;
   keep: number;
-  html: boolean;
   baseline?: Baseline;
   writeBaseline?: string;
   bundle?: boolean | string;
@@ -254,7 +253,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const runDir = join(reportDir, "runs", runId);
   mkdirSync(runDir, { recursive: true });
   const out = (line: string) => { if (!opts.quiet) process.stdout.write(`${line}\n`); };
-  const finish: Finish = { runDir, reportDir, runId, keep, html: opts.html !== false, baseline, writeBaseline: opts.writeBaseline, bundle: opts.bundle, out };
+  const finish: Finish = { runDir, reportDir, runId, keep, baseline, writeBaseline: opts.writeBaseline, bundle: opts.bundle, out };
 
   let mock: MockHandle | undefined;
   const started = Date.now();
