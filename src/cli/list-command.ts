@@ -4,6 +4,7 @@
 import { getOperation } from "../contract/index.ts";
 import type { Check } from "../harness/check.ts";
 import { matchesOnly } from "../harness/select.ts";
+import { parseOnly } from "./selection.ts";
 import { allChecks } from "../../suites/index.ts";
 import { requirementCoverageMarkdown } from "./requirements-markdown.ts";
 
@@ -35,7 +36,7 @@ export function conformanceMarkdown(checks: Check[]): string {
 }
 
 export function listCommand(opts: { markdown?: boolean; only?: string; json?: boolean }, out: (s: string) => void): number {
-  const only = opts.only ? opts.only.split(",").map((s) => s.trim()) : [];
+  const only = parseOnly(opts.only, allChecks());
   const checks = allChecks().filter((c) => matchesOnly(only, c.id, c.area));
   if (opts.markdown) out(conformanceMarkdown(checks));
   else if (opts.json) out(JSON.stringify(checks.map(({ run: _run, ...meta }) => meta), null, 2));

@@ -69,10 +69,13 @@ export type Aspect = "contract" | "paging";
 export class CheckFailure extends Error {
   /** Set when the departure is of a read's generic contract (status, media type, schema) or its paging. */
   aspect?: { operation: string; kind: Aspect };
-  constructor(message: string, aspect?: { operation: string; kind: Aspect }) {
+  /** The exchange whose answer departs (the report marks its step as the failed one). */
+  exchangeId?: number;
+  constructor(message: string, aspect?: { operation: string; kind: Aspect }, exchangeId?: number) {
     super(message);
     this.name = "CheckFailure";
     this.aspect = aspect;
+    this.exchangeId = exchangeId;
   }
 }
 

@@ -164,7 +164,7 @@ export class CheckContext {
       const owner = this.services.ownerOf?.(detail.aspect.operation, detail.aspect.kind);
       if (owner && owner !== this.checkId) throw new NotTested(owner, message);
     }
-    throw new CheckFailure(message, detail.aspect);
+    throw new CheckFailure(message, detail.aspect, detail.exchange?.id);
   }
 
   /**

@@ -5,6 +5,7 @@
 // and one readable sentence.
 import { compareVersions, coveredReleases, formatVersion, parseVersion } from "../contract/index.ts";
 import type { HttpClient, Exchange } from "./transport.ts";
+import { errorSummary } from "./context.ts";
 
 export interface Discovery {
   version?: string;
@@ -96,6 +97,13 @@ export async function discover(http: HttpClient): Promise<Discovery> {
     const r = cluster.response!;
     const what = r.bodyText.length ? `a body that is not JSON (Content-Type ${r.contentType || "missing"})` : "an empty body";
     throw new TargetUnusable(`the target answers /api/cluster and /api/cluster/nodes with ${r.status} and ${what}: it does not look like an ONTAP REST API; is --target the cluster management address?`);
+  }
+  // The nodes are a read the run needs (their names, uuids and releases): an error there is an error of the run,
+  // never "0 node(s)" and a verdict about a target the run could not see.
+  const nodesStatus = nodesEx.response!.status;
+  if (nodesStatus >= 400 || (nodesStatus === 200 && !Array.isArray((nodesEx.response!.json as any)?.records))) {
+    const why = nodesStatus >= 400 ? `answers ${nodesStatus}${errorSummary(nodesEx.response!)}` : "answers 200 without a records array";
+    throw new TargetUnusable(`discovery cannot read the nodes: the target ${why} on GET /api/cluster/nodes, which every run needs (the nodes and their ONTAP releases)`);
   }
   return { version, clusterName, nodes, notes };
 }

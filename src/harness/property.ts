@@ -92,5 +92,7 @@ export async function checkProperty<T>(ctx: CheckContext, arb: fc.Arbitrary<T>, 
       `Counterexample (shrunk): ${opts.show(counterexample)}`,
       why,
     ].join("\n"),
+    undefined,
+    (failure ?? original)?.exchangeId,
   );
 }

@@ -64,6 +64,18 @@ describe("every exit 2 after the target was named writes the report", () => {
     }
   });
 
+  it("an error on a read discovery needs (a 500 on /api/cluster/nodes) is an error of the run, not \"0 node(s)\" and a verdict", async () => {
+    const target = await startHostileTarget({ upstream: mock.url, fault: "status", status: 500, match: /^\/api\/cluster\/nodes\?/ });
+    try {
+      const r = await run(["--target", target.url, "--password-env", "P"], { P: mock.options.password });
+      expectReported(r, /discovery cannot read the nodes: the target answers 500 \(error 1: Internal error\. Unexpected failure\.\) on GET \/api\/cluster\/nodes/);
+      expect(r.out).not.toMatch(/0 node\(s\)/);
+      expect(r.summary).toMatchObject({ result: "could not run", exitCode: 2 });
+    } finally {
+      await target.close();
+    }
+  });
+
   it("no password and no terminal to ask on", async () => {
     const r = await run(["--target", mock.url]);
     expectReported(r, /no password: set ONTAP_PASSWORD/);
