@@ -22,7 +22,9 @@ export function allChecks(): Check[] {
 }
 
 export function checksOfPhase(phase: Phase): Check[] {
-  return allChecks().filter((c) => phaseOf(c) === phase);
+  const checks = allChecks().filter((c) => phaseOf(c) === phase);
+  // A check that changes the target's release goes last (CheckMeta.changesRelease).
+  return [...checks.filter((c) => !c.changesRelease), ...checks.filter((c) => c.changesRelease)];
 }
 
 /** What a phase file hands the runner: its checks, every check of the suite (owners of contracts), and the key scheme for the ledger. */

@@ -4,6 +4,7 @@ import { compileFilters, matchesCompiled, parseExpression } from "../query/index
 import { compareVersions, filterTypes } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";
+import { projectToVersion } from "../server/version.ts";
 import type { Handler, Reply, RequestContext } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
 import type { InstalledLicense } from "../licensing/store.ts";
@@ -63,7 +64,8 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
       const names = [...new Set(outcomes.flatMap((o) => o.packages ?? []))];
       const body: Record<string, unknown> = { num_records: names.length };
       if (/^true$/i.test(ctx.query.get("return_records") ?? "")) {
-        body.records = state.licensing.packages().filter((p) => names.includes(String(p.name))).map((p) => ({ ...p, _links: { self: { href: source.selfHref!(p) } } }));
+        // Served as the release serves records (fields introduced later are not there), like any listing.
+        body.records = state.licensing.packages().filter((p) => names.includes(String(p.name))).map((p) => projectToVersion("license_package", { ...p, _links: { self: { href: source.selfHref!(p) } } }, state.version));
       }
       return { status: 201, body, headers: { location: `${COLLECTION}/${encodeURIComponent(names[0])}` } };
     },

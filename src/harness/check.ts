@@ -48,6 +48,12 @@ export interface CheckMeta {
    * pointer here, so one cause is one failure (see NotTested).
    */
   owns?: string[];
+  /**
+   * The check moves the target to another release (an upgrade, never rolled
+   * back): it runs after every other check of its phase, since the others
+   * judge answers by the release discovery found.
+   */
+  changesRelease?: boolean;
 }
 
 export function phaseOf(check: Pick<CheckMeta, "phase">): Phase {

@@ -79,7 +79,7 @@ export const jobsChecks: Check[] = [
     phase: "stateful",
     severity: "normal",
     title: "A job that fails ends in failure with its code, message and error",
-    requirement: "A download from a URL that cannot be fetched MUST answer 202 with a job at once (return_timeout defaults to 0); the job MUST end in state failure with a non-zero code and a message, from ONTAP 9.9 also an error with code and message, and GET /cluster/software/download MUST then report failure.",
+    requirement: "A download from a URL that cannot be fetched MUST answer 202 at once with a job (return_timeout defaults to 0); the job MUST end in state failure with a non-zero code and a message, from ONTAP 9.9 also an error with code and message, and GET /cluster/software/download MUST then report failure.",
     ref: "spec/sources/ontap-reference.md §5.4 (job polling), §2.10, §8 (async); spec/ontap.yaml#/components/schemas/job",
     async run(ctx) {
       await skipIfUpdating(ctx, "a download would be refused with 10551357");

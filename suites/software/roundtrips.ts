@@ -128,6 +128,7 @@ export const softwareRoundTrips: Check[] = [
     ...base,
     id: "software.upgrade.full",
     operation: "software_modify",
+    changesRelease: true,
     severity: "blocker",
     title: "A full upgrade walks legal states to completed, updates nodes and writes history",
     requirement: "A PATCH with version and skip_warnings MUST start an update whose state moves only along legal transitions to completed, after which every node runs the version and the history holds a record per node.",

@@ -13,9 +13,15 @@ import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { findMutant } from "../../mock/mutants/catalog.ts";
+import { allChecks } from "../../suites/index.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
-const BROKEN = ["history.list.num-records", "licenses.list.num-records", "nodes.list.num-records", "packages.list.num-records"];
+const BROKEN = ["history.list.num-records", "jobs.list.num-records", "licenses.list.num-records", "nodes.list.num-records", "packages.list.num-records"];
+// What a read-only run of the suite holds, from the suite itself (it grows): every check, and those the profile skips.
+const ALL = allChecks();
+const BY_PROFILE = { "non-disruptive": ALL.filter((c) => c.profile === "non-disruptive").length, destructive: ALL.filter((c) => c.profile === "destructive").length };
+const SKIPPED = BY_PROFILE["non-disruptive"] + BY_PROFILE.destructive;
+const PASSED = ALL.length - SKIPPED - BROKEN.length;
 
 interface Run {
   code: number | null;
@@ -90,30 +96,30 @@ afterAll(async () => {
   await good?.close();
 });
 
-describe("a read-only run that finds four failures", () => {
-  it("exit code, summary.json and the terminal agree: not conformant, four failures, grouped under their area with Received and Documented", () => {
+describe("a read-only run that finds five failures", () => {
+  it("exit code, summary.json and the terminal agree: not conformant, five failures, grouped under their area with Received and Documented", () => {
     expect(first.code, first.err).toBe(1);
-    expect(first.summary).toMatchObject({ result: "not conformant", exitCode: 1, totals: { fail: 4, error: 0, skip: 31 } });
+    expect(first.summary).toMatchObject({ result: "not conformant", exitCode: 1, totals: { fail: BROKEN.length, error: 0, skip: SKIPPED } });
     expect(first.summary.checks.filter((c: any) => c.status === "fail").map((c: any) => c.id).sort()).toEqual(BROKEN);
     const out = first.out;
-    expect(out).toMatch(/^101 checks: 66 passed, 4 failed, 0 errors, 31 skipped, 0 disabled; 1 warning /m);
+    expect(out).toMatch(new RegExp(`^${ALL.length} checks: ${PASSED} passed, ${BROKEN.length} failed, 0 errors, ${SKIPPED} skipped, 0 disabled; 1 warning `, "m"));
     // The failures under their area, each followed by what was received and documented, and the curl line.
-    const failures = out.slice(out.indexOf("failures (4)"), out.indexOf("warnings ("));
+    const failures = out.slice(out.indexOf(`failures (${BROKEN.length})`), out.indexOf("warnings ("));
     expect(failures).toMatch(/^ {2}conventions\n {4}FAIL {2}history\.list\.num-records: num_records is 3 but 2 records came back\n {10}Received: 3\n {10}Documented: 2\n {10}Reproduce with: curl /m);
     // No area header without a line under it (the progress no longer prints headers).
     expect(out).not.toMatch(/^[a-z]+:\n(?! )/m);
     // Warnings and skip reasons come with their text.
     expect(out).toMatch(/warnings \(1, in 1 check[^\n]*\n {2}WARN examples\.licenses-get\.replay: docs quirk/);
-    expect(out).toMatch(/skipped \(31\), by reason:\n +22 × needs the non-disruptive profile \(this run: read-only\)\n +9 × needs the destructive profile \(this run: read-only\)/);
+    expect(out).toMatch(new RegExp(`skipped \\(${SKIPPED}\\), by reason:\\n +${BY_PROFILE["non-disruptive"]} × needs the non-disruptive profile \\(this run: read-only\\)\\n +${BY_PROFILE.destructive} × needs the destructive profile \\(this run: read-only\\)`));
     expect(out).toMatch(/^slowest: (\S+ \d+\.\d s, ){4}\S+ \d+\.\d s$/m);
     // report: names the HTML file, and the verdict closes the output.
     expect(out).toMatch(new RegExp(`^report: ${join(first.dir, "runs", first.summary.runId, "html", "index.html").replace(/[.]/g, "\\.")}$`, "m"));
-    expect(out.trim().split("\n").at(-1)).toBe("result: not conformant (4 failed)");
+    expect(out.trim().split("\n").at(-1)).toBe(`result: not conformant (${BROKEN.length} failed)`);
   });
 
-  it("junit.xml, counted per suite as a CI system counts it, has the four failures, 31 skips with their reasons, and the warning", () => {
+  it("junit.xml, counted per suite as a CI system counts it, has the failures, the skips with their reasons, and the warning", () => {
     const j = readJUnit(first.dir);
-    expect(j.total).toEqual({ failures: 4, errors: 0, skipped: 31 });
+    expect(j.total).toEqual({ failures: BROKEN.length, errors: 0, skipped: SKIPPED });
     for (const [name, s] of Object.entries(j.perSuite)) {
       const inArea = first.summary.checks.filter((c: any) => c.area === name);
       expect(s.tests, name).toBe(inArea.length);
@@ -179,9 +185,9 @@ describe("with a baseline", () => {
     writeFileSync(join(work, "all-known.yaml"), BROKEN.map((id) => `- { id: ${id}, reason: "BURT 1234", owner: storage-team, expires: "2999-12-31" }`).join("\n"));
     const r = await run(bad, ["--baseline", join(work, "all-known.yaml"), "--only", "*.num-records,cluster.get.version"]);
     expect(r.code, r.err).toBe(0);
-    expect(r.summary).toMatchObject({ result: "conformant", exitCode: 0, totals: { fail: 4, known: 4 } });
+    expect(r.summary).toMatchObject({ result: "conformant", exitCode: 0, totals: { fail: BROKEN.length, known: BROKEN.length } });
     expect(r.out).toMatch(/KNOWN licenses\.list\.num-records: num_records is 11 but 10 records came back\n {10}known \(baseline\): BURT 1234 \(owner: storage-team, expires 2999-12-31\)/);
-    expect(r.out.trim().split("\n").at(-1)).toBe("result: conformant (4 known failures from the baseline, not counted)");
+    expect(r.out.trim().split("\n").at(-1)).toBe(`result: conformant (${BROKEN.length} known failures from the baseline, not counted)`);
     const j = readJUnit(r.dir);
     expect(j.total).toMatchObject({ failures: 0, errors: 0 });
     expect(j.cases.get("licenses.list.num-records").skipped.message).toBe("known failure (baseline): BURT 1234 (owner: storage-team, expires 2999-12-31)");
@@ -196,6 +202,7 @@ describe("with a baseline", () => {
       "- { id: nodes.list.num-records, reason: BURT 2, owner: ana, expires: '2001-01-01' }",
       "- { id: history.list.num-records, reason: BURT 3 }",
       "- { id: packages.list.num-records, reason: BURT 4 }",
+      "- { id: jobs.list.num-records, reason: BURT 6 }",
       "- { id: cluster.get.version, reason: BURT 5 }",
     ].join("\n"));
     const r = await run(bad, ["--baseline", join(work, "mixed.yaml"), "--only", "*.num-records,cluster.get.version", "--no-html"]);
@@ -203,7 +210,7 @@ describe("with a baseline", () => {
     expect(r.summary.baseline).toMatchObject({ expired: [{ id: "nodes.list.num-records", expires: "2001-01-01" }], fixed: [{ id: "cluster.get.version" }] });
     expect(r.out).toMatch(/EXPIRED nodes\.list\.num-records: the entry expired on 2001-01-01 \(BURT 2 \(owner: ana, expires 2001-01-01\)\): the failure counts again/);
     expect(r.out).toMatch(/FIXED {3}cluster\.get\.version: passes now: remove it from the baseline/);
-    expect(r.out.trim().split("\n").at(-1)).toBe("result: not conformant (1 failed, 3 more known from the baseline)");
+    expect(r.out.trim().split("\n").at(-1)).toBe("result: not conformant (1 failed, 4 more known from the baseline)");
     const j = readJUnit(r.dir);
     expect(j.total).toMatchObject({ failures: 1, errors: 0 });
     expect(j.cases.get("nodes.list.num-records").failure.message).toMatch(/^the baseline entry expired on 2001-01-01/);
@@ -230,12 +237,12 @@ describe("compare", () => {
     // The other way round, coverage drops: a whole run's coverage against a handful of checks.
     const back = spawnSync(process.execPath, [BIN, "compare", first.dir, before.dir, "--out", join(work, "back")], { encoding: "utf8" });
     expect(back.status).toBe(0);
-    expect(readFileSync(join(work, "back", "compare.md"), "utf8")).toMatch(/- coverage dropped: statuses [\d.]+% → [\d.]+%.*\(\d+ fewer checks ran: 70 → 5\)/);
+    expect(readFileSync(join(work, "back", "compare.md"), "utf8")).toMatch(new RegExp(`- coverage dropped: statuses [\\d.]+% → [\\d.]+%.*\\(\\d+ fewer checks ran: ${PASSED + BROKEN.length} → ${BROKEN.length + 1}\\)`));
     // A run whose baseline knows the new failures: listed, not counted.
     writeFileSync(join(work, "known.yaml"), BROKEN.map((id) => `- { id: ${id}, reason: BURT 9 }`).join("\n"));
     const known = await run(bad, ["--baseline", join(work, "known.yaml"), "--only", "*.num-records,cluster.get.version", "--no-html"]);
     const k = spawnSync(process.execPath, [BIN, "compare", before.dir, known.dir, "--out", join(work, "known")], { encoding: "utf8" });
     expect(k.status).toBe(0);
-    expect(readFileSync(join(work, "known", "compare.md"), "utf8")).toContain("No regressions; 4 new failure(s) the current baseline knows (not counted).");
+    expect(readFileSync(join(work, "known", "compare.md"), "utf8")).toContain(`No regressions; ${BROKEN.length} new failure(s) the current baseline knows (not counted).`);
   }, 240_000);
 });
