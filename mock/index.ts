@@ -12,7 +12,7 @@ import { PAGE_TOKEN_PARAM } from "./server/collection.ts";
 import { buildState, SCENARIOS, type MockState, type ScenarioName } from "./scenarios/index.ts";
 import { handlersFor, REQUIRED_BODY_CODES } from "./routes/index.ts";
 import { controlApi } from "./server/control.ts";
-import type { Mutant } from "./mutants/types.ts";
+import type { MockPatch } from "./mutants/types.ts";
 
 export { SCENARIOS, type ScenarioName, type MockState };
 
@@ -32,8 +32,12 @@ export interface MockOptions {
   latencyMs?: number;
   /** Virtual ms per real ms (default 3600). */
   clockSpeed?: number;
-  /** Break exactly one rule of the contract (mock/mutants/): for proving checks can fail. */
-  mutant?: Mutant;
+  /**
+   * Break exactly one rule of the contract (a mutant of mock/mutants/), for
+   * proving checks can fail; or answer in one other legal way (a variant of
+   * mock/variants/), for proving they do not fail a conformant server.
+   */
+  mutant?: MockPatch;
 }
 
 export interface MockHandle {
@@ -109,7 +113,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, takeFault,
     });
     const out = await (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run));
-    opts.mutant?.rewriteResponse?.(out.reply);
+    opts.mutant?.rewriteResponse?.(out.reply, { method: (req.method ?? "GET").toUpperCase(), path, query: new URL(req.url ?? "/", "http://mock.invalid").searchParams, plainJson: out.plainJson });
     return out;
   };
   let tls: TlsMaterial | undefined;
