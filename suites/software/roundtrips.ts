@@ -27,6 +27,20 @@ async function deletePackage(ctx: CheckContext, version: string): Promise<void> 
   }
 }
 
+/** A count with return_records=false, added up along next links where a threshold cut it short (ref §5.3). */
+async function countOf(ctx: CheckContext, operationId: string, query: Record<string, string>): Promise<number> {
+  let count = 0;
+  let q = { ...query, return_records: "false" };
+  for (let answer = 0; answer < 10_000; answer++) {
+    const r = await ctx.call(operationId, { query: q });
+    count += Number(r.body.num_records ?? 0);
+    const next: string | undefined = r.body._links?.next?.href;
+    if (!next || !r.body.num_records) break;
+    q = Object.fromEntries(new URL(next, "http://x").searchParams) as typeof q;
+  }
+  return count;
+}
+
 async function hasPackage(ctx: CheckContext, version: string): Promise<boolean> {
   return (await softwarePackages(ctx)).some((p) => p.version === version);
 }
@@ -135,8 +149,8 @@ export const softwareRoundTrips: Check[] = [
       const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version) > 0).sort(compareVersions).pop();
       if (!target) ctx.skip(`the repository holds no package newer than ${profile.version}`);
       // Count this update's history records by to_version where the release can filter on it, else all records.
-      const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target, return_records: "false" } : { return_records: "false" };
-      const historyBefore = (await ctx.call("software_history_collection_get", { query: historyQuery })).body.num_records;
+      const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target } : {};
+      const historyBefore = await countOf(ctx, "software_history_collection_get", historyQuery);
       const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target } });
       if (r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       const seen: string[] = [];
@@ -159,7 +173,7 @@ export const softwareRoundTrips: Check[] = [
         await new Promise((res) => setTimeout(res, delay));
         delay = Math.min(delay * 2, 2000);
       }
-      const historyAfter = (await ctx.call("software_history_collection_get", { query: historyQuery })).body.num_records;
+      const historyAfter = await countOf(ctx, "software_history_collection_get", historyQuery);
       if (historyAfter - historyBefore < 1) ctx.fail(`no history record to ${target} was written`, { received: historyAfter, documented: `more than ${historyBefore}` });
     },
   },
