@@ -6,6 +6,7 @@
 //
 // Sources: "ref §n" is spec/sources/ontap-reference.md; "docs 00n" the pages
 // in spec/sources/; RFCs for HTTP and JSON.
+import { commonErrorCodes } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
 import type { Reply } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
@@ -223,6 +224,35 @@ export const VARIANTS: Variant[] = [
     changes: "no error carries target",
     legal: "ref §2.11: S3's getting-started page (Error objects) says target is optional; the 9.16.1 definition dropped job error.target",
     rewriteResponse: (reply) => { for (const e of errorObjects(own(reply))) delete e.target; },
+  },
+  {
+    name: "errors.target-added", category: "errors",
+    changes: "every error that has no target names one: the field or path parameter the request concerns (name, version, uuid, keys, url, version, file, or the first query parameter)",
+    legal: "ref §2.11: returned_error.target is an optional read-only string (example \"uuid\") naming the field in error; S3's getting-started page (Error objects) shows it on any error",
+    rewriteResponse: (reply, req) => {
+      if (reply.status < 400) return;
+      const path = req.path.replace(/\/+$/, "");
+      const target = /\/licensing\/licenses\/[^/]+$/.test(path) ? "name"
+        : /\/software\/packages\/[^/]+$/.test(path) ? "version"
+          : /\/jobs\/[^/]+$/.test(path) ? "uuid"
+            : req.method === "POST" && path.endsWith("/licensing/licenses") ? "keys"
+              : req.method === "POST" && path.endsWith("/software/download") ? "url"
+                : req.method === "POST" && path.endsWith("/software/upload") ? "file"
+                  : req.method === "PATCH" && path.endsWith("/cluster/software") ? "version"
+                    : [...req.query.keys()][0];
+      if (target === undefined) return;
+      for (const e of errorObjects(own(reply))) if (e.target === undefined) e.target = target;
+    },
+  },
+  {
+    name: "errors.endpoint-codes-400", category: "errors",
+    changes: "an endpoint-specific error the reference answers 404 or 409 (package not found, update in progress, not paused, image exists, ...) comes with status 400; the code stays",
+    legal: "ref §3 and §7: the endpoint error tables give codes, not HTTP statuses, and which status a real cluster uses for each is not known; 400 is ONTAP's status for a request it will not carry out (ref §5.5). Common codes keep their documented status (ref §5.6)",
+    wrap: rewriteReply(["*"], (r) => {
+      const common = commonErrorCodes();
+      const codes = errorObjects(r.body).map((e) => String(e.code));
+      if ((r.status === 404 || r.status === 409) && codes.length && codes.every((c) => !(c in common))) r.status = 400;
+    }),
   },
   // ---- the license POST's error envelope
   {

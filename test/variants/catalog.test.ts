@@ -30,6 +30,7 @@ const PROBES: Probe[] = [
   { method: "GET", path: "/api/cluster/licensing/licenses/nothing" },
   { method: "GET", path: "/api/cluster/jobs/00000000-0000-4000-8000-000000000000" },
   { method: "GET", path: "/api/cluster/software/download" },
+  { method: "DELETE", path: "/api/cluster/software/packages/0.0.0-missing" },
   { method: "POST", path: "/api/cluster/licensing/licenses", body: { keys: ["NOTAVALIDKEY"] } },
   { method: "POST", path: "/api/cluster/software/download?return_timeout=30", body: { url: "http://packages.example.invalid/9.99.1_image.tgz" }, accept: "application/json" },
 ];
