@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { SAMPLE, VARIANTS } from "../../mock/variants/catalog.ts";
 import type { Variant } from "../../mock/variants/types.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
-import { readTables, runSuite, selectEntries, writeTable } from "./catalog-engine.ts";
+import { readTables, runSuite, selectEntries, writeTable, type SuiteRun } from "./catalog-engine.ts";
 
 export const VARIANTS_FORMAT = "ontap-conformance/variants@1";
 
@@ -58,7 +58,7 @@ function firstLine(text: string | undefined): string {
 }
 
 /** Judge one run of the suite against a variant. */
-function judge(v: Variant, mode: Mode, run: Awaited<ReturnType<typeof runSuite>>, durationMs: number): VariantRun {
+export function judge(v: Pick<Variant, "quirk">, mode: Mode, run: Pick<SuiteRun, "summary" | "exitCode">, durationMs: number): VariantRun {
   const bad = run.summary.checks.filter((c) => c.status === "fail" || c.status === "error");
   const base = { mode, exitCode: run.exitCode, durationMs, warnings: run.summary.totals.warnings };
   if (v.quirk && mode === "strict") {
