@@ -49,8 +49,8 @@ function shuffleMembers(value: unknown, rnd: () => number): unknown {
 }
 
 /** Real ms a job of the slow-jobs variant stays queued, and at least lasts. */
-const SLOW_QUEUED_MS = 250;
-const SLOW_JOB_MS = 700;
+const SLOW_QUEUED_MS = 150;
+const SLOW_JOB_MS = 400;
 
 function slowJobs(state: MockState, queuedUntil: Map<string, number>): void {
   const start = state.jobs.start.bind(state.jobs);
@@ -126,9 +126,9 @@ export const VARIANTS: Variant[] = [
   // ---- timing
   {
     name: "timing.jitter", category: "timing",
-    changes: "every answer is held back by a random 0-25 ms, so answers to concurrent requests arrive in another order",
+    changes: "every answer is held back by a random 0-12 ms, so answers to concurrent requests arrive in another order",
     legal: "no source promises an answer time: a GET may take up to return_timeout (default 15 s) and async writes answer 202 when they will take longer (ref §5.3, §5.4)",
-    wire: { delayMs: (() => { const rnd = seeded(22); return () => Math.floor(rnd() * 25); })() },
+    wire: { delayMs: (() => { const rnd = seeded(22); return () => Math.floor(rnd() * 13); })() },
   },
   // ---- page sizes and paging links
   {
