@@ -298,13 +298,16 @@ export const VARIANTS: Variant[] = [
     wrap: rewriteReply(ASYNC, (r, ctx) => { if (ctx.plainJson) r.keepLinks = true; }),
   },
   {
-    name: "hal.collection-self-bare", category: "hal",
-    changes: "a collection's own _links.self.href is the bare collection path, without the request's query",
-    legal: "ref §2.3: _links.self of a collection response is a read-only href with no documented form; the docs' examples show bare paths",
-    rewriteResponse: (reply) => {
+    name: "hal.self-hrefs-as-docs-show", category: "hal",
+    changes: "self links in the form the licensing page's examples show: a collection's own self link with a slash before the query (/api/cluster/licensing/licenses/?fields=*&name=…), a license package's self link with a trailing slash (/api/cluster/licensing/licenses/fabricpool/)",
+    legal: "docs 000 (Examples: retrieving licenses with fields=*, retrieving a package by name) show exactly these hrefs; next and self hrefs are to be followed as given (ref §5.3, spec/conventions.md §3)",
+    rewriteResponse: (reply, req) => {
       const b = reply.body as any;
-      if (reply.status >= 300 || !b || !("num_records" in b) || typeof b._links?.self?.href !== "string") return;
-      own(reply)._links.self.href = b._links.self.href.split("?")[0];
+      const href = b?._links?.self?.href;
+      if (reply.status >= 300 || req.method !== "GET" || typeof href !== "string") return;
+      const [path, query] = href.split("?");
+      if ("num_records" in b) own(reply)._links.self.href = `${path.replace(/\/+$/, "")}/${query === undefined ? "" : `?${query}`}`;
+      else if (/^\/api\/cluster\/licensing\/licenses\/[^/?]+$/.test(href)) own(reply)._links.self.href = `${href}/`;
     },
   },
   // ---- optional values left out
