@@ -1,6 +1,6 @@
 // Unit tests of the critical-path arithmetic (no timing assertions).
 import { describe, expect, it } from "vitest";
-import { criticalPath, longestChain } from "./lib/critical-path.ts";
+import { longestChain } from "./lib/critical-path.ts";
 
 describe("longestChain", () => {
   it("counts sequential requests one by one", () => {
@@ -16,15 +16,5 @@ describe("longestChain", () => {
   });
   it("is 0 without requests", () => {
     expect(longestChain([])).toBe(0);
-  });
-});
-
-describe("criticalPath", () => {
-  it("is discovery plus the longest file's sum", () => {
-    const cp = criticalPath(2, { a: [1, 2, 3], b: [10], c: [] });
-    expect(cp.requests).toBe(12);
-    expect(cp.file).toBe("b");
-    expect(cp.perFile).toEqual({ a: 6, b: 10, c: 0 });
-    expect(cp.sequentialRequests).toBe(18);
   });
 });

@@ -3,7 +3,7 @@
 // writes bench/out/last-run.md + .json.
 //   npm run bench                 full (about 4-5 min on 2 cores)
 //   npm run bench -- --quick      fewer, shorter samples; smaller sizes (BENCH_QUICK=1 too)
-//   npm run bench -- --rows 1,4   only some rows
+//   npm run bench -- --rows 1,4   only some rows (6: the foreign target, also `npm run foreign`)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import { join } from "node:path";
@@ -13,11 +13,12 @@ import type { BenchOptions, RowResult } from "./lib/row.ts";
 import { mockVsPrismRow, requestPathRow } from "./throughput.ts";
 import { defaultRunRow, scalingRow } from "./runs.ts";
 import { latencyRow } from "./latency.ts";
+import { foreignRow } from "./foreign.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick") || process.env.BENCH_QUICK === "1";
 const rowsArg = args.find((a, i) => args[i - 1] === "--rows");
-const rows = new Set((rowsArg ?? "1,2,3,4,5").split(",").map((s) => Number(s.trim())));
+const rows = new Set((rowsArg ?? "1,2,3,4,5,6").split(",").map((s) => Number(s.trim())));
 
 const o: BenchOptions = {
   quick,
@@ -43,6 +44,7 @@ const plan: Array<[number, () => Promise<RowResult>]> = [
   [3, () => defaultRunRow(o)],
   [4, () => latencyRow(o)],
   [5, () => scalingRow(o, sizes, runCounts, budgetMs)],
+  [6, () => foreignRow(o)],
 ];
 const results: RowResult[] = [];
 for (const [n, row] of plan) {

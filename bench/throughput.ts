@@ -159,7 +159,7 @@ export async function requestPathRow(o: BenchOptions): Promise<RowResult> {
  * servers then see byte-identical requests. The document is OpenAPI 3.1,
  * which Prism 5 loads as it is.
  */
-function prismSpec(dir: string): string {
+export function prismSpec(dir: string): string {
   const doc = yaml.parse(readFileSync(join(ROOT, "spec", "ontap.yaml"), "utf8"));
   doc.paths = Object.fromEntries(Object.entries(doc.paths).map(([p, v]) => [`/api${p}`, v]));
   delete doc.servers;
@@ -168,7 +168,7 @@ function prismSpec(dir: string): string {
   return file;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const { createServer } = await import("node:net");
   return new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {

@@ -124,6 +124,12 @@ export const SCENARIOS: Scenario[] = [
     if (!version || !paired) return { skip: "no package in the repository or no node with an HA partner" };
     return ctx.call("software_modify", { query: { nodes_to_update: paired.name }, body: { version }, expect: "any" });
   } },
+  { operation: "software_modify", code: "10551899", what: "PATCH validate_only=true&skip_nodes_at_target_version=true to a version in the repository", profile: "non-disruptive", since: "9.16.1", uses: ["skip_nodes_at_target_version"], run: async (ctx) => {
+    const r = await ctx.call("software_packages_collection_get", { query: { fields: "version" } });
+    const version = (r.body.records ?? []).map((p: any) => p.version).find((v: unknown) => typeof v === "string");
+    if (!version) return { skip: "the package repository is empty" };
+    return ctx.call("software_modify", { query: { validate_only: "true", skip_nodes_at_target_version: "true" }, body: { version }, expect: "any" });
+  } },
   { operation: "software_modify", code: "10551300", what: "PATCH action=pause with no update in progress", profile: "destructive", needs: ["allowUpgrade"], run: idle("pause") },
   { operation: "software_modify", code: "10551303", what: "PATCH action=resume with no update in progress", profile: "destructive", needs: ["allowUpgrade"], run: idle("resume") },
   { operation: "software_modify", code: "10551297", what: "PATCH action=cancel with no update in progress", profile: "destructive", needs: ["allowUpgrade"], run: idle("cancel") },
@@ -174,7 +180,8 @@ const R = {
 export const UNPROVOKABLE: Unprovokable[] = [
   ...["1115117", "1115131", "1115143", "1115122", "1115124", "1115154", "1115155"].map((code) => ({ operation: LICENSES, code, reason: code === "1115117" || code === "1115131" || code === "1115143" ? R.internal : "needs a cluster whose serial number or cluster ID cannot be read (a broken system)" })),
   ...["1115164", "1115165", "1115166"].map((code) => ({ operation: LICENSES, code, reason: "needs a real NetApp-signed license for a newer ONTAP release than the cluster runs" })),
-  ...["1115179", "1115180"].map((code) => ({ operation: LICENSES, code, reason: "needs a platform on which FlexCache is not supported" })),
+  ...["1115179", "1115180", "66846821"].map((code) => ({ operation: LICENSES, code, reason: "needs a platform on which FlexCache is not supported" })),
+  ...["66846818", "66846822"].map((code) => ({ operation: LICENSES, code, reason: "needs a real NetApp-signed FlexCache license whose capacity information is broken" })),
   ...["1115407", "1115427"].map((code) => ({ operation: LICENSES, code, reason: R.capacity })),
   ...["1115562", "1115563", "1115564"].map((code) => ({ operation: LICENSES, code, reason: "NLFv2 failures the docs do not describe; needs real NetApp-signed NLFv2 files" })),
   ...["1115616", "1115618"].map((code) => ({ operation: LICENSES, code, reason: "NLFv2 conflicts other than the one spec/test-keys.md defines (1115617); need real NetApp-signed files" })),
@@ -189,6 +196,7 @@ export const UNPROVOKABLE: Unprovokable[] = [
     { operation, code: "1115178", reason: "needs a FabricPool tier in use" },
     { operation, code: "1115213", reason: "needs a feature in use by data on the cluster" },
     { operation, code: "1115406", reason: R.capacity },
+    { operation, code: "66846823", reason: "needs a FlexCache license in use by FlexCache volumes" },
     ...(operation === "license_delete_collection" ? [{ operation, code: "1115564", reason: "a query delete names the bundle, so it cannot hit the by-name rule; provoked on license_delete" }] : []),
   ]),
   { operation: "software_get", code: "1048576", reason: R.internal },
@@ -201,6 +209,12 @@ export const UNPROVOKABLE: Unprovokable[] = [
   { operation: "software_modify", code: "10551558", reason: R.hardware },
   { operation: "software_modify", code: "10551643", reason: R.hardware },
   { operation: "software_modify", code: "10551859", reason: R.repo },
+  ...["10551898", "10551902"].map((code) => ({ operation: "software_modify", code, reason: R.internal })),
+  { operation: "software_modify", code: "10551900", reason: R.metrocluster },
+  { operation: "software_modify", code: "10551901", reason: "NetApp's definition does not say which other field conflicts with skip_nodes_at_target_version (10551899 covers validate_only and the actions)" },
+  { operation: "software_modify", code: "10551908", reason: "needs a cluster whose effective version is below 9.16.0 (nodes of mixed releases)" },
+  { operation: "software_modify", code: "10551910", reason: R.update },
+  { operation: "software_modify", code: "13303864", reason: "needs a SnapMirror operation in progress on the cluster" },
   { operation: "software_download_get", code: "10551382", reason: "reported in the progress body of a running download (packages.download.lifecycle reads it), not as an error response a client provokes" },
   { operation: "software_download_get", code: "10551383", reason: "needs a download that runs longer than one hour" },
   ...["10551357", "10551359", "10551381", "10551382", "10551384", "10551391", "10551392", "10551496", "10551797", "10551859", "10551885", "10551892"].map((code) => ({ operation: "software_package_create", code, reason: code === "10551381" || code === "10551885" ? R.network : code === "10551391" || code === "10551392" || code === "10551797" ? R.internal : code === "10551892" ? R.hardware : code === "10551357" ? R.update : R.repo })),

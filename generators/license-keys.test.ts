@@ -1,6 +1,6 @@
 // The generator's keys against the worked example of spec/test-keys.md.
 import { describe, expect, it } from "vitest";
-import { checksum, nlfKey, shortKey, signature } from "./license-keys.ts";
+import { checksum, licensesOfKey, nlfKey, shortKey, signature } from "./license-keys.ts";
 
 describe("test-key generator (spec/test-keys.md)", () => {
   it("builds the documented example: snaplock on node 4149027492", () => {
@@ -19,5 +19,15 @@ describe("test-key generator (spec/test-keys.md)", () => {
     const doc = JSON.parse(nlfKey({ version: "2", serialNumber: "1", packages: ["nfs", "cifs"], scope: "cluster" }));
     expect(doc.statusResp.licenses.package).toEqual(["nfs", "cifs"]);
     expect(doc.Signature).toBe(signature(doc.statusResp));
+  });
+
+  it("reads back what a key stands for (the run's ledger), and nothing from keys the scheme cannot read", () => {
+    expect(licensesOfKey(shortKey("snaplock", "4149027492"))).toEqual([{ package: "snaplock", serial: "4149027492" }]);
+    expect(licensesOfKey(shortKey("base", "0"))).toEqual([{ package: "base", serial: "0" }]);
+    expect(licensesOfKey(nlfKey({ version: "2", serialNumber: "7", packages: ["nfs", "cifs"], scope: "node" }))).toEqual([{ package: "nfs", serial: "7" }, { package: "cifs", serial: "7" }]);
+    const good = shortKey("nfs", "12");
+    expect(licensesOfKey(`${good.slice(0, 27)}${good[27] === "A" ? "B" : "A"}`)).toEqual([]);
+    expect(licensesOfKey("AMEPOSOIKLKGEEDGNDEKSJDEEE")).toEqual([]);
+    expect(licensesOfKey("not a key")).toEqual([]);
   });
 });

@@ -86,3 +86,29 @@ export function nlfKey(o: NlfOptions, sign: (s: unknown) => string = signature):
   const statusResp = nlfStatusResp(o);
   return JSON.stringify({ statusResp, Signature: sign(statusResp) });
 }
+
+/**
+ * The licenses a key stands for under spec/test-keys.md: its package and the
+ * serial number it licenses (one for a 28-character key, one per package of
+ * an NLF). A key the scheme cannot read (a real NetApp key, a malformed one)
+ * stands for nothing the suite can name. The run's ledger records these for
+ * every license POST, so teardown removes exactly the licenses the run's own
+ * keys installed.
+ */
+export function licensesOfKey(key: string): Array<{ package: string; serial: string }> {
+  if (/^[A-Z]{28}$/.test(key)) {
+    if (!key.startsWith("ONTC") || checksum(key.slice(0, 22)) !== key.slice(22)) return [];
+    const index = LETTERS.indexOf(key[4]) * 26 + LETTERS.indexOf(key[5]);
+    const serial = key.slice(6, 22).replace(/^Z+/, "");
+    if (index >= TEST_KEY_CATALOG.length || !/^[A-J]+$/.test(serial)) return [];
+    return [{ package: TEST_KEY_CATALOG[index], serial: [...serial].map((c) => String(LETTERS.indexOf(c))).join("") }];
+  }
+  try {
+    const resp = JSON.parse(key)?.statusResp;
+    const packages = resp?.licenses?.package;
+    const list = (Array.isArray(packages) ? packages : [packages]).filter((p): p is string => typeof p === "string");
+    return typeof resp?.serialNumber === "string" ? list.map((p) => ({ package: p, serial: resp.serialNumber })) : [];
+  } catch {
+    return [];
+  }
+}

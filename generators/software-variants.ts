@@ -10,7 +10,7 @@
 // validates or estimates. Valid downloads and uploads do write (a package
 // lands in the repository): their `effect` says so.
 import fc from "fast-check";
-import { deref, getOperation, loadSpec, operations, paramsFor, type Operation } from "../src/contract/index.ts";
+import { deref, getOperation, loadSpec, operations, paramsFor, valueSchema, type Operation } from "../src/contract/index.ts";
 import type { CallParams } from "../src/harness/context.ts";
 
 export type SoftwareOperation = "software_modify" | "software_package_create" | "software_upload";
@@ -301,7 +301,8 @@ export function boundaryCases(t: SoftwareTarget): BoundaryCase[] {
   for (const op of operations().filter((o) => o.tags.some((tag) => AREAS.has(tag)) && !DESTRUCTIVE_FILTERS.has(o.id) && !o.path.includes("{"))) {
     if (!base(op)) continue;
     for (const p of paramsFor(op, t.version).filter((x) => x.in === "query")) {
-      const s = deref(doc, p.schema);
+      // A filter's values are those of its field (its own schema is a query-language string).
+      const s = valueSchema(p);
       const q = (v: string | number) => ({ query: { [p.name]: String(v) } });
       if (Array.isArray(s.enum)) {
         for (const v of s.enum as string[]) {

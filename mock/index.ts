@@ -32,6 +32,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Virtual ms per real ms (default 3600). */
   clockSpeed?: number;
+  /** Opt-in: refuse JSON bodies over this many bytes with 262199 (no NetApp source documents a limit, so none by default). */
+  maxJsonBody?: number;
   /**
    * Break exactly one rule of the contract (a mutant of mock/mutants/), for
    * proving checks can fail; or answer in one other legal way (a variant of
@@ -94,7 +96,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   const handle = async (req: IncomingMessage, body: Buffer): Promise<{ reply: Reply; plainJson: boolean; head: boolean }> => {
     if (opts.mutant?.rewriteRequest && req.url) {
       const url = new URL(req.url, "http://mock.invalid");
-      opts.mutant.rewriteRequest(url);
+      opts.mutant.rewriteRequest(url, (req.method ?? "GET").toUpperCase());
       req.url = `${url.pathname}${url.search}`;
     }
     const path = (req.url ?? "/").split("?")[0];
@@ -110,7 +112,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       return { reply: errorReply(new OntapError(404, 3, "API not found")), plainJson: false, head: false };
     }
     const run = () => dispatch(req, body, {
-      auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, takeFault,
+      auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, maxJsonBody: opts.maxJsonBody, takeFault,
     });
     const out = await (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run));
     opts.mutant?.rewriteResponse?.(out.reply, { method: (req.method ?? "GET").toUpperCase(), path, query: new URL(req.url ?? "/", "http://mock.invalid").searchParams, plainJson: out.plainJson });

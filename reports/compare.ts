@@ -2,54 +2,91 @@
 // mutant runs (kill tables). Pure functions; the CLI writes the Markdown (for
 // a CI comment) and the HTML page.
 import type { Summary } from "./summary.ts";
+import { describeEntry } from "./baseline.ts";
 import type { MutantsSummary } from "../src/cli/mutants-command.ts";
 
 export interface Change {
   id: string;
   from: string;
   to: string;
+  /** The current message, whole (with its Received, Documented and Reproduce lines). */
   message?: string;
+  /** The current run's baseline knows this failure: not counted as a regression. */
+  known?: string;
+}
+
+/** One side of a comparison of runs, as its title and links show it. */
+export interface RunSide {
+  /** The run's id (its directory name), or its start time for older summaries. */
+  id: string;
+  target: string;
+  ontapVersion?: string;
+  profile: string;
+  result?: string;
+  /** Paths to the run's reports (relative to the comparison's output), where they exist. */
+  links: { html?: string; summary?: string };
 }
 
 export interface Comparison {
   kind: "run" | "mutants";
   regressions: Change[];
+  /** pass → fail (or error) that the current run's baseline knows: reported, not counted. */
+  known: Change[];
   fixes: Change[];
   added: string[];
   removed: string[];
   otherChanges: Change[];
   context: string[];
+  runs?: { before: RunSide; after: RunSide };
+  /** Coverage percentages before and after (runs only), each metric that both have. */
+  coverage?: Array<{ metric: string; before: number; after: number }>;
 }
 
 const GOOD = new Set(["pass", "killed", "equivalent"]);
 
-function diff(before: Map<string, { status: string; message?: string }>, after: Map<string, { status: string; message?: string }>) {
+function diff(before: Map<string, { status: string; message?: string; known?: string }>, after: Map<string, { status: string; message?: string; known?: string }>) {
   const regressions: Change[] = [];
+  const known: Change[] = [];
   const fixes: Change[] = [];
   const otherChanges: Change[] = [];
   for (const [id, a] of after) {
     const b = before.get(id);
     if (!b || b.status === a.status) continue;
-    const change = { id, from: b.status, to: a.status, message: a.message };
-    if (GOOD.has(b.status) && (a.status === "fail" || a.status === "error" || a.status === "survived")) regressions.push(change);
+    const change: Change = { id, from: b.status, to: a.status, message: a.message, ...(a.known ? { known: a.known } : {}) };
+    if (GOOD.has(b.status) && (a.status === "fail" || a.status === "error" || a.status === "survived")) (a.known ? known : regressions).push(change);
     else if (!GOOD.has(b.status) && GOOD.has(a.status)) fixes.push(change);
     else otherChanges.push(change);
   }
   return {
-    regressions, fixes, otherChanges,
+    regressions, known, fixes, otherChanges,
     added: [...after.keys()].filter((id) => !before.has(id)).sort(),
     removed: [...before.keys()].filter((id) => !after.has(id)).sort(),
   };
 }
 
-export function compareRuns(baseline: Summary, current: Summary): Comparison {
-  const map = (s: Summary) => new Map(s.checks.map((c) => [c.id, { status: c.status, message: c.message }]));
+const METRICS: Array<[keyof NonNullable<Summary["coverage"]>["percent"], string]> = [
+  ["statuses", "statuses"],
+  ["params", "parameters"],
+  ["fields", "fields"],
+  ["errorCodesExercised", "error codes exercised"],
+];
+
+export function compareRuns(baseline: Summary, current: Summary, links: { before?: RunSide["links"]; after?: RunSide["links"] } = {}): Comparison {
+  const map = (s: Summary) => new Map(s.checks.map((c) => [c.id, { status: c.status, message: c.message, known: c.known ? describeEntry(c.known) : undefined }]));
   const context: string[] = [];
   if (baseline.ontapVersion !== current.ontapVersion) context.push(`ONTAP version changed: ${baseline.ontapVersion ?? "?"} → ${current.ontapVersion ?? "?"}`);
   if (baseline.profile !== current.profile) context.push(`profile changed: ${baseline.profile} → ${current.profile}`);
   if (baseline.target !== current.target) context.push(`target changed: ${baseline.target} → ${current.target}`);
   if (baseline.strict !== current.strict) context.push(`strict changed: ${baseline.strict} → ${current.strict}`);
-  return { kind: "run", ...diff(map(baseline), map(current)), context };
+  const coverage = baseline.coverage && current.coverage ? METRICS.map(([k, metric]) => ({ metric, before: baseline.coverage!.percent[k], after: current.coverage!.percent[k] })) : undefined;
+  const drops = (coverage ?? []).filter((m) => m.after < m.before);
+  if (drops.length) {
+    const ranBefore = baseline.checks.filter((c) => c.status !== "skip" && c.status !== "disabled").length;
+    const ranNow = current.checks.filter((c) => c.status !== "skip" && c.status !== "disabled").length;
+    context.push(`coverage dropped: ${drops.map((m) => `${m.metric} ${m.before}% → ${m.after}%`).join(", ")}${ranNow < ranBefore ? ` (${ranBefore - ranNow} fewer checks ran: ${ranBefore} → ${ranNow})` : ""}`);
+  }
+  const side = (s: Summary, l: RunSide["links"] = {}): RunSide => ({ id: s.runId ?? s.start, target: s.target, ...(s.ontapVersion ? { ontapVersion: s.ontapVersion } : {}), profile: s.profile, ...(s.result ? { result: s.result } : {}), links: l });
+  return { kind: "run", ...diff(map(baseline), map(current)), context, runs: { before: side(baseline, links.before), after: side(current, links.after) }, ...(coverage ? { coverage } : {}) };
 }
 
 export function compareMutants(baseline: MutantsSummary, current: MutantsSummary): Comparison {
@@ -77,19 +114,45 @@ export function mergeMutants(parts: MutantsSummary[]): MutantsSummary {
   };
 }
 
-export function toMarkdown(c: Comparison, titles: { baseline: string; current: string }): string {
+/** The title of a comparison: run ids and targets, or the inputs' names. */
+export function titleOf(c: Comparison, names: { baseline: string; current: string }): string {
+  if (!c.runs) return `${names.baseline} → ${names.current}`;
+  const side = (r: RunSide) => `run ${r.id} (${r.target}${r.ontapVersion ? `, ONTAP ${r.ontapVersion}` : ""}, ${r.profile})`;
+  return `${side(c.runs.before)} → ${side(c.runs.after)}`;
+}
+
+/** The verdict line: regressions count; known failures and fixes are named but do not count. */
+export function verdictOf(c: Comparison): string {
+  const extra = [c.known.length ? `${c.known.length} new failure(s) the current baseline knows (not counted)` : "", c.fixes.length ? `${c.fixes.length} fix(es)` : ""].filter(Boolean).join(", ");
+  return `${c.regressions.length ? `${c.regressions.length} regression(s)` : "No regressions"}${extra ? `; ${extra}` : ""}.`;
+}
+
+export function toMarkdown(c: Comparison, names: { baseline: string; current: string }): string {
   const what = c.kind === "run" ? "checks" : "mutants";
-  const lines = [`## ontap-conformance: ${titles.baseline} → ${titles.current}`, ""];
-  lines.push(c.regressions.length ? `**${c.regressions.length} regression(s)**` : "No regressions.", "");
-  const section = (title: string, rows: Change[]) => {
+  const lines = [`## ontap-conformance: ${titleOf(c, names)}`, ""];
+  if (c.runs) {
+    const link = (label: string, r: RunSide) => `${label}: ${[r.links.html ? `[report](${r.links.html})` : "", r.links.summary ? `[summary.json](${r.links.summary})` : ""].filter(Boolean).join(", ") || "no report files found"}${r.result ? ` (${r.result})` : ""}`;
+    lines.push(`${link("before", c.runs.before)}; ${link("after", c.runs.after)}`, "");
+  }
+  lines.push(c.regressions.length ? `**${verdictOf(c)}**` : verdictOf(c), "");
+  const section = (title: string, rows: Change[], details: boolean) => {
     if (!rows.length) return;
     lines.push(`### ${title}`, "", `| ${what === "checks" ? "check" : "mutant"} | before | now | detail |`, "| --- | --- | --- | --- |");
-    for (const r of rows) lines.push(`| \`${r.id}\` | ${r.from} | ${r.to} | ${(r.message ?? "").split("\n")[0].replace(/\|/g, "\\|")} |`);
+    for (const r of rows) lines.push(`| \`${r.id}\` | ${r.from} | ${r.to} | ${(r.known ? `known (baseline: ${r.known}): ` : "") + (r.message ?? "").split("\n")[0].replace(/\|/g, "\\|")} |`);
     lines.push("");
+    if (details && what === "checks") {
+      for (const r of rows.filter((x) => x.message && (x.to === "fail" || x.to === "error"))) lines.push(`<details><summary><code>${r.id}</code></summary>`, "", "```text", r.message!, "```", "", "</details>", "");
+    }
   };
-  section("Regressions", c.regressions);
-  section("Fixes", c.fixes);
-  section("Other status changes", c.otherChanges);
+  section("Regressions", c.regressions, true);
+  section("New failures the baseline knows (not counted)", c.known, true);
+  section("Fixes", c.fixes, false);
+  section("Other status changes", c.otherChanges, true);
+  if (c.coverage) {
+    lines.push("### Coverage", "", "| metric | before | now | change |", "| --- | ---: | ---: | ---: |");
+    for (const m of c.coverage) lines.push(`| ${m.metric} | ${m.before}% | ${m.after}% | ${m.after === m.before ? "=" : `${m.after > m.before ? "+" : ""}${Math.round((m.after - m.before) * 10) / 10}`} |`);
+    lines.push("");
+  }
   if (c.added.length) lines.push(`### New ${what}`, "", ...c.added.map((id) => `- \`${id}\``), "");
   if (c.removed.length) lines.push(`### Removed ${what}`, "", ...c.removed.map((id) => `- \`${id}\``), "");
   if (c.context.length) lines.push("### Context", "", ...c.context.map((x) => `- ${x}`), "");
@@ -97,18 +160,21 @@ export function toMarkdown(c: Comparison, titles: { baseline: string; current: s
 }
 
 function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-export function toHtml(c: Comparison, titles: { baseline: string; current: string }): string {
+export function toHtml(c: Comparison, names: { baseline: string; current: string }): string {
   const rows = (title: string, list: Change[], cls: string) => list.length
-    ? `<h2>${esc(title)} (${list.length})</h2><table><tr><th>id</th><th>before</th><th>now</th><th>detail</th></tr>${list.map((r) => `<tr class="${cls}"><td><code>${esc(r.id)}</code></td><td>${esc(r.from)}</td><td>${esc(r.to)}</td><td>${esc((r.message ?? "").split("\n")[0])}</td></tr>`).join("")}</table>` : "";
+    ? `<h2>${esc(title)} (${list.length})</h2><table><tr><th>id</th><th>before</th><th>now</th><th>detail</th></tr>${list.map((r) => `<tr class="${cls}"><td><code>${esc(r.id)}</code></td><td>${esc(r.from)}</td><td>${esc(r.to)}</td><td>${r.known ? `<p>known (baseline: ${esc(r.known)})</p>` : ""}<pre>${esc(r.message ?? "")}</pre></td></tr>`).join("")}</table>` : "";
   const list = (title: string, ids: string[]) => ids.length ? `<h2>${esc(title)} (${ids.length})</h2><ul>${ids.map((i) => `<li><code>${esc(i)}</code></li>`).join("")}</ul>` : "";
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ontap-conformance compare</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}.bad{background:#fde8e8}.good{background:#e6f6e6}</style></head>
-<body><h1>${esc(titles.baseline)} → ${esc(titles.current)}</h1><p>${c.regressions.length ? `<strong>${c.regressions.length} regression(s)</strong>` : "No regressions."}</p>
-${rows("Regressions", c.regressions, "bad")}${rows("Fixes", c.fixes, "good")}${rows("Other status changes", c.otherChanges, "")}
-${list(c.kind === "run" ? "New checks" : "New mutants", c.added)}${list(c.kind === "run" ? "Removed checks" : "Removed mutants", c.removed)}${list("Context", c.context)}
+  const side = (label: string, r: RunSide) => `<li>${label}: run <code>${esc(r.id)}</code>, ${esc(r.target)}${r.ontapVersion ? `, ONTAP ${esc(r.ontapVersion)}` : ""}, ${esc(r.profile)}${r.result ? `: ${esc(r.result)}` : ""} — ${[r.links.html ? `<a href="${esc(r.links.html)}">report</a>` : "", r.links.summary ? `<a href="${esc(r.links.summary)}">summary.json</a>` : ""].filter(Boolean).join(", ") || "no report files found"}</li>`;
+  const runs = c.runs ? `<ul>${side("before", c.runs.before)}${side("after", c.runs.after)}</ul>` : "";
+  const coverage = c.coverage ? `<h2>Coverage</h2><table><tr><th>metric</th><th>before</th><th>now</th></tr>${c.coverage.map((m) => `<tr class="${m.after < m.before ? "bad" : ""}"><td>${esc(m.metric)}</td><td>${m.before}%</td><td>${m.after}%</td></tr>`).join("")}</table>` : "";
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ontap-conformance compare: ${esc(titleOf(c, names))}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:0}.bad{background:#fde8e8}.good{background:#e6f6e6}.known{background:#e8f0fd}</style></head>
+<body><h1>${esc(titleOf(c, names))}</h1>${runs}<p>${c.regressions.length ? `<strong>${esc(verdictOf(c))}</strong>` : esc(verdictOf(c))}</p>
+${rows("Regressions", c.regressions, "bad")}${rows("New failures the baseline knows (not counted)", c.known, "known")}${rows("Fixes", c.fixes, "good")}${rows("Other status changes", c.otherChanges, "")}
+${coverage}${list(c.kind === "run" ? "New checks" : "New mutants", c.added)}${list(c.kind === "run" ? "Removed checks" : "Removed mutants", c.removed)}${list("Context", c.context)}
 </body></html>
 `;
 }

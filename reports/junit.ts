@@ -1,7 +1,12 @@
 // JUnit XML for CI systems: one <testsuite> per area, one <testcase> per
-// check. fail → <failure>, error → <error>, skip and disabled → <skipped>
-// with the reason. Everything written has already been redacted.
-import type { CheckResult } from "../src/harness/check.ts";
+// check, in the form CI systems count: fail → <failure>, error → <error>,
+// skip and disabled → <skipped> with the reason, and a failure or error the
+// baseline knows → <skipped> with the baseline's reason (it does not fail
+// the run, so it must not turn a CI job red). Warnings, and the full message
+// of a known failure, go to <system-out>. Everything written has already
+// been redacted.
+import { describeEntry } from "./baseline.ts";
+import type { SummaryCheck } from "./summary.ts";
 
 function xml(text: string): string {
   // Drop characters XML 1.0 cannot carry, then escape.
@@ -13,34 +18,49 @@ function xml(text: string): string {
     .replace(/"/g, "&quot;");
 }
 
-export function toJUnit(results: CheckResult[], opts: { name: string; timestamp: string }): string {
-  const areas = new Map<string, CheckResult[]>();
+export type JUnitCase = Pick<SummaryCheck, "id" | "title" | "area" | "operation" | "status" | "message" | "warnings" | "durationMs" | "known" | "baselineExpired">;
+
+/** How CI reads a check: failure, error or skipped (a known failure is skipped). */
+export function junitKind(c: Pick<JUnitCase, "status" | "known">): "pass" | "failure" | "error" | "skipped" {
+  if (c.status === "pass") return "pass";
+  if (c.known) return "skipped";
+  return c.status === "fail" ? "failure" : c.status === "error" ? "error" : "skipped";
+}
+
+export function toJUnit(results: readonly JUnitCase[], opts: { name: string; timestamp: string }): string {
+  const areas = new Map<string, JUnitCase[]>();
   for (const r of results) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
-  const count = (rs: CheckResult[], s: CheckResult["status"][]) => rs.filter((r) => s.includes(r.status)).length;
-  const secs = (rs: CheckResult[]) => (rs.reduce((t, r) => t + r.durationMs, 0) / 1000).toFixed(3);
-  const lines = [
-    `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="${xml(opts.name)}" tests="${results.length}" failures="${count(results, ["fail"])}" errors="${count(results, ["error"])}" skipped="${count(results, ["skip", "disabled"])}" time="${secs(results)}" timestamp="${xml(opts.timestamp)}">`,
-  ];
+  const count = (rs: readonly JUnitCase[], kind: ReturnType<typeof junitKind>) => rs.filter((r) => junitKind(r) === kind).length;
+  const secs = (rs: readonly JUnitCase[]) => (rs.reduce((t, r) => t + r.durationMs, 0) / 1000).toFixed(3);
+  const counts = (rs: readonly JUnitCase[]) => `tests="${rs.length}" failures="${count(rs, "failure")}" errors="${count(rs, "error")}" skipped="${count(rs, "skipped")}" time="${secs(rs)}"`;
+  const lines = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="${xml(opts.name)}" ${counts(results)} timestamp="${xml(opts.timestamp)}">`];
   for (const [area, rs] of areas) {
-    lines.push(`  <testsuite name="${xml(area)}" tests="${rs.length}" failures="${count(rs, ["fail"])}" errors="${count(rs, ["error"])}" skipped="${count(rs, ["skip", "disabled"])}" time="${secs(rs)}">`);
+    lines.push(`  <testsuite name="${xml(area)}" ${counts(rs)} timestamp="${xml(opts.timestamp)}">`);
     for (const r of rs) {
       const open = `    <testcase classname="${xml(`${r.area}.${r.operation}`)}" name="${xml(`${r.id}: ${r.title}`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       const message = r.message ?? "";
       const firstLine = message.split("\n")[0];
-      switch (r.status) {
-        case "pass":
-          lines.push(`${open}/>`);
-          break;
-        case "fail":
-          lines.push(`${open}>`, `      <failure message="${xml(firstLine)}" type="nonconformance">${xml(message)}</failure>`, `    </testcase>`);
+      const expired = r.baselineExpired ? `the baseline entry expired on ${r.baselineExpired.expires} (${describeEntry(r.baselineExpired)}), so this counts again: ` : "";
+      const body: string[] = [];
+      switch (junitKind(r)) {
+        case "failure":
+          body.push(`      <failure message="${xml(expired + firstLine)}" type="nonconformance">${xml(expired + message)}</failure>`);
           break;
         case "error":
-          lines.push(`${open}>`, `      <error message="${xml(firstLine)}" type="suite-or-transport">${xml(message)}</error>`, `    </testcase>`);
+          body.push(`      <error message="${xml(expired + firstLine)}" type="suite-or-transport">${xml(expired + message)}</error>`);
           break;
-        default:
-          lines.push(`${open}>`, `      <skipped message="${xml(`${r.status}: ${firstLine}`)}"/>`, `    </testcase>`);
+        case "skipped":
+          body.push(r.known
+            ? `      <skipped message="${xml(`known ${r.status === "fail" ? "failure" : "error"} (baseline): ${describeEntry(r.known)}`)}"/>`
+            : `      <skipped message="${xml(`${r.status}: ${firstLine}`)}"/>`);
+          break;
       }
+      const out = [
+        ...(r.known ? [`known ${r.status === "fail" ? "failure" : "error"}, not counted (baseline: ${describeEntry(r.known)}):`, message, ""] : []),
+        ...r.warnings.map((w) => `warning: ${w}`),
+      ];
+      if (out.length) body.push(`      <system-out>${xml(out.join("\n"))}</system-out>`);
+      lines.push(body.length ? `${open}>\n${body.join("\n")}\n    </testcase>` : `${open}/>`);
     }
     lines.push(`  </testsuite>`);
   }

@@ -3,6 +3,7 @@
 // the README and validated in the tests).
 import { phaseOf, type CheckResult, type CheckStatus, type Phase } from "../src/harness/check.ts";
 import type { Coverage } from "./coverage.ts";
+import type { BaselineEntry, BaselineOutcome } from "./baseline.ts";
 
 export const SUMMARY_FORMAT = "ontap-conformance/summary@1";
 
@@ -16,12 +17,26 @@ export interface SummaryCheck {
   phase: Phase;
   status: CheckStatus;
   message?: string;
+  /** A skip because a read the check needs departs from a contract `owner` reports (the owner failed). */
+  notTestedBecause?: string;
   warnings: string[];
   durationMs: number;
+  /** A failure or error the baseline knows (unexpired entry): reported, not counted against the target. */
+  known?: BaselineEntry;
+  /** A failure or error whose baseline entry has expired: it counts again. */
+  baselineExpired?: BaselineEntry;
 }
+
+/** The run's verdict, as the exit code says it. */
+export type RunResult = "conformant" | "not conformant" | "could not run" | "interrupted";
 
 export interface Summary {
   format: typeof SUMMARY_FORMAT;
+  /** The run's directory name under <report-dir>/runs. */
+  runId?: string;
+  /** The verdict, and the exit code that says it (README "Exit codes"). */
+  result?: RunResult;
+  exitCode?: number;
   target: string;
   ontapVersion?: string;
   profile: string;
@@ -31,12 +46,23 @@ export interface Summary {
   start: string;
   durationMs: number;
   phases: Record<string, number>;
-  totals: Record<CheckStatus, number> & { checks: number; warnings: number };
+  /** Counts per status; `known`: of the failures and errors, those the baseline knows (not counted against the target). */
+  totals: Record<CheckStatus, number> & { checks: number; warnings: number; known?: number };
   checks: SummaryCheck[];
-  /** With --baseline: failures that were known and did not fail the run. */
-  baseline?: { file: string; knownFailures: Array<{ id: string; reason: string }> };
-  /** Writing runs only: whether licenses and packages were left as found; `removed`: what teardown deleted to get there. */
-  teardown?: { restored: boolean; differences: string[]; removed?: string[] };
+  /**
+   * With --baseline: the failures it knows (not counted), the entries that
+   * expired (their failures count again) and the entries whose check passed
+   * (fixed: remove them from the baseline).
+   */
+  baseline?: { file: string; knownFailures: BaselineEntry[]; expired: BaselineEntry[]; fixed: BaselineEntry[] };
+  /**
+   * Writing runs only: whether the run left licenses and packages as it found
+   * them (`differences`: what keeps them from it, by the run's doing);
+   * `removed`: what teardown deleted because the run created it;
+   * `changedByOthers`: what changed during the run by someone else's hand,
+   * reported and left alone.
+   */
+  teardown?: { restored: boolean; differences: string[]; removed?: string[]; changedByOthers?: string[] };
   /** The run was stopped with Ctrl-C (exit 130): checks that did not run are errors "interrupted". */
   interrupted?: boolean;
   /** The coverage matrix (reports/coverage.ts). */
@@ -44,6 +70,7 @@ export interface Summary {
 }
 
 export function buildSummary(input: {
+  runId?: string;
   results: CheckResult[];
   target: string;
   version?: string;
@@ -63,11 +90,15 @@ export function buildSummary(input: {
       totals.warnings += r.warnings.length;
       return {
         id: r.id, title: r.title, area: r.area, operation: r.operation, profile: r.profile, severity: r.severity, phase: phaseOf(r),
-        status: r.status, ...(r.message ? { message: r.message } : {}), warnings: r.warnings, durationMs: r.durationMs,
+        status: r.status, ...(r.message ? { message: r.message } : {}), ...(r.status === "skip" && r.notTested ? { notTestedBecause: r.notTested.owner } : {}), warnings: r.warnings, durationMs: r.durationMs,
       };
     });
   return {
     format: SUMMARY_FORMAT,
+    ...(input.runId ? { runId: input.runId } : {}),
+    // Set by settleVerdict; here to keep them near the top of the file.
+    result: undefined,
+    exitCode: undefined,
     target: input.target,
     ...(input.version ? { ontapVersion: input.version } : {}),
     profile: input.profile,
@@ -80,4 +111,28 @@ export function buildSummary(input: {
     totals,
     checks,
   };
+}
+
+/** A failure or error that counts against the target (not known to the baseline). */
+export function counts(c: Pick<SummaryCheck, "status" | "known">): boolean {
+  return (c.status === "fail" || c.status === "error") && !c.known;
+}
+
+/**
+ * Settle the verdict: mark what the baseline knows or no longer covers, and
+ * set `result` and `exitCode` from what counts (failures and errors the
+ * baseline does not know; a writing run that did not restore the target).
+ */
+export function settleVerdict(summary: Summary, opts: { baselineFile?: string; outcome?: BaselineOutcome; unusable?: boolean }): void {
+  const byId = new Map(summary.checks.map((c) => [c.id, c]));
+  const outcome = opts.outcome ?? { known: [], expired: [], fixed: [] };
+  for (const e of outcome.known) byId.get(e.id)!.known = e;
+  for (const e of outcome.expired) byId.get(e.id)!.baselineExpired = e;
+  if (opts.baselineFile) {
+    summary.baseline = { file: opts.baselineFile, knownFailures: outcome.known, expired: outcome.expired, fixed: outcome.fixed };
+    summary.totals.known = outcome.known.length;
+  }
+  const counted = summary.checks.filter(counts).length + (summary.teardown?.differences.length ?? 0);
+  summary.result = opts.unusable ? "could not run" : summary.interrupted ? "interrupted" : counted ? "not conformant" : "conformant";
+  summary.exitCode = { conformant: 0, "not conformant": 1, "could not run": 2, interrupted: 130 }[summary.result];
 }

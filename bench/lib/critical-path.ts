@@ -7,10 +7,9 @@
 // the largest set of pairwise non-overlapping intervals (the longest chain
 // of the interval order), found greedily by earliest end.
 //
-// Checks of one suite file run one after another (sum of their chains);
-// suite files may run in parallel (max over files); discovery runs before
-// any file. So: critical path = discovery chain + max over files of the sum
-// of its checks' chains, times the latency of one request.
+// Checks run side by side (src/harness/suite-runner.ts), so no concurrency
+// can make a run shorter than discovery's chain plus the longest chain of one
+// check (bench row 4).
 export interface Interval {
   start: number;
   end: number;
@@ -26,22 +25,4 @@ export function longestChain(intervals: readonly Interval[]): number {
     }
   }
   return count;
-}
-
-export interface CriticalPath {
-  /** Requests on the critical path. */
-  requests: number;
-  /** The file whose checks make it. */
-  file: string;
-  /** Per file: the sum of its checks' chains. */
-  perFile: Record<string, number>;
-  /** Every request chain of every file, one after another (the path if files ran sequentially). */
-  sequentialRequests: number;
-}
-
-export function criticalPath(discoveryChain: number, chainsByFile: Record<string, number[]>): CriticalPath {
-  const perFile = Object.fromEntries(Object.entries(chainsByFile).map(([f, chains]) => [f, chains.reduce((a, b) => a + b, 0)]));
-  const [file, longest] = Object.entries(perFile).reduce((best, cur) => (cur[1] > best[1] ? cur : best), ["(none)", 0] as [string, number]);
-  const all = Object.values(perFile).reduce((a, b) => a + b, 0);
-  return { requests: discoveryChain + longest, file, perFile, sequentialRequests: discoveryChain + all };
 }

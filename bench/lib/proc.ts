@@ -55,13 +55,13 @@ export function startServer(kind: "mock" | "minimal", arg: string): Promise<Serv
  * Stoplight Prism from bench/node_modules, logging to a file (as one would
  * run it). Ready when it answers `probePath` with any status.
  */
-export async function startPrism(specFile: string, port: number, opts: { silent: boolean; logFile: string; probePath: string; authorization: string }): Promise<Server> {
+export async function startPrism(specFile: string, port: number, opts: { silent: boolean; dynamic?: boolean; logFile: string; probePath: string; authorization: string }): Promise<Server> {
   const bin = join(BENCH, "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
   if (!existsSync(bin)) throw new Error(`Prism is not installed: run npm --prefix bench ci (looked for ${bin})`);
   const started = performance.now();
   const log = createWriteStream(opts.logFile);
   await new Promise((r) => log.once("open", r));
-  const args = [bin, "mock", specFile, "-h", "127.0.0.1", "-p", String(port), ...(opts.silent ? ["-v", "silent"] : [])];
+  const args = [bin, "mock", specFile, "-h", "127.0.0.1", "-p", String(port), ...(opts.silent ? ["-v", "silent"] : []), ...(opts.dynamic ? ["-d"] : [])];
   const child = spawn(process.execPath, args, { cwd: BENCH, stdio: ["ignore", log, log] });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

@@ -1,16 +1,19 @@
 // Asynchronous jobs of the reference mock (/api/cluster/jobs/{uuid}):
-// queued → running → success | failure, driven by the virtual clock.
+// queued → running → success | failure, driven by the virtual clock (job
+// states, ref §2.10; a failed job carries its code and message and, from 9.9,
+// error{code, message}, ref §5.4; a job nobody knows is 404 code 4 "entry
+// doesn't exist", ref §3 and §8; ref = spec/sources/ontap-reference.md).
 import { randomUUID } from "node:crypto";
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";
 
 export interface Job {
   uuid: string;
-  description: string;
+  description?: string;
   state: "queued" | "running" | "paused" | "success" | "failure";
   message: string;
   code: number;
-  start_time: string;
+  start_time?: string;
   end_time?: string;
   error?: { code: string; message: string };
 }
@@ -78,6 +81,16 @@ export class JobStore {
       });
       this.waiters.set(uuid, list);
     });
+  }
+
+  /** Every job, in uuid order (a listing's natural order is its key's). */
+  list(): Job[] {
+    return [...this.jobs.values()].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+  }
+
+  /** A job that already ended (a scenario's history, e.g. the docs' example jobs). */
+  seed(job: Job): void {
+    this.jobs.set(job.uuid, structuredClone(job));
   }
 
   snapshot(): Job[] {

@@ -3,14 +3,19 @@
 // pause/resume/cancel, and the history it writes. Everything long runs on
 // the virtual clock (an upgrade takes virtual hours, real milliseconds).
 //
-// Status and code choices (the docs give codes, not statuses):
+// Every rule cites its source: "ref §n" is spec/sources/ontap-reference.md
+// (the error codes of each endpoint are its §3), "docs 002" the cluster
+// software page spec/sources/002_d792e4551950e0af.txt.
+//
+// Status choices (the docs give codes, not statuses; ref §7 leaves them
+// open, so the checks accept any 4xx with the code):
 //   400 invalid input: 10551872 no version, 10551325 package missing (404 on
 //       DELETE), 10551368 nodes not HA pairs, 10551395 warnings not skipped,
 //       10551897 already at version, 39387137/39387138 bad URL,
 //       10551807/10551808 bad upload
-//   409 state conflicts: 10551357 update in progress, 10551300 nothing to
-//       pause, 10551303 not paused, 10551524 cancel before pause,
-//       10551297 no update, 10551327 image exists, 8 package in use
+//   409 state conflicts (ref §5.5 "409 conflict"): 10551357 update in
+//       progress, 10551300 nothing to pause, 10551303 not paused, 10551524
+//       cancel before pause, 10551297 no update, 10551327 image exists
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";
 import type { ClusterModel, NodeModel } from "../cluster.ts";
@@ -162,14 +167,21 @@ export class SoftwareModel {
 
   // ------------------------------------------------------------ PATCH
 
+  // The pre-update checks of docs 002's validation example: an nfs_mounts
+  // warning ("Use NFS hard mounts, if possible."), and an error when cluster HA
+  // is not configured ("Cluster HA is not configured in the cluster").
   private checks(target: string): Array<Record<string, unknown>> {
     return [
       { update_check: "nfs_mounts", status: "warning", issue: { message: "NFS mounts are soft; clients may see errors during takeover." }, action: { message: "Use NFS hard mounts, if possible." } },
       ...(this.cluster.nodes.every((n) => n.ha_partner) ? [] : [{ update_check: "high_availability_status", status: "error", issue: { message: "Cluster HA is not configured in the cluster." }, action: { message: "Configure HA before updating." } }]),
+      // The PATCH "provides the option to upgrade the cluster software version" (docs: Manage cluster
+      // software, overview): a package older than what the nodes run fails validation (10551396), it is no upgrade.
+      ...(this.cluster.nodes.some((n) => compareVersions(n.version, target) > 0) ? [{ update_check: "upgrade_version", status: "error", issue: { message: `Package version ${target} is older than the version the cluster runs.` }, action: { message: "Choose a package of a newer ONTAP release." } }] : []),
     ].map((c) => ({ ...c, target }));
   }
 
   private requirePackage(version: string | undefined): string {
+    // ref §3 PATCH: 10551872 package version not given, 10551325 required package version not present.
     if (!version) throw new OntapError(400, 10551872, "The package version was not given: set \"version\".", { target: "version" });
     if (!this.packages.some((p) => p.version === version)) throw new OntapError(400, 10551325, `The required package version ${version} is not present in the repository.`, { target: "version" });
     return version;
@@ -178,6 +190,7 @@ export class SoftwareModel {
   /** PATCH /cluster/software: validate, estimate, start an update, or act on one. Returns the job. */
   update(p: UpdateParams): Job {
     if (p.action) return this.act(p.action);
+    // ref §3 PATCH 10551357: a previous update is still in progress.
     if (this.upgrade && ACTIVE.includes(this.upgrade.state)) {
       throw new OntapError(409, 10551357, "A previous update is still in progress.");
     }
@@ -186,6 +199,8 @@ export class SoftwareModel {
     // validates "the operation and its parameters".
     const nodes = this.nodesToUpdate(p.nodes_to_update);
     const results = this.checks(target).map(({ target: _t, ...c }) => c);
+    // validate_only / estimate_only run as a job and change nothing else (ref §1.1, §5.4: results
+    // may be absent while validation runs).
     if (p.validate_only) {
       return this.jobs.start("PATCH /api/cluster/software", SHORT_JOB_MS, () => {
         this.validation = results;
@@ -199,6 +214,8 @@ export class SoftwareModel {
       });
     }
     const pending = nodes.filter((n) => compareVersions(this.node(n).version, target) !== 0);
+    // ref §3 PATCH: 10551897 all nodes already run the version, 10551396 validation failed,
+    // 10551395 warnings (skip_warnings proceeds, ref §1.1).
     if (!pending.length) throw new OntapError(400, 10551897, `All nodes already run version ${target}.`);
     if (results.some((r) => r.status === "error")) throw new OntapError(400, 10551396, "Validation checks failed.");
     if (results.some((r) => r.status === "warning") && !p.skip_warnings) {
@@ -222,6 +239,8 @@ export class SoftwareModel {
   private nodesToUpdate(text: string | undefined): string[] {
     if (text === undefined) return this.cluster.nodes.map((n) => n.name);
     const names = text.split(",").map((s) => s.trim()).filter(Boolean);
+    // ref §1.1 nodes_to_update: the nodes must form HA pairs, an empty string makes the upgrade fail
+    // (ref §3 10551368); a name of no node is an invalid value (262185, ref §5.6; inference).
     if (!names.length) throw new OntapError(400, 10551368, "nodes_to_update is empty: name the nodes of one or more HA pairs.", { target: "nodes_to_update" });
     for (const name of names) {
       const node = this.cluster.nodes.find((n) => n.name === name);
@@ -231,6 +250,8 @@ export class SoftwareModel {
     return names;
   }
 
+  // One node after the other, each taking NODE_UPDATE_MS of virtual time; the states are
+  // software_reference.state's (ref §2.4), the history records software_history's (ref §2.8).
   private runStep(): void {
     const u = this.upgrade!;
     const step = u.steps[u.current];
@@ -284,6 +305,9 @@ export class SoftwareModel {
   private act(action: "pause" | "resume" | "cancel"): Job {
     const u = this.upgrade;
     const active = u && ACTIVE.includes(u.state);
+    // ref §3 PATCH: 10551300 no update in progress to pause, 10551303 not in the paused state,
+    // 10551297 no update in progress found, 10551524 must pause before cancel; pause_pending and
+    // cancel_pending are states of ref §2.4.
     if (action === "pause") {
       if (!active || u!.state !== "in_progress") throw new OntapError(409, 10551300, "There is no update in progress to pause.");
       u!.state = "pause_pending"; // takes effect when the node being updated is done
@@ -306,7 +330,7 @@ export class SoftwareModel {
     return this.jobs.start("PATCH /api/cluster/software", SHORT_JOB_MS, () => ({ ok: true, message: `${action} accepted.` }));
   }
 
-  /** Test hook: the next node to finish fails and the update pauses on error. */
+  /** Test hook (no HTTP route reaches it): the next node to finish fails and the update pauses on error (paused_on_error, ref §2.4). */
   failNextNodeUpdate(): void {
     this.failNextNode = true;
   }
@@ -314,6 +338,8 @@ export class SoftwareModel {
   // ------------------------------------------------------------ packages
 
   startDownload(body: { url: string; username?: string; password?: string }): { job: Job; version: string } {
+    // ref §3 POST download: 39387137 invalid URL syntax, 39387138 unsupported scheme; http:// as well
+    // (the docs' example URL is http://server/package, ref §2.7).
     let url: URL;
     try {
       url = new URL(body.url);
@@ -327,8 +353,12 @@ export class SoftwareModel {
     if (!["http:", "https:", "ftp:", "file:"].includes(url.protocol)) {
       throw new OntapError(400, 39387138, `The URL scheme "${url.protocol.replace(":", "")}" is not supported: use FILE://, FTP://, HTTP:// or HTTPS://.`, { target: "url" });
     }
+    // ref §3 POST download: 10551357 update in progress, 10551382 still running, 10551327 "Package image
+    // with the same name already exists" (the text na_ontap_software_update looks for, ref §8).
     if (this.upgrade && ACTIVE.includes(this.upgrade.state)) throw new OntapError(409, 10551357, "An update is in progress.");
     if (this.download.state === "running") throw new OntapError(409, 10551382, "A download is still running.");
+    // Made-up packages (README: testPackages): the version is read from the file name, and a URL
+    // whose path says "fail" fails the download (10551381, ref §3) so a client can provoke it.
     const version = versionFromName(url.pathname);
     if (this.packages.some((p) => p.version === version)) throw new OntapError(409, 10551327, "Package image with the same name already exists.");
     this.download = { state: "running", code: 10551382, message: "Package download in progress." };
@@ -346,12 +376,15 @@ export class SoftwareModel {
   }
 
   startUpload(files: Array<{ field: string; filename: string }>): { job: Job; version: string } {
+    // ref §2.9, §3 POST upload: exactly one file (10551807) in a multipart part named "file" (another
+    // name is an unexpected argument, 262179, ref §5.6); a part without a file name carries no file.
     if (files.length !== 1) throw new OntapError(400, 10551807, files.length ? "Only one file may be uploaded per request." : "The request must carry one file in a part named \"file\".");
     if (files[0].field !== "file") throw new OntapError(400, 262179, `Unexpected argument "${files[0].field}": the part must be named "file".`, { target: files[0].field });
     // A plain form field named "file" carries a value, not a package file: no package may come of it.
     if (!files[0].filename) throw new OntapError(400, 10551807, "The part \"file\" carries no file (it has no filename).", { target: "file" });
-    if (this.upgrade && ACTIVE.includes(this.upgrade.state)) throw new OntapError(409, 10551357, "An update is in progress.");
+    // No rule refuses an upload during an update: 10551357 is not among the upload's codes (ref §3).
     const version = versionFromName(files[0].filename);
+    // ref §3 POST upload 10551496: the file already exists.
     if (this.packages.some((p) => p.version === version)) throw new OntapError(409, 10551496, "The package file already exists.");
     const job = this.jobs.start("POST /api/cluster/software/upload", DOWNLOAD_MS, () => {
       this.packages.push({ version, create_time: this.clock.isoNow() });
@@ -360,22 +393,15 @@ export class SoftwareModel {
     return { job, version };
   }
 
-  private packageInUse(version: string): OntapError | undefined {
-    const running = this.cluster.nodes.some((n) => n.version === version);
-    const target = this.upgrade && ACTIVE.includes(this.upgrade.state) && this.upgrade.target === version;
-    if (running || target) return new OntapError(409, 8, `Package ${version} is in use (${running ? "a node runs it" : "an update installs it"}) and cannot be deleted.`);
-    return undefined;
-  }
-
+  // No rule refuses to delete the package of the running release or of an
+  // update: no NetApp source documents one (the endpoint's codes, ref §3, name
+  // none), and na_ontap_software_update deletes the package it has just
+  // installed (ref §8, §8.1).
   deletePackage(version: string): Job {
+    // 10551325 "package not found" (ref §3, DELETE packages); 404 as for any missing entry (ref §5.6).
     if (!this.packages.some((p) => p.version === version)) throw new OntapError(404, 10551325, `Package ${version} was not found in the repository.`, { target: "version" });
-    const inUse = this.packageInUse(version);
-    if (inUse) throw inUse;
+    // An asynchronous DELETE answers with a job (ref §1: 202 in 9.7, 200/202 in 9.19.1; §5.4).
     return this.jobs.start(`DELETE /api/cluster/software/packages/${version}`, SHORT_JOB_MS, () => {
-      // Checked again when the job runs: an update to this package may have
-      // started since the request was accepted, and must not lose its image.
-      const now = this.packageInUse(version);
-      if (now) return { ok: false, error: now };
       this.packages = this.packages.filter((p) => p.version !== version);
       return { ok: true, message: "Package deleted." };
     });

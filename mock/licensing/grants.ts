@@ -2,7 +2,9 @@
 // the mock instead accepts the documented *test-key scheme* of
 // spec/test-keys.md, so any client can make valid and invalid keys without
 // reading this code. Each submitted key becomes a LicenseGrant or an
-// OntapError with the documented code for what is wrong with it.
+// OntapError with the documented code for what is wrong with it: every code
+// below is one of POST licenses' (ref §3, spec/sources/ontap-reference.md),
+// chosen by its meaning as spec/test-keys.md's tables say.
 import { createHash } from "node:crypto";
 import { OntapError } from "../errors.ts";
 

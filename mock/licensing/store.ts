@@ -1,7 +1,9 @@
 // The licenses a mock cluster holds, and the package records derived from
-// them as the docs' "Licensing terms" and "Cluster state" sections describe:
-// node scope needs every node licensed, an expired license or capacity over
-// its limit is noncompliant, an unreachable owner node makes it unknown.
+// them as the docs' "Licensing terms" and "Cluster state" sections describe
+// (spec/sources/000_24a9ec2b2ae4d05f.txt): node scope needs every node
+// licensed, an expired license or capacity over its limit is noncompliant,
+// an unreachable owner node makes it unknown. Codes: ref §3 (ref =
+// spec/sources/ontap-reference.md).
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";
 import type { ClusterModel } from "../cluster.ts";
@@ -30,9 +32,12 @@ export interface InstalledLicense {
 
 export type PackageState = "compliant" | "noncompliant" | "unlicensed" | "unknown";
 
+// entitlement (9.11+, ref §2.1): values within the documented enums, as the docs' examples pair
+// them (compliant nfs: none/low; noncompliant packages: acquire_license/medium); no source maps
+// unknown and unlicensed, so those are a reading of the enums' names.
 const ENTITLEMENT: Record<PackageState, { action: string; risk: string }> = {
   compliant: { action: "none", risk: "low" },
-  noncompliant: { action: "acquire_license", risk: "high" },
+  noncompliant: { action: "acquire_license", risk: "medium" },
   unknown: { action: "verify_system_health", risk: "unknown" },
   unlicensed: { action: "acquire_license", risk: "unlicensed" },
 };
@@ -81,7 +86,7 @@ export class LicenseStore {
     return "compliant";
   }
 
-  /** Every catalog package as a license_package record (unlicensed ones included). */
+  /** Every catalog package as a license_package record (unlicensed ones included; the listing hides them by default, ref §5.1). */
   packages(): Record<string, unknown>[] {
     // Grouped once: filtering every license per catalog entry made a listing O(packages × licenses), 0.9 s at 10,000.
     const byPackage = new Map<string, InstalledLicense[]>();
@@ -149,7 +154,11 @@ export class LicenseStore {
 
   /**
    * Install each key on its own: a good key installs even when another in the
-   * batch is bad (as ONTAP does); a bad key changes nothing.
+   * batch is bad (na_ontap_license reports "some licenses were updated, but
+   * others were in conflict", ref §8 S5); a bad key changes nothing. Each
+   * failure says "Failed to install the license at index N" (the text the
+   * client parses, ref §8). ref §3: 1115617 NLFv2 conflict, 1115132 already
+   * exists (409: ref §5.5 conflict; ref §7 leaves the status open).
    */
   install(keys: unknown[]): InstallOutcome[] {
     const ctx = this.keyContext();
@@ -170,7 +179,12 @@ export class LicenseStore {
     });
   }
 
-  /** DELETE /licenses/{name}?serial_number=…: `matches` decides which serials go. */
+  /**
+   * DELETE /licenses/{name}?serial_number=…: `matches` decides which serials go.
+   * None: 404 code 4 "entry doesn't exist" (ref §8; na_ontap_license reads it as
+   * "nothing to remove"). A package of an NLFv2 bundle: 1115564 (ref §3), to be
+   * deleted by licenses.installed_license (ref §5.1).
+   */
   deletePackage(name: string, matches: (license: InstalledLicense) => boolean): number {
     const victims = this.licenses.filter((l) => l.package === name && matches(l));
     if (!victims.length) throw new OntapError(404, 4, "entry doesn't exist");
@@ -182,7 +196,7 @@ export class LicenseStore {
     return victims.length;
   }
 
-  /** DELETE /licenses?…: every license for which `matches` holds, bundles included. */
+  /** DELETE /licenses?…: every license for which `matches` holds, bundles included (ref §5.1 delete-by-query examples). */
   deleteWhere(matches: (license: InstalledLicense) => boolean): number {
     const before = this.licenses.length;
     this.licenses = this.licenses.filter((l) => !matches(l));

@@ -1,12 +1,19 @@
 // The mutant catalog: each entry breaks one rule of the contract and
 // nothing else. `ontap-conformance mutants` runs the suite against each and
 // expects at least one check to fail (the mutant is "killed").
+import { frameworkParamNames } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
+import { PAGE_TOKEN_PARAM } from "../server/collection.ts";
+import { listLicenses } from "../routes/licensing.ts";
 import { eachRecord, rewriteQuery, rewriteReply, type Mutant } from "./types.ts";
 
-const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"];
-/** Query parameters that steer a listing; everything else on a collection GET is a filter. */
-const CONTROL = new Set(["fields", "max_records", "return_records", "return_timeout", "order_by", "start.cursor"]);
+const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get", "job_collection_get"];
+/** Query parameters that steer a listing (the framework's, spec x-ontap-framework-params, and the paging token); everything else on a collection GET is a filter. */
+const CONTROL = new Set([...frameworkParamNames(), PAGE_TOKEN_PARAM]);
+/** GETs of one object at a path without parameters. */
+const SINGLETONS = ["cluster_get", "software_get", "software_download_get"];
+/** Operations that answer with a job link. */
+const ASYNC = ["software_modify", "software_package_create", "software_package_delete", "software_upload"];
 
 export const MUTANTS: Mutant[] = [
   // ---- schema
@@ -20,7 +27,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "schema.version-minor-missing", category: "schema", breaks: "version.minor is required",
-    wrap: rewriteReply(["cluster_get"], (r) => { delete (r.body as any)?.version?.minor; }),
+    wrap: rewriteReply(["cluster_get", "node_get"], (r) => { delete (r.body as any)?.version?.minor; }),
   },
   {
     name: "schema.unknown-field", category: "schema", breaks: "records carry only documented fields (strict mode)",
@@ -47,7 +54,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "status.missing-item-200", category: "status", breaks: "a missing item answers 404",
-    wrap: rewriteReply(["license_get", "software_package_get", "job_get"], (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
+    wrap: rewriteReply(["license_get", "software_package_get", "job_get", "node_get"], (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
   },
   {
     name: "status.bad-input-500", category: "status", breaks: "bad input answers 4xx, never 5xx",
@@ -94,7 +101,11 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "query.fields-leak", category: "query", breaks: "collections return only keys and links unless fields asks for more",
-    wrap: rewriteQuery(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (q) => { if (!q.get("fields")) q.set("fields", "*"); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { if (!q.get("fields")) q.set("fields", "*"); }),
+  },
+  {
+    name: "query.history-default-keys-only", category: "query", breaks: "history records, which have no self link, come with all their attributes by default (docs 002, history)",
+    wrap: rewriteQuery(["software_history_collection_get"], (q, ctx) => { if (q.get("fields") === null) q.set("fields", ctx.op.keys.join(",")); }),
   },
   {
     name: "query.fields-dropped", category: "query", breaks: "requested fields are returned",
@@ -132,11 +143,11 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "query.return-records-ignored", category: "query", breaks: "return_records=false returns the count only",
-    wrap: rewriteQuery(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (q) => { q.delete("return_records"); }),
+    wrap: rewriteQuery(COLLECTIONS, (q) => { q.delete("return_records"); }),
   },
   {
     name: "query.num-records-off-by-one", category: "query", breaks: "num_records equals the number of records",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (r) => { const b = r.body as any; if (Array.isArray(b?.records)) b.num_records = b.records.length + 1; }),
+    wrap: rewriteReply(COLLECTIONS, (r) => { const b = r.body as any; if (Array.isArray(b?.records)) b.num_records = b.records.length + 1; }),
   },
   {
     name: "query.limits-unchecked", category: "query", breaks: "integer query parameters outside their documented bounds are rejected",
@@ -150,20 +161,32 @@ export const MUTANTS: Mutant[] = [
     name: "query.unknown-parameter-accepted", category: "query", breaks: "an undocumented query parameter is rejected with 262179",
     rewriteRequest: (url) => { for (const k of [...url.searchParams.keys()]) if (k.startsWith("ontap_conformance_")) url.searchParams.delete(k); },
   },
+  {
+    name: "query.singleton-max-records-rejected", category: "query", breaks: "a singleton GET accepts the max_records NetApp's clients send (x-ontap-framework-params)",
+    wrap: (op, h) => (SINGLETONS.includes(op) ? (ctx) => { if (ctx.query.has("max_records")) throw new OntapError(400, 262179, 'Unexpected argument "max_records".', { target: "max_records" }); return h(ctx); } : undefined),
+  },
+  {
+    name: "query.write-return-timeout-rejected", category: "query", breaks: "a synchronous write accepts the return_timeout NetApp's clients send (x-ontap-framework-params)",
+    wrap: (op, h) => (["license_create", "license_delete"].includes(op) ? (ctx) => { if (ctx.query.has("return_timeout")) throw new OntapError(400, 262179, 'Unexpected argument "return_timeout".', { target: "return_timeout" }); return h(ctx); } : undefined),
+  },
   // ---- HAL links
   {
     name: "hal.links-in-plain-json", category: "hal", breaks: "with Accept: application/json only the next link is returned",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get"], (r) => { r.keepLinks = true; }),
+    wrap: rewriteReply(COLLECTIONS, (r) => { r.keepLinks = true; }),
   },
   {
     name: "hal.self-wrong", category: "hal", breaks: "a record's self link leads to that record",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get"], (r) => {
+    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "cluster_nodes_get", "job_collection_get"], (r) => {
       const recs = (r.body as any)?.records;
       if (Array.isArray(recs) && recs.length > 1) {
         const hrefs = recs.map((x: any) => x._links?.self?.href);
         recs.forEach((x: any, i: number) => { if (x._links?.self) x._links.self.href = hrefs[(i + 1) % hrefs.length]; });
       }
     }),
+  },
+  {
+    name: "hal.job-link-stripped", category: "hal", breaks: "with Accept: application/json an asynchronous answer keeps job._links",
+    wrap: rewriteReply(ASYNC, (r, ctx) => { if (ctx.plainJson) delete (r.body as any)?.job?._links; }),
   },
   // ---- jobs
   {
@@ -267,6 +290,40 @@ export const MUTANTS: Mutant[] = [
     name: "version.field-early", category: "version", breaks: "a field is not served before the version that introduced it",
     options: { ontapVersion: "9.10.1" },
     wrap: rewriteReply(["licenses_get", "license_get"], (r) => eachRecord(r.body, (p) => (p.licenses ?? []).forEach((l: any) => { if (l.capacity) l.capacity.measurement_unit = "bytes"; }))),
+  },
+  // ---- found by the requirements inventory (spec/requirements.yaml), one per new check
+  {
+    name: "licensing.node-scope-ignored", category: "licensing", breaks: "a node-scoped package without a license for every node is not compliant (000 Licensing terms > Scope)",
+    // The package keeps its compliant state while one node's licenses are gone from it.
+    wrap: rewriteReply(["licenses_get", "license_get"], (r) => eachRecord(r.body, (p) => {
+      const owners = [...new Set((p.licenses ?? []).map((l: any) => l.owner))];
+      if (p.scope === "node" && p.state === "compliant" && owners.length > 1) p.licenses = p.licenses.filter((l: any) => l.owner !== owners[owners.length - 1]);
+    })),
+  },
+  {
+    name: "licensing.base-listed", category: "licensing", breaks: "from 9.11.1 the license listing returns no Base license record (000 Retrieve license packages)",
+    // The reference listing with the Base record kept: filters, paging and fields apply to it as to any package.
+    wrap: (op, _handler, state) => (op === "licenses_get" ? (ctx) => listLicenses(state, ctx, { listBase: true }) : undefined),
+  },
+  {
+    name: "query.fields-braces-ignored", category: "query", breaks: "fields=b.{c,d} selects b.c and b.d only (ref §5.2)",
+    wrap: rewriteQuery(["licenses_get"], (q) => { const f = q.get("fields"); if (f && /\.\{[^{}]*\}/.test(f)) q.set("fields", f.replace(/\.\{[^{}]*\}/g, "")); }),
+  },
+  {
+    name: "software.return-timeout-waits", category: "software", breaks: "without return_timeout (default 0) an asynchronous PATCH answers 202 at once (002 return_timeout)",
+    rewriteRequest: (url, method) => { if (method === "PATCH" && url.pathname.replace(/\/+$/, "") === "/api/cluster/software" && !url.searchParams.has("return_timeout")) url.searchParams.set("return_timeout", "120"); },
+  },
+  {
+    name: "jobs.failure-without-code", category: "jobs", breaks: "a failed job carries its error code and error (ref §5.4)",
+    wrap: rewriteReply(["job_get"], (r) => { const j = r.body as any; if (j?.state === "failure") { j.code = 0; delete j.error; } }),
+  },
+  {
+    name: "licensing.delete-without-serial", category: "licensing", breaks: "a license DELETE without serial_number (required) is rejected (000 Delete a license > Parameters)",
+    rewriteRequest: (url, method) => { if (method === "DELETE" && /^\/api\/cluster\/licensing\/licenses\/[^/]+\/?$/.test(url.pathname) && !url.searchParams.has("serial_number")) url.searchParams.set("serial_number", "*"); },
+  },
+  {
+    name: "licensing.create-records-ignored", category: "licensing", breaks: "a license POST with return_records=true returns the installed records (000 Install > Parameters)",
+    wrap: rewriteReply(["license_create"], (r) => { const b = r.body as any; if (Array.isArray(b?.records)) delete b.records; }),
   },
 ];
 

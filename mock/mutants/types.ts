@@ -14,8 +14,8 @@ export interface MockPatch {
   options?: { ontapVersion?: string; clockSpeed?: number };
   /** Replace the handler of an operation (return undefined to keep it). */
   wrap?(operation: string, handler: Handler, state: MockState): Handler | undefined;
-  /** Rewrite a request's URL before the mock dispatches it (to get past its input checks). */
-  rewriteRequest?(url: URL): void;
+  /** Rewrite a request's URL before the mock dispatches it (to get past its input checks); `method` as sent. */
+  rewriteRequest?(url: URL, method: string): void;
   /** Rewrite every /api reply, errors raised before any handler included. */
   rewriteResponse?(reply: Reply, request: { method: string; path: string; query: URLSearchParams; plainJson: boolean }): void;
   /** Patch the state once it is built. */

@@ -1,4 +1,6 @@
-// ONTAP's filter expression language (conventions §1.1) parsed into an AST.
+// ONTAP's filter expression language (spec/conventions.md §1.1, read from
+// ref §5.1 = spec/sources/ontap-reference.md) parsed into an AST. Unbalanced
+// quotes or braces are an invalid value (262185, ref §5.6; inference).
 // Parsing happens once per filter per request; matching (match.ts) then
 // only walks the AST.
 import { OntapError } from "../errors.ts";

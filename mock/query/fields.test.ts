@@ -107,6 +107,11 @@ describe("fields", () => {
     expect(rejection(() => parseFields("name,bogus", known)).message).toBe('The value "bogus" is invalid for field "fields"');
   });
 
+  it("drops unknown names with ignore_unknown_fields=true, keeping the known ones (ref §5.2)", () => {
+    expect(parseFields("name,bogus,!nosuch,licenses.{owner,x}", known, { ignoreUnknown: true })).toEqual(parseFields("name,licenses.owner", known));
+    expect(rejection(() => parseFields("licenses.{owner", known, { ignoreUnknown: true }))).toMatchObject({ code: 262286 });
+  });
+
   it.each(["licenses.{owner", "licenses.owner}", "{{name}", "a.{b,{c}", "}"])("rejects mismatched braces %j with 400/262286", (text) => {
     expect(rejection(() => parseFields(text, known))).toMatchObject({ httpStatus: 400, code: 262286, target: "fields" });
   });

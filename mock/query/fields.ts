@@ -73,20 +73,24 @@ function expandList(text: string): string[] {
 /**
  * Parse `fields`. `known` lists every valid dotted path of the record type;
  * `_links` and paths under it are always valid. Empty or absent is the
- * default selection. Throws 262286 for mismatched braces and 262197 for an
- * unknown field.
+ * default selection. Throws 262286 for mismatched braces (ref §5.2) and
+ * 262197 for an unknown field (unknown names fail the call, ref §5.2; the
+ * code is an inference), unless `ignoreUnknown` (ignore_unknown_fields=true,
+ * ref §5.2) drops them.
  */
-export function parseFields(text: string | undefined, known: string[]): FieldSelection {
+export function parseFields(text: string | undefined, known: string[], opts: { ignoreUnknown?: boolean } = {}): FieldSelection {
   const selection: FieldSelection = { base: "default", include: [], exclude: [] };
   if (text === undefined || text.trim() === "") return selection;
   const valid = new Set(known);
+  const isKnown = (name: string): boolean => valid.has(name) || name === LINKS || name.startsWith(`${LINKS}.`);
   const check = (name: string): string => {
-    if (!(valid.has(name) || name === LINKS || name.startsWith(`${LINKS}.`))) throw unknownField(name);
+    if (!isKnown(name)) throw unknownField(name);
     return name;
   };
   for (const raw of expandList(text)) {
     const name = raw.trim(); // `fields=name, state`
     if (name === "") continue;
+    if (opts.ignoreUnknown && name !== "*" && name !== "**" && !isKnown(name.replace(/^!/, "").trim())) continue;
     if (name === "**") selection.base = "expensive";
     else if (name === "*") {
       if (selection.base === "default") selection.base = "standard";

@@ -1,4 +1,6 @@
-// Filtering records by ONTAP query parameters (conventions §1). Each filter
+// Filtering records by ONTAP query parameters (spec/conventions.md §1, read
+// from ref §5.1; its *(choice)* points are where the sources are silent and
+// the suite accepts the other reading). Each filter
 // compiles once into a predicate over one leaf value; records then only pay
 // for path walking and comparisons.
 import { parseExpression, type Alternative, type ComparisonOperator, type Expression, type Term } from "./expression.ts";

@@ -1,6 +1,8 @@
-// order_by (conventions §3): several keys, each ascending unless `desc`,
-// compared by field type; unset last in ascending order; ties keep the
-// input's (natural) order.
+// order_by (spec/conventions.md §3, read from ref §5.3): several keys, each
+// ascending unless `desc`, compared by field type (enums alphabetically,
+// ref §5.1); unset last in ascending order and ties in natural order are the
+// conventions' *(choice)*. A field that cannot be used is 262268 (ref §5.3,
+// §5.6), anything else malformed 262185.
 import { OntapError } from "../errors.ts";
 import { splitPath, valuesAt } from "./paths.ts";
 import { typeOf, type FieldTypes } from "./types.ts";

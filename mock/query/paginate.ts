@@ -1,4 +1,5 @@
-// max_records paging with next links (conventions §3).
+// max_records paging with next links (spec/conventions.md §3, read from ref
+// §5.3: the next href is opaque, so the token below is the mock's own).
 //
 // A next link re-issues the same query (same filters, same order_by) plus
 // one extra parameter, PAGE_TOKEN_PARAM, holding an opaque continuation

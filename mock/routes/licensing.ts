@@ -1,10 +1,10 @@
 // /api/cluster/licensing/licenses and /{name}.
 import { OntapError } from "../errors.ts";
 import { compileFilters, matchesCompiled, parseExpression } from "../query/index.ts";
-import { filterTypes } from "../../src/contract/index.ts";
+import { compareVersions, filterTypes } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";
-import type { Handler } from "../server/types.ts";
+import type { Handler, Reply, RequestContext } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
 import type { InstalledLicense } from "../licensing/store.ts";
 
@@ -31,17 +31,30 @@ function matchingLicenses(state: MockState, filters: Record<string, string>): In
   return out;
 }
 
+/**
+ * GET of the license collection. By default only packages with installed
+ * licenses; any state query shows the others too. "Starting with ONTAP
+ * 9.11.1, the GET method no longer returns the Base license record" (000,
+ * Retrieve license packages): `listBase` only for the mutant that breaks it.
+ */
+export function listLicenses(state: MockState, ctx: RequestContext, opts: { listBase?: boolean } = {}): Reply {
+  const filters = filtersOf(ctx);
+  // By default only packages with installed licenses; any state query shows the others too
+  // (the licensing overview, ref §5.1: `?name=flexcache&state=unlicensed`); no Base record from 9.11.1 (licensing page's note).
+  const noBase = !opts.listBase && compareVersions(state.version, "9.11.1") >= 0;
+  const records = state.licensing.packages().filter((p) => ("state" in filters || p.state !== "unlicensed") && !(noBase && p.name === "base"));
+  return listReply(ctx, state.version, records, source, { filters });
+}
+
 export function licensingHandlers(state: MockState): Record<string, Handler> {
   return {
-    licenses_get: (ctx) => {
-      const filters = filtersOf(ctx);
-      // By default only packages with installed licenses; any state query shows the others too.
-      const records = state.licensing.packages().filter((p) => "state" in filters || p.state !== "unlicensed");
-      return listReply(ctx, state.version, records, source, { filters });
-    },
+    licenses_get: (ctx) => listLicenses(state, ctx),
 
     license_get: (ctx) => itemReply(ctx, state.version, state.licensing.packages().find((p) => p.name === ctx.pathParams.name), source),
 
+    // 201 with Location (ref §1, §5.4); records only with return_records=true (ref §1); errors in the
+    // plural envelope `{"errors": [...]}` (error_responses, ref §1, §2.11). return_timeout is accepted
+    // and ignored: the install is synchronous (ref §5.4).
     license_create: (ctx) => {
       const keys = (ctx.body as { keys: unknown[] }).keys;
       const outcomes = state.licensing.install(keys);
@@ -55,6 +68,7 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
       return { status: 201, body, headers: { location: `${COLLECTION}/${encodeURIComponent(names[0])}` } };
     },
 
+    // serial_number is a query expression (`*` matches every serial, ref §5.1); 200 without a body (ref §1).
     license_delete: (ctx) => {
       const serial = parseExpression(ctx.query.get("serial_number") ?? "");
       const compiled = [{ field: "serial_number", type: "string" as const, expr: serial }];
@@ -62,6 +76,7 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
       return { status: 200 };
     },
 
+    // 200 with {num_records, _links} (ref §5.1, the docs' delete-by-query example).
     license_delete_collection: (ctx) => {
       const filters = filtersOf(ctx);
       const id = (l: InstalledLicense) => `${l.package}|${l.serial_number}|${l.owner}`;

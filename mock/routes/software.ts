@@ -20,9 +20,12 @@ function flag(ctx: RequestContext, name: string): boolean | undefined {
 }
 
 /**
- * An async answer: 202 with the job at once (return_timeout=0, the default),
- * or the final status when the job ends within return_timeout seconds of
- * virtual time; a failed job answers with its error.
+ * An async answer (ref §5.4): 202 with the job at once (return_timeout=0, the
+ * default), or the final status when the job ends within return_timeout
+ * seconds of virtual time; a failed job answers with its error (400 and the
+ * job's code: "may return the final code instead", ref §5.4; the status is an
+ * inference). A POST that creates something carries Location on 201 and 202
+ * (ref §5.4).
  */
 async function asyncReply(ctx: RequestContext, state: MockState, job: Job, done: { status: number; records?: () => unknown[]; location?: string }): Promise<Reply> {
   const timeout = Number(ctx.query.get("return_timeout") ?? 0);
@@ -74,13 +77,20 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
     selfHref: (r) => `${PACKAGES}/${encodeURIComponent(String(r.version))}`,
   };
   const history: RecordSource<Record<string, unknown>> = { schemaName: "software_history", keys: keysOf("software_history_collection_get") };
+  const jobs: RecordSource<Record<string, unknown>> = { schemaName: "job", keys: keysOf("job_collection_get"), selfHref: (r) => `/api/cluster/jobs/${r.uuid}` };
   const sw = state.software;
   return {
     software_get: (ctx) => itemReply(ctx, state.version, { ...sw.profile(), _links: { self: { href: "/api/cluster/software" } } }, { schemaName: "software_reference", keys: [] }),
 
+    // `action` in the query (S1) or in the body (software_reference.action is writable, ref §2.4).
     software_modify: (ctx) => {
       const body = (ctx.body ?? {}) as { version?: string; action?: "pause" | "resume" | "cancel" };
       const action = (ctx.query.get("action") ?? body.action) as "pause" | "resume" | "cancel" | undefined;
+      // NetApp's 9.16.1+ definition (error table of software_modify): "skip_nodes_at_target_version
+      // cannot be specified in a validate_only, pause, resume, or cancel operations."
+      if (ctx.query.has("skip_nodes_at_target_version") && (flag(ctx, "validate_only") || action)) {
+        throw new OntapError(400, 10551899, "skip_nodes_at_target_version cannot be specified in a validate_only, pause, resume or cancel operation.", { target: "skip_nodes_at_target_version" });
+      }
       const job = sw.update({
         version: body.version,
         action,
@@ -112,11 +122,15 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
       return asyncReply(ctx, state, job, { status: 200 });
     },
 
+    // multipart/form-data only (10551808, ref §2.9, §3).
     software_upload: async (ctx) => {
       if (ctx.contentType !== "multipart/form-data") throw new OntapError(400, 10551808, "The request is not multipart/form-data.");
       const { job, version } = sw.startUpload(await parseMultipart(ctx));
       return asyncReply(ctx, state, job, { status: 201, location: `${PACKAGES}/${encodeURIComponent(version)}`, records: () => sw.packages.filter((p) => p.version === version) });
     },
+
+    // GET /cluster/jobs (spec job_collection_get; read by NetApp's clients, ref §8.1): the generic listing over every job the mock has run.
+    job_collection_get: (ctx) => listReply(ctx, state.version, state.jobs.list().map((job) => ({ ...job })) as unknown as Record<string, unknown>[], jobs),
 
     job_get: (ctx) => {
       const job = state.jobs.get(ctx.pathParams.uuid);

@@ -6,7 +6,7 @@
 //   large                N license packages, software packages and history records
 import { VirtualClock } from "../clock.ts";
 import { clusterVersion, twoNodeCluster, type ClusterModel } from "../cluster.ts";
-import { JobStore } from "../cluster-software/jobs.ts";
+import { JobStore, type Job } from "../cluster-software/jobs.ts";
 import { SoftwareModel, type HistoryRecord, type SoftwarePackage } from "../cluster-software/software.ts";
 import { LicenseStore, type CatalogEntry, type InstalledLicense } from "../licensing/store.ts";
 import { CATALOG, docsLicenses, docsRegistry } from "./licensing-data.ts";
@@ -34,11 +34,31 @@ export function nextVersion(version: string): string {
 function docsPackages(version: string): SoftwarePackage[] {
   // The docs list 9.7.0 and 9.5.0; the running release and its successor are added so
   // that validation and upgrades have something to work with.
-  return [
+  // One record per version: a repository holds a package once (at 9.7.0 the running release is one of the docs').
+  const packages = [
     { version: "9.5.0", create_time: "2018-05-21T10:06:59Z" },
     { version: "9.7.0", create_time: "2018-05-21T10:06:59Z" },
     { version, create_time: "2026-01-05T12:00:00Z" },
     { version: nextVersion(version), create_time: "2026-01-05T12:00:00Z" },
+  ];
+  return packages.filter((p, i) => packages.findIndex((q) => q.version === p.version) === i);
+}
+
+/**
+ * Jobs that ended before the scenario starts, so GET /cluster/jobs has
+ * something to list: the job of the docs' "Retrieving the job status"
+ * example (spec/sources/002, `f587d316-…`, PATCH /api/cluster/software,
+ * success) and the firmware update job the same page's cluster_fw_progress
+ * example links to (`5a21663c-…`; node1 failed with 2228325 "Cannot open the
+ * local staging zip file."). The docs give neither job's times.
+ */
+function docsJobs(): Job[] {
+  return [
+    { uuid: "f587d316-5feb-11e8-b0e0-005056956dfc", description: "PATCH /api/cluster/software", state: "success", message: "success", code: 0 },
+    {
+      uuid: "5a21663c-a9a0-11ea-af9a-005056bb44d7", state: "failure", message: "Cannot open the local staging zip file.", code: 2228325,
+      error: { code: "2228325", message: "Cannot open the local staging zip file." },
+    },
   ];
 }
 
@@ -87,6 +107,7 @@ export function buildState(scenario: ScenarioName, opts: { version: string; cloc
   }
   if (scenario === "large") ({ catalog, licenses, packages, history } = largeData(opts.records, cluster));
   const licensing = new LicenseStore({ clock, cluster, catalog, registry: scenario === "docs" ? docsRegistry(cluster.nodes[0].serial_number) : {}, acceptDocsSignatures: scenario === "docs" }, licenses);
+  if (scenario !== "empty") for (const job of docsJobs()) jobs.seed(job);
   const software = new SoftwareModel(clock, jobs, cluster, { packages, history, metrocluster: scenario === "metrocluster" });
   if (scenario === "upgrade-in-progress") software.update({ version: nextVersion(opts.version), skip_warnings: true });
   return {

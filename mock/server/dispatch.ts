@@ -4,7 +4,7 @@
 // envelope with a 4xx; a bug in a handler ends in a 500 envelope, never a
 // stack trace on the wire.
 import type { IncomingMessage } from "node:http";
-import { matchOperation, operations, validateQuery, validateRequestBody, type Operation } from "../../src/contract/index.ts";
+import { bodyFor, existsIn, matchOperation, operations, validateQuery, validateRequestBody, type Operation } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
 import { errorReply, wantsPlainJson } from "./respond.ts";
 import type { Handler, Reply, RequestContext } from "./types.ts";
@@ -25,10 +25,8 @@ export interface Fault {
   once?: boolean;
 }
 
+/** The JSON body limit a mock may opt into (MockOptions.maxJsonBody); none by default: no source documents one. */
 export const MAX_JSON_BODY = 1024 * 1024;
-
-/** Query parameters every operation accepts besides its own. */
-const GLOBAL_QUERY = new Set(["pretty", "ignore_unknown_fields"]);
 
 type Credentials = { user: string; pass: string } | undefined;
 
@@ -40,11 +38,17 @@ function credentials(header: string | undefined): Credentials {
   return i < 0 ? undefined : { user: text.slice(0, i), pass: text.slice(i + 1) };
 }
 
-/** Methods allowed on a concrete path, for 405 and OPTIONS. */
-export function allowedMethods(path: string): string[] {
+/**
+ * Methods allowed on a concrete path in `version`, for 405 and OPTIONS. An
+ * operation the release does not have (x-ontap-introduced) is not there: the
+ * release answers it as any unknown API (404 "API not found", code 3, the
+ * answer NetApp's clients read as "API not found", ref §8) or unsupported
+ * method (405, code 3, ref §5.6).
+ */
+export function allowedMethods(path: string, version?: string): string[] {
   const methods = new Set<string>();
   for (const op of operations()) {
-    if (matchOperation(op.method, path)?.op === op) methods.add(op.method);
+    if (matchOperation(op.method, path)?.op === op && existsIn(version, op.introduced)) methods.add(op.method);
   }
   if (methods.has("GET")) methods.add("HEAD");
   if (methods.size) methods.add("OPTIONS");
@@ -60,15 +64,23 @@ function queryRecord(query: URLSearchParams): Record<string, string | string[]> 
   return out;
 }
 
-/** Map a contract violation of the query to ONTAP's code for it. */
+/**
+ * Map a contract violation of the query to ONTAP's code for it (ref §5.6):
+ * 262179 unexpected argument, 262188 specified twice, 262212 required value
+ * missing, 262185 invalid value.
+ */
 function queryError(op: Operation, query: URLSearchParams, version: string, extraAllowed: Set<string>): OntapError | undefined {
   const record = queryRecord(query);
-  // A name given twice is refused whatever it is: the contract's validator
-  // lets filters repeat, and a DELETE that silently kept one of two
-  // serial_number filters would delete what the client did not name.
+  // A name given twice is refused whatever it is (262188 "field specified
+  // twice", ref §5.6): the contract's validator lets filters repeat, and a
+  // DELETE that silently kept one of two serial_number filters would delete
+  // what the client did not name.
   const twice = Object.keys(record).find((name) => Array.isArray(record[name]));
   if (twice !== undefined) return new OntapError(400, 262188, `Field "${twice}" was specified twice.`, { target: twice });
-  for (const name of Object.keys(record)) if (extraAllowed.has(name) || GLOBAL_QUERY.has(name)) delete record[name];
+  for (const name of Object.keys(record)) if (extraAllowed.has(name)) delete record[name];
+  // What the operation declares and what ONTAP's framework accepts on its kind
+  // of operation (spec x-ontap-framework-params, each with its source); any
+  // other name is 262179.
   const result = validateQuery(op.id, record, { ontapVersion: version, strict: true });
   const v = result.errors[0];
   if (!v) return undefined;
@@ -85,7 +97,11 @@ function queryError(op: Operation, query: URLSearchParams, version: string, extr
   }
 }
 
-/** Map a contract violation of a request body to ONTAP's code for it. */
+/**
+ * Map a contract violation of a request body to ONTAP's code for it (ref
+ * §5.6): 262196 a field that cannot be set (readOnly), 262179 an unknown
+ * field, 262212 a required value missing, 262197 an invalid value.
+ */
 function bodyError(op: Operation, body: unknown, version: string): OntapError | undefined {
   const v = validateRequestBody(op.id, body, { ontapVersion: version, strict: true }).errors[0];
   if (!v) return undefined;
@@ -100,7 +116,7 @@ function bodyError(op: Operation, body: unknown, version: string): OntapError | 
 }
 
 /**
- * The request's path as ONTAP resolves it (ref §5.8): literal `.` and `..`
+ * The request's path as ONTAP resolves it (ref §5.8, S3): literal `.` and `..`
  * segments are collapsed (RFC 3986 §5.2.4) but percent-encoded dots are not,
  * which is how a client names an entry "..". WHATWG's URL would collapse
  * `%2e%2e` too (and read `\` as `/`). Clients following next links
@@ -130,6 +146,8 @@ export interface DispatchOptions {
   extraQuery: Set<string>;
   /** Per-operation codes for a missing required body field (e.g. keys → 1115130). */
   requiredBodyCodes?: Record<string, Record<string, OntapError>>;
+  /** Opt-in: refuse a JSON body over this many bytes with 262199 (no NetApp source documents a limit). */
+  maxJsonBody?: number;
   takeFault(operation: string): Fault | undefined;
 }
 
@@ -141,6 +159,8 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   const path = resolvePath(req.url ?? "/");
   const fail = (err: OntapError, plural = false) => ({ reply: errorReply(err, plural), plainJson, head });
 
+  // HTTP Basic on every request (ref §5.8, §8); a refusal is 401 (ref §5.5) with code 6, which
+  // clients read as "not authorised" (ref §8).
   const who = credentials(req.headers.authorization);
   const { auth } = opts;
   const isAdmin = who?.user === auth.username && who?.pass === auth.password;
@@ -154,12 +174,16 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   let allowed: string[];
   let match: ReturnType<typeof matchOperation>;
   try {
-    allowed = allowedMethods(path);
+    allowed = allowedMethods(path, opts.version);
     match = matchOperation(head ? "GET" : method, path);
+    if (match && !existsIn(opts.version, match.op.introduced)) match = undefined;
   } catch {
     // decodeURIComponent of a path parameter: "%zz" or "%c0%ae" is no name at all.
     return fail(new OntapError(400, 262185, "Invalid value: the request path is not valid percent-encoded UTF-8."));
   }
+  // OPTIONS on every endpoint with Allow (ref §5.5); an unknown path is 404 code 3 "API not found"
+  // (what clients take for a missing API, ref §8; na_ontap_restit's own example expects 404); a
+  // method the path does not have is 405 code 3 (ref §5.5, §5.6) with Allow.
   if (method === "OPTIONS") {
     if (!allowed.length) return fail(new OntapError(404, 3, "API not found"));
     return { reply: { status: 200, headers: { allow: allowed.join(", ") } }, plainJson, head };
@@ -172,6 +196,7 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   }
   const { op, pathParams } = match;
   const plural = op.id === "license_create";
+  // The opt-in read-only user (--read-only-user): 403 code 6 on writes (ref §5.5 RBAC, §5.6).
   if (isReader && op.method !== "GET") return fail(new OntapError(403, 6, "Permission denied: the user is not authorized to perform this operation."), plural);
 
   const qErr = queryError(op, url.searchParams, opts.version, opts.extraQuery);
@@ -180,33 +205,38 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   let body: unknown;
   // An operation that only takes multipart/form-data (the upload) judges its own body: anything else is "not multipart", not "invalid JSON".
-  const multipartOnly = op.requestBody?.mediaTypes.includes("multipart/form-data") ?? false;
+  // A body only from the release that takes one (license_delete_collection: 9.16.1).
+  const requestBody = bodyFor(op, opts.version);
+  const multipartOnly = requestBody?.mediaTypes.includes("multipart/form-data") ?? false;
   if (rawBody.length && contentType !== "multipart/form-data" && !multipartOnly) {
-    if (rawBody.length > MAX_JSON_BODY) return fail(new OntapError(400, 262199, `The request body is larger than ${MAX_JSON_BODY} bytes.`), plural);
+    if (opts.maxJsonBody !== undefined && rawBody.length > opts.maxJsonBody) return fail(new OntapError(400, 262199, `The request body is larger than ${opts.maxJsonBody} bytes.`), plural);
+    // ref §5.6: 262199 invalid JSON, 262198 a body on an operation that takes none (an empty object is
+    // let through: it says nothing).
     try {
       body = JSON.parse(rawBody.toString("utf8"));
     } catch (e) {
       return fail(new OntapError(400, 262199, `Invalid JSON: ${(e as Error).message}.`), plural);
     }
     const empty = body && typeof body === "object" && !Array.isArray(body) && Object.keys(body).length === 0;
-    if (!op.requestBody && !empty) {
+    if (!requestBody && !empty) {
       return fail(new OntapError(400, 262198, `A request body is not allowed on ${op.method} ${op.path}.`), plural);
     }
-    if (!op.requestBody) body = undefined;
+    if (!requestBody) body = undefined;
   }
-  if (op.requestBody && !op.requestBody.mediaTypes.includes("multipart/form-data")) {
+  if (requestBody && !requestBody.mediaTypes.includes("multipart/form-data")) {
     const required = opts.requiredBodyCodes?.[op.id] ?? {};
     for (const [field, err] of Object.entries(required)) {
       const value = (body as Record<string, unknown> | undefined)?.[field];
       if (value === undefined || (Array.isArray(value) && value.length === 0)) return fail(err, plural);
     }
-    if (body === undefined && op.requestBody.required) return fail(new OntapError(400, 262212, "A request body is required."), plural);
+    if (body === undefined && requestBody.required) return fail(new OntapError(400, 262212, "A request body is required."), plural);
     if (body !== undefined) {
       const bErr = bodyError(op, body, opts.version);
       if (bErr) return fail(bErr, plural);
     }
   }
 
+  // The mock's fault switch (/__mock/faults): only what a test or the suite arms.
   const fault = opts.takeFault(op.id);
   if (fault) return fail(new OntapError(fault.httpStatus, fault.code, fault.message), plural);
 
@@ -217,7 +247,7 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
     return { reply: await handler(ctx), plainJson, head };
   } catch (e) {
     if (e instanceof OntapError) return fail(e, plural);
-    // A bug of the mock: still an ONTAP envelope, never a stack trace.
+    // A bug of the mock: still an ONTAP envelope (262145 unexpected application exception, ref §5.6), never a stack trace.
     return fail(new OntapError(500, 262145, `Unexpected application exception: ${(e as Error).message}`), plural);
   }
 }

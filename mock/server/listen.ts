@@ -8,7 +8,12 @@ import { OntapError } from "../errors.ts";
 import { errorReply, send } from "./respond.ts";
 import type { Reply } from "./types.ts";
 
-/** Upload bodies may be large; anything beyond this is refused unread. */
+/**
+ * Upload bodies may be large; anything beyond this is refused unread (400
+ * 262199). A resource guard of the mock process, sized for package uploads,
+ * not a contract rule: ONTAP's own limit is not documented and no check
+ * asserts this one.
+ */
 export const MAX_BODY = 64 * 1024 * 1024;
 
 export interface TlsMaterial {

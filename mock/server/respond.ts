@@ -1,5 +1,7 @@
-// Writing replies: ONTAP's headers, HAL or plain JSON by Accept, and the
-// error envelopes (`{"error": {...}}`, `{"errors": [...]}` for license POST).
+// Writing replies: ONTAP's headers (the docs' sample headers, ref §5.7), HAL
+// or plain JSON by Accept (application/json → plain; anything else → HAL,
+// ref §5.7 S4), and the error envelopes (`{"error": {...}}`, `{"errors":
+// [...]}` for license POST, ref §2.11).
 import type { ServerResponse } from "node:http";
 import { OntapError } from "../errors.ts";
 import type { Reply } from "./types.ts";
@@ -7,9 +9,16 @@ import type { Reply } from "./types.ts";
 export const HAL = "application/hal+json";
 export const JSON_TYPE = "application/json";
 
-/** With Accept: application/json, ONTAP drops HAL links except `next`. */
-export function stripLinks(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripLinks);
+/**
+ * With Accept: application/json, ONTAP drops HAL links except `next` (ref
+ * §5.7, S4 "interpret the response"). The job link of an asynchronous answer
+ * stays: the docs' own examples send `accept: application/json` and show
+ * `job._links.self.href` (spec/sources/002 "Validating the software" PATCH
+ * and "Downloading the software package" POST; spec/sources/003), and
+ * na_ontap_restit follows it (ref §8.1).
+ */
+export function stripLinks(value: unknown, top = true): unknown {
+  if (Array.isArray(value)) return value.map((v) => stripLinks(v, false));
   if (!value || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
@@ -18,9 +27,15 @@ export function stripLinks(value: unknown): unknown {
       if (next) out._links = { next };
       continue;
     }
-    out[k] = stripLinks(v);
+    out[k] = top && k === "job" && v && typeof v === "object" ? keepJobLink(v as Record<string, unknown>) : stripLinks(v, false);
   }
   return out;
+}
+
+function keepJobLink(job: Record<string, unknown>): Record<string, unknown> {
+  const { _links, ...rest } = job;
+  const out = stripLinks(rest, false) as Record<string, unknown>;
+  return _links === undefined ? out : { ...out, _links };
 }
 
 export function wantsPlainJson(accept: string | undefined): boolean {

@@ -1,4 +1,5 @@
-// Serve a record as an ONTAP of the mock's version would: fields introduced
+// Serve a record as an ONTAP of the mock's version would (the version gates of
+// NetApp's definitions, ref §2 and spec/ontap.yaml): fields introduced
 // later are dropped, and fields renamed since then carry their old name
 // (`autoupdate` → `autoupdte` before 9.16.1). Gates and renames are read from
 // spec/ontap.yaml (x-ontap-introduced / -removed / -renamed-to).

@@ -292,12 +292,6 @@ export const VARIANTS: Variant[] = [
   },
   // ---- HAL and plain JSON
   {
-    name: "hal.job-links-in-plain-json", category: "hal",
-    changes: "with Accept: application/json, the answers of async writes keep job._links",
-    legal: "docs 003 (Downloading the software package): a POST sent with accept: application/json is answered with job._links.self.href; issue 18 item 2",
-    wrap: rewriteReply(ASYNC, (r, ctx) => { if (ctx.plainJson) r.keepLinks = true; }),
-  },
-  {
     name: "hal.self-hrefs-as-docs-show", category: "hal",
     changes: "self links in the form the licensing page's examples show: a collection's own self link with a slash before the query (/api/cluster/licensing/licenses/?fields=*&name=…), a license package's self link with a trailing slash (/api/cluster/licensing/licenses/fabricpool/)",
     legal: "docs 000 (Examples: retrieving licenses with fields=*, retrieving a package by name) show exactly these hrefs; next and self hrefs are to be followed as given (ref §5.3, spec/conventions.md §3)",

@@ -183,6 +183,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cluster/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve the jobs
+         * @description Retrieves the recent asynchronous jobs (read by NetApp's clients: the
+         *     Python library's `Job.get_collection()`, na_ontap_rest_info's
+         *     `cluster/jobs` subset; ontap-reference.md §8.1).
+         */
+        get: operations["job_collection_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cluster/jobs/{uuid}": {
         parameters: {
             query?: never;
@@ -240,6 +262,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cluster/nodes/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Node UUID. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a node (the discovery subset)
+         * @description One node by its UUID (read by NetApp's Python library, `Node.get()`;
+         *     ontap-reference.md §8.1). Only the fields of the discovery subset are
+         *     in this contract; other fields are allowed and not checked.
+         */
+        get: operations["node_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -277,7 +324,7 @@ export interface components {
             readonly target?: string;
         };
         error_response: {
-            error: components["schemas"]["returned_error"];
+            readonly error: components["schemas"]["returned_error"];
         };
         error_responses: {
             errors: components["schemas"]["returned_error"][];
@@ -304,7 +351,7 @@ export interface components {
         /** @enum {string} */
         measurement_unit: "bytes" | "gpu_count";
         license_compliance: {
-            state?: components["schemas"]["license_state"];
+            readonly state?: components["schemas"]["license_state"];
         };
         license_capacity: {
             /**
@@ -346,8 +393,8 @@ export interface components {
             readonly shutdown_imminent?: boolean | null;
         };
         license_entitlement: {
-            action?: components["schemas"]["entitlement_action"];
-            risk?: components["schemas"]["entitlement_risk"];
+            readonly action?: components["schemas"]["entitlement_action"];
+            readonly risk?: components["schemas"]["entitlement_risk"];
         };
         license_package: {
             _links?: components["schemas"]["self_link"];
@@ -368,6 +415,9 @@ export interface components {
             num_records?: number;
             records?: components["schemas"]["license_package"][];
         };
+        license_delete_collection_body: {
+            records?: components["schemas"]["license_package"][];
+        };
         license_delete_collection_response: {
             _links?: components["schemas"]["collection_links"];
             num_records?: number;
@@ -381,16 +431,16 @@ export interface components {
             /** @enum {string} */
             readonly status?: "warning" | "error";
             readonly issue?: {
-                readonly message?: string;
+                message?: string;
             };
             readonly action?: {
-                readonly message?: string;
+                message?: string;
             };
         };
         software_status_details_reference: {
             /** @description Name of the phase (e.g. initialize). */
             readonly name?: string;
-            readonly node?: {
+            node?: {
                 readonly name?: string;
             };
             /** Format: date-time */
@@ -399,17 +449,17 @@ export interface components {
             readonly end_time?: string;
             readonly state?: components["schemas"]["software_state"];
             readonly issue?: {
-                readonly code?: number;
-                readonly message?: string;
+                code?: number;
+                message?: string;
             };
             readonly action?: {
-                readonly code?: number;
-                readonly message?: string;
+                code?: number;
+                message?: string;
             };
         };
         software_update_details_reference: {
             readonly phase?: string;
-            readonly node?: {
+            node?: {
                 readonly name?: string;
             };
             readonly state?: components["schemas"]["software_state"];
@@ -446,6 +496,10 @@ export interface components {
             readonly end_time?: string;
             /** @description The real definition's typo for `autoupdate`, from 9.9 to at least 9.12.1. */
             autoupdte?: boolean;
+            /**
+             * @description Named `autoupdte` in the 9.9 to 9.12.1 definitions and `autoupdate`
+             *     from the 9.16.1 one; the 9.12.1 definition stands for 9.13 to 9.15.
+             */
             autoupdate?: boolean;
         };
         firmware_disk: {
@@ -479,7 +533,6 @@ export interface components {
         firmware_update_progress_state: {
             worker_node?: {
                 name?: string;
-                /** Format: uuid */
                 uuid?: string;
                 _links?: components["schemas"]["self_link"];
             };
@@ -491,7 +544,7 @@ export interface components {
         };
         firmware_update_progress: {
             job?: components["schemas"]["job_link"];
-            zip_file_name?: string;
+            readonly zip_file_name?: string;
             /** @description Name of `update_state` in the 9.9 and 9.10.1 definitions. */
             update_states?: components["schemas"]["firmware_update_progress_state"][];
             update_state?: components["schemas"]["firmware_update_progress_state"][];
@@ -499,11 +552,11 @@ export interface components {
             readonly update_type?: "manual_update" | "automatic_update";
         };
         system_firmware: {
-            readonly boot_media_bios_version?: string;
-            readonly boot_media_loader_version?: string;
-            readonly install_pending?: boolean;
-            readonly running_bios_version?: string;
-            readonly running_loader_version?: string;
+            boot_media_bios_version?: string;
+            boot_media_loader_version?: string;
+            install_pending?: boolean;
+            running_bios_version?: string;
+            running_loader_version?: string;
         };
         firmware: {
             sp_bmc?: components["schemas"]["firmware_sp_bmc"];
@@ -520,7 +573,7 @@ export interface components {
             readonly version?: string;
             readonly model?: string;
             firmware?: components["schemas"]["firmware"];
-            readonly software_images?: {
+            software_images?: {
                 /** @description Package file name. */
                 readonly package?: string;
             }[];
@@ -545,13 +598,13 @@ export interface components {
             /** @description Seconds. */
             readonly estimated_duration?: number;
             readonly nodes?: components["schemas"]["software_node_reference"][];
-            readonly metrocluster?: {
+            metrocluster?: {
                 readonly clusters?: components["schemas"]["software_mcc_reference"][];
                 readonly progress_details?: {
-                    readonly message?: string;
+                    message?: string;
                 };
                 readonly progress_summary?: {
-                    readonly message?: string;
+                    message?: string;
                 };
             };
             readonly status_details?: components["schemas"]["software_status_details_reference"][];
@@ -612,16 +665,14 @@ export interface components {
             _links?: components["schemas"]["self_link"];
             state?: components["schemas"]["download_state"];
             /** @example 10551382 */
-            readonly code?: number;
-            readonly message?: string;
+            code?: number;
+            message?: string;
         };
         /** @enum {string} */
         software_history_state: "successful" | "canceled" | "skip_upgrade";
         software_history: {
-            _links?: components["schemas"]["self_link"];
-            node?: {
+            readonly node?: {
                 name?: string;
-                /** Format: uuid */
                 uuid?: string;
                 _links?: components["schemas"]["self_link"];
             };
@@ -663,7 +714,6 @@ export interface components {
             readonly end_time?: string;
             svm?: {
                 name?: string;
-                /** Format: uuid */
                 uuid?: string;
                 _links?: components["schemas"]["self_link"];
             };
@@ -674,35 +724,39 @@ export interface components {
                 /** @example 4 */
                 readonly code?: string;
                 readonly message?: string;
-                arguments?: components["schemas"]["error_arguments"][];
+                readonly arguments?: components["schemas"]["error_arguments"][];
                 readonly target?: string;
             };
         };
+        job_response: {
+            _links?: components["schemas"]["collection_links"];
+            num_records?: number;
+            records?: components["schemas"]["job"][];
+        };
         version: {
             /** @example NetApp Release 9.10.1: Thu Dec 02 2021 */
-            full: string;
-            generation: number;
-            major: number;
-            minor: number;
+            readonly full: string;
+            readonly generation: number;
+            readonly major: number;
+            readonly minor: number;
         };
         cluster: {
             _links?: components["schemas"]["self_link"];
             name?: string;
             /** Format: uuid */
-            uuid?: string;
+            readonly uuid?: string;
             version?: components["schemas"]["version"];
         };
         cluster_node: {
             _links?: components["schemas"]["self_link"];
             name?: string;
             /** Format: uuid */
-            uuid?: string;
+            readonly uuid?: string;
             version?: components["schemas"]["version"];
-            serial_number?: string;
-            ha?: {
-                partners?: {
+            readonly serial_number?: string;
+            readonly ha?: {
+                readonly partners?: {
                     name?: string;
-                    /** Format: uuid */
                     uuid?: string;
                     _links?: components["schemas"]["self_link"];
                 }[];
@@ -743,6 +797,25 @@ export interface components {
         max_records: number;
         /** @description Order results by fields, each optionally followed by ` asc` or ` desc`. */
         order_by: string[];
+        /**
+         * @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions,
+         *     gone from their 9.10.1 one (spec/sources/netapp-definitions.json).
+         */
+        singleton_max_records: number;
+        /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only. */
+        singleton_order_by: string[];
+        /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only (default true). */
+        singleton_return_records: boolean;
+        /** @description Declared on GET /cluster by NetApp's 9.7 and 9.9 definitions only. */
+        singleton_return_timeout: number;
+        /** @description The default is false. If true, the records are returned. NetApp's definitions declare it here in 9.7 and 9.9, not from 9.10.1. */
+        return_records_update_before_9_10_1: boolean;
+        /** @description Alias of order_by. */
+        order_by_alias: string[];
+        /** @description Format the JSON of the answer for reading. */
+        pretty: boolean;
+        /** @description Unknown names in `fields` do not fail the call. */
+        ignore_unknown_fields: boolean;
         /** @description The default is true for GET calls. When false, only the number of records is returned. */
         return_records_get: boolean;
         /** @description The default is false. If true, the records are returned. */
@@ -766,26 +839,28 @@ export interface components {
         /** @description Serial number of the license(s) to delete (`*` matches all; a query expression). */
         license_serial_number_required: string;
         license_filter_name: string;
-        license_filter_scope: components["schemas"]["license_scope"];
+        /** @description The 9.7 definition repeats the collection's name filter on the item GET. */
+        license_filter_name_before_9_9: string;
+        license_filter_scope: string;
         /** @description Filter by state; any state query also returns unlicensed packages that match. */
-        license_filter_state: components["schemas"]["license_state"];
+        license_filter_state: string;
         license_filter_description: string;
-        license_filter_entitlement_action: components["schemas"]["entitlement_action"];
-        license_filter_entitlement_risk: components["schemas"]["entitlement_risk"];
+        license_filter_entitlement_action: string;
+        license_filter_entitlement_risk: string;
         license_filter_licenses_owner: string;
         license_filter_licenses_host_id: string;
-        license_filter_licenses_active: boolean;
-        license_filter_licenses_evaluation: boolean;
+        license_filter_licenses_active: string;
+        license_filter_licenses_evaluation: string;
         license_filter_licenses_serial_number: string;
         license_filter_licenses_start_time: string;
         license_filter_licenses_expiry_time: string;
-        license_filter_licenses_compliance_state: components["schemas"]["license_state"];
-        license_filter_licenses_capacity_maximum_size: number;
-        license_filter_licenses_capacity_used_size: number;
-        license_filter_licenses_capacity_disabled_size: number;
-        license_filter_licenses_capacity_measurement_unit: components["schemas"]["measurement_unit"];
+        license_filter_licenses_compliance_state: string;
+        license_filter_licenses_capacity_maximum_size: string;
+        license_filter_licenses_capacity_used_size: string;
+        license_filter_licenses_capacity_disabled_size: string;
+        license_filter_licenses_capacity_measurement_unit: string;
         license_filter_licenses_installed_license: string;
-        license_filter_licenses_shutdown_imminent: boolean;
+        license_filter_licenses_shutdown_imminent: string;
     };
     requestBodies: never;
     headers: {
@@ -920,7 +995,18 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /**
+         * @description NetApp's 9.16.1 and later definitions declare a `records` body (the
+         *     record-based form of a collection DELETE). No source says what it
+         *     does on this endpoint, so the contract holds its shape only; the
+         *     query (`serial_number` and the filters) selects the licenses.
+         */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["license_delete_collection_body"];
+                "application/hal+json": components["schemas"]["license_delete_collection_body"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -938,6 +1024,8 @@ export interface operations {
     license_get: {
         parameters: {
             query?: {
+                /** @description The 9.7 definition repeats the collection's name filter on the item GET. */
+                name?: components["parameters"]["license_filter_name_before_9_9"];
                 scope?: components["parameters"]["license_filter_scope"];
                 /** @description Filter by state; any state query also returns unlicensed packages that match. */
                 state?: components["parameters"]["license_filter_state"];
@@ -1015,6 +1103,15 @@ export interface operations {
                 fields?: components["parameters"]["fields"];
                 /** @description Seconds to allow the call to execute before returning (partial collection plus a next link). */
                 return_timeout?: components["parameters"]["return_timeout_get"];
+                /**
+                 * @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions,
+                 *     gone from their 9.10.1 one (spec/sources/netapp-definitions.json).
+                 */
+                max_records?: components["parameters"]["singleton_max_records"];
+                /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only. */
+                order_by?: components["parameters"]["singleton_order_by"];
+                /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only (default true). */
+                return_records?: components["parameters"]["singleton_return_records"];
             };
             header?: never;
             path?: never;
@@ -1058,8 +1155,8 @@ export interface operations {
                 show_validation_details?: boolean;
                 /** @description Skip nodes already at the target version (default true outside MetroCluster; invalid with `action`). */
                 skip_nodes_at_target_version?: boolean;
-                /** @description The default is false. If true, the records are returned. */
-                return_records?: components["parameters"]["return_records_update"];
+                /** @description The default is false. If true, the records are returned. NetApp's definitions declare it here in 9.7 and 9.9, not from 9.10.1. */
+                return_records?: components["parameters"]["return_records_update_before_9_10_1"];
                 /**
                  * @description Seconds to wait for an asynchronous operation before answering. With 0
                  *     (the default) a started job answers 202 at once; with more, ONTAP waits
@@ -1108,6 +1205,15 @@ export interface operations {
                 fields?: components["parameters"]["fields"];
                 /** @description Seconds to allow the call to execute before returning (partial collection plus a next link). */
                 return_timeout?: components["parameters"]["return_timeout_get"];
+                /**
+                 * @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions,
+                 *     gone from their 9.10.1 one (spec/sources/netapp-definitions.json).
+                 */
+                max_records?: components["parameters"]["singleton_max_records"];
+                /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only. */
+                order_by?: components["parameters"]["singleton_order_by"];
+                /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only (default true). */
+                return_records?: components["parameters"]["singleton_return_records"];
             };
             header?: never;
             path?: never;
@@ -1131,8 +1237,8 @@ export interface operations {
     software_package_create: {
         parameters: {
             query?: {
-                /** @description The default is false. If true, the records are returned. */
-                return_records?: components["parameters"]["return_records_update"];
+                /** @description The default is false. If true, the records are returned. NetApp's definitions declare it here in 9.7 and 9.9, not from 9.10.1. */
+                return_records?: components["parameters"]["return_records_update_before_9_10_1"];
                 /**
                  * @description Seconds to wait for an asynchronous operation before answering. With 0
                  *     (the default) a started job answers 202 at once; with more, ONTAP waits
@@ -1181,7 +1287,7 @@ export interface operations {
             query?: {
                 from_version?: string;
                 to_version?: string;
-                state?: components["schemas"]["software_history_state"];
+                state?: string;
                 start_time?: string;
                 end_time?: string;
                 "node.name"?: string;
@@ -1368,6 +1474,54 @@ export interface operations {
             default: components["responses"]["error"];
         };
     };
+    job_collection_get: {
+        parameters: {
+            query?: {
+                uuid?: string;
+                description?: string;
+                state?: string;
+                message?: string;
+                code?: string;
+                start_time?: string;
+                end_time?: string;
+                "svm.name"?: string;
+                "svm.uuid"?: string;
+                "error.code"?: string;
+                "error.message"?: string;
+                "error.arguments.code"?: string;
+                "error.arguments.message"?: string;
+                "error.target"?: string;
+                "node.name"?: string;
+                /** @description Fields to return (`*` all standard fields, `**` also expensive ones; see spec/conventions.md §2). */
+                fields?: components["parameters"]["fields"];
+                /** @description Limit the number of records returned; more come through `_links.next`. */
+                max_records?: components["parameters"]["max_records"];
+                /** @description The default is true for GET calls. When false, only the number of records is returned. */
+                return_records?: components["parameters"]["return_records_get"];
+                /** @description Seconds to allow the call to execute before returning (partial collection plus a next link). */
+                return_timeout?: components["parameters"]["return_timeout_get"];
+                /** @description Order results by fields, each optionally followed by ` asc` or ` desc`. */
+                order_by?: components["parameters"]["order_by"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/hal+json": components["schemas"]["job_response"];
+                    "application/json": components["schemas"]["job_response"];
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
     job_get: {
         parameters: {
             query?: {
@@ -1401,6 +1555,17 @@ export interface operations {
             query?: {
                 /** @description Fields to return (`*` all standard fields, `**` also expensive ones; see spec/conventions.md §2). */
                 fields?: components["parameters"]["fields"];
+                /**
+                 * @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions,
+                 *     gone from their 9.10.1 one (spec/sources/netapp-definitions.json).
+                 */
+                max_records?: components["parameters"]["singleton_max_records"];
+                /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only. */
+                order_by?: components["parameters"]["singleton_order_by"];
+                /** @description Declared on this singleton GET by NetApp's 9.7 and 9.9 definitions only (default true). */
+                return_records?: components["parameters"]["singleton_return_records"];
+                /** @description Declared on GET /cluster by NetApp's 9.7 and 9.9 definitions only. */
+                return_timeout?: components["parameters"]["singleton_return_timeout"];
             };
             header?: never;
             path?: never;
@@ -1426,6 +1591,13 @@ export interface operations {
             query?: {
                 name?: string;
                 uuid?: string;
+                serial_number?: string;
+                "version.full"?: string;
+                "version.generation"?: string;
+                "version.major"?: string;
+                "version.minor"?: string;
+                "ha.partners.name"?: string;
+                "ha.partners.uuid"?: string;
                 /** @description Fields to return (`*` all standard fields, `**` also expensive ones; see spec/conventions.md §2). */
                 fields?: components["parameters"]["fields"];
                 /** @description Limit the number of records returned; more come through `_links.next`. */
@@ -1451,6 +1623,34 @@ export interface operations {
                 content: {
                     "application/hal+json": components["schemas"]["cluster_node_response"];
                     "application/json": components["schemas"]["cluster_node_response"];
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
+    node_get: {
+        parameters: {
+            query?: {
+                /** @description Fields to return (`*` all standard fields, `**` also expensive ones; see spec/conventions.md §2). */
+                fields?: components["parameters"]["fields"];
+            };
+            header?: never;
+            path: {
+                /** @description Node UUID. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/hal+json": components["schemas"]["cluster_node"];
+                    "application/json": components["schemas"]["cluster_node"];
                 };
             };
             default: components["responses"]["error"];

@@ -1,11 +1,20 @@
-// Run configuration from (in order of precedence) flags, ONTAP_* environment
-// variables and an optional YAML config file. The password is never taken
-// from the config file or a plain flag: --password-env VAR, ONTAP_PASSWORD,
-// or a prompt on a terminal.
+// Run settings from (in order of precedence) flags, ONTAP_* environment
+// variables and an optional YAML config file. One JSON Schema
+// (config.schema.json) says what every setting may be: the config file is
+// validated against it whole (an unknown key or a wrong type is exit 2 with
+// one line naming the key), and each flag and variable against the same
+// property, so a value means the same wherever it is given. The password is
+// never taken from the config file or a plain flag: --password-env VAR,
+// ONTAP_PASSWORD, or a prompt on a terminal.
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { PROFILES, type Profile } from "../harness/check.ts";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { InvalidArgumentError } from "commander";
+import type { Profile } from "../harness/check.ts";
 import { UsageError } from "./exit-codes.ts";
+import { didYouMean } from "./suggest.ts";
+
+const SCHEMA = JSON.parse(readFileSync(new URL("./config.schema.json", import.meta.url), "utf8"));
 
 export interface FileConfig {
   target?: string;
@@ -17,8 +26,15 @@ export interface FileConfig {
   clientKey?: string;
   profile?: Profile;
   timeoutMs?: number;
+  checkTimeoutMs?: number;
   concurrency?: number;
+  only?: string;
+  seed?: number;
+  runs?: number;
+  strict?: boolean;
   reportDir?: string;
+  keep?: number;
+  baseline?: string;
   /** The target accepts spec/test-keys.md license keys (a mock built on this project's contract). */
   testKeys?: boolean;
   /** The target accepts made-up package files and URLs (a mock): upload and delete round trips run. */
@@ -35,17 +51,58 @@ export interface FileConfig {
   disable?: Array<{ id: string; reason: string; operation?: string }>;
 }
 
-/** Environment variables the CLI reads, with what they stand for. */
+/** Every key the config file may hold (the schema's properties), in the schema's order. */
+export const CONFIG_KEYS = Object.keys(SCHEMA.properties) as Array<keyof FileConfig>;
+
+/** Environment variables the CLI reads, with the setting each stands for. */
 export const ENV = {
-  ONTAP_TARGET: "--target",
-  ONTAP_USERNAME: "--username",
-  ONTAP_PASSWORD: "the password (or --password-env VAR)",
-  ONTAP_PROFILE: "--profile",
-  ONTAP_INSECURE: "--insecure (1/true)",
-  ONTAP_CA: "--ca",
-  ONTAP_REPORT_DIR: "--report-dir",
+  ONTAP_TARGET: "target",
+  ONTAP_USERNAME: "username",
+  ONTAP_PROFILE: "profile",
+  ONTAP_INSECURE: "insecure",
+  ONTAP_CA: "ca",
+  ONTAP_REPORT_DIR: "reportDir",
   ONTAP_CONFIG: "--config",
+  ONTAP_PASSWORD: "the password (or --password-env VAR)",
 } as const;
+
+const ajv = new Ajv2020({ allErrors: false, verbose: true, strict: true });
+ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
+const validateFile: ValidateFunction = ajv.compile(SCHEMA);
+const validateKey = new Map<string, ValidateFunction>(CONFIG_KEYS.map((k) => [k, ajv.compile(SCHEMA.properties[k])]));
+
+/** What a schema accepts, in words. */
+function expected(schema: any): string {
+  if (!schema || typeof schema !== "object") return "valid";
+  if (schema["x-expected"]) return schema["x-expected"];
+  if (schema.enum) return `one of ${schema.enum.join(", ")}`;
+  if (schema.type === "integer") {
+    if (schema.minimum !== undefined && schema.maximum !== undefined) return `a whole number from ${schema.minimum} to ${schema.maximum}`;
+    return schema.minimum !== undefined ? `a whole number of at least ${schema.minimum}` : "a whole number";
+  }
+  if (schema.type === "boolean") return "true or false";
+  if (schema.type === "string") return "a text";
+  return `of type ${schema.type}`;
+}
+
+const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : v === null ? "empty" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : String(v));
+
+/** One line for the first schema error: which key, what it must be, what it is. */
+function describeError(e: ErrorObject, name: (path: string) => string): string {
+  if (e.keyword === "additionalProperties") {
+    const key = String(e.params.additionalProperty);
+    const parent = e.instancePath;
+    const known = Object.keys((e.parentSchema as any)?.properties ?? {});
+    return `unknown key ${parent ? `${name(parent)}.` : ""}"${key}"${didYouMean(key, known)}`;
+  }
+  if (e.keyword === "required") return `${name(e.instancePath) || "the file"} needs "${e.params.missingProperty}" (${expected(e.parentSchema)})`;
+  return `${name(e.instancePath)} must be ${expected(e.parentSchema)}, not ${shown(e.data)}`;
+}
+
+/** "/disable/1/reason" → "disable[1].reason" */
+function keyPath(pointer: string): string {
+  return pointer.split("/").filter(Boolean).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i ? `.${p}` : p)).join("");
+}
 
 export function readConfigFile(file: string | undefined): FileConfig {
   if (!file) return {};
@@ -63,15 +120,43 @@ export function readConfigFile(file: string | undefined): FileConfig {
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== "object" || Array.isArray(data)) throw new UsageError(`the config file ${file} must hold a mapping of settings`);
-  const cfg = data as FileConfig & { password?: unknown };
-  if ("password" in cfg) throw new UsageError(`the config file ${file} holds a password: use passwordEnv (the name of an environment variable) instead`);
-  if (cfg.profile !== undefined && !PROFILES.includes(cfg.profile)) throw new UsageError(`profile "${cfg.profile}" in ${file} is not one of ${PROFILES.join(", ")}`);
-  for (const d of cfg.disable ?? []) {
-    if (!d || typeof d.id !== "string" || typeof d.reason !== "string" || !d.reason.trim()) {
-      throw new UsageError(`every entry of "disable" in ${file} needs an id and a reason`);
+  if ("password" in data) throw new UsageError(`the config file ${file} holds a password: use passwordEnv (the name of an environment variable) instead`);
+  if (!validateFile(data)) throw new UsageError(`the config file ${file}: ${describeError(validateFile.errors![0], keyPath)}`);
+  return data as FileConfig;
+}
+
+/** A flag's or variable's text as the setting's type (a whole number for integer settings); what is not is left for the schema to refuse. */
+function coerce(key: string, text: string): unknown {
+  const type = SCHEMA.properties[key]?.type;
+  if (type === "integer" && /^-?\d+$/.test(text.trim())) return Number(text);
+  if (type === "boolean") return /^(1|true|yes)$/i.test(text) ? true : /^(0|false|no|)$/i.test(text) ? false : text;
+  return text;
+}
+
+/** Check one setting given as text (a flag or an environment variable) against its schema property. */
+export function checkSetting<K extends keyof FileConfig>(key: K, text: string, source: string): FileConfig[K] {
+  const value = coerce(key, text);
+  const validate = validateKey.get(key)!;
+  if (!validate(value)) throw new UsageError(`${source} must be ${expected(validate.errors![0].parentSchema ?? SCHEMA.properties[key])}, not ${shown(value)}`);
+  return value as FileConfig[K];
+}
+
+/** A commander argument parser for the flag of a setting: the same schema property as the config key. */
+export function flagSetting<K extends keyof FileConfig>(key: K, flag: string) {
+  return (text: string): FileConfig[K] => {
+    try {
+      return checkSetting(key, text, flag);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
     }
-  }
-  return cfg;
+  };
+}
+
+/** A setting from its environment variable, checked like the flag, or undefined. */
+export function envSetting<K extends keyof FileConfig>(key: K, variable: keyof typeof ENV, env: NodeJS.ProcessEnv = process.env): FileConfig[K] | undefined {
+  const text = env[variable];
+  if (text === undefined || text === "") return undefined;
+  return checkSetting(key, text, variable);
 }
 
 export function envFlag(value: string | undefined): boolean | undefined {

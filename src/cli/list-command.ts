@@ -4,7 +4,9 @@
 import { getOperation } from "../contract/index.ts";
 import type { Check } from "../harness/check.ts";
 import { matchesOnly } from "../harness/select.ts";
+import { parseOnly } from "./selection.ts";
 import { allChecks } from "../../suites/index.ts";
+import { requirementCoverageMarkdown } from "./requirements-markdown.ts";
 
 export function conformanceMarkdown(checks: Check[]): string {
   const lines = [
@@ -29,11 +31,12 @@ export function conformanceMarkdown(checks: Check[]): string {
     lines.push("");
   }
   lines.push(`${checks.length} checks in all.`, "");
+  lines.push(...requirementCoverageMarkdown(checks.map((c) => c.id)));
   return lines.join("\n");
 }
 
 export function listCommand(opts: { markdown?: boolean; only?: string; json?: boolean }, out: (s: string) => void): number {
-  const only = opts.only ? opts.only.split(",").map((s) => s.trim()) : [];
+  const only = parseOnly(opts.only, allChecks());
   const checks = allChecks().filter((c) => matchesOnly(only, c.id, c.area));
   if (opts.markdown) out(conformanceMarkdown(checks));
   else if (opts.json) out(JSON.stringify(checks.map(({ run: _run, ...meta }) => meta), null, 2));

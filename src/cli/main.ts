@@ -1,8 +1,13 @@
-// ontap-conformance: run | mock | list | compare | mutants | variants | report.
+// ontap-conformance: run | list | compare | mutants | variants | mock.
 // Every failure to start ends with one readable line on stderr and exit 2;
 // stack traces are never shown to the user (set ONTAP_DEBUG=1 to see them).
+// The bare command prints the help (and exits 2: nothing ran); `npm start`
+// says `run`.
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, UsageError } from "./exit-codes.ts";
+import { flagSetting } from "./config.ts";
+import { didYouMean } from "./suggest.ts";
 import { mockCommand } from "./mock-command.ts";
 import { listCommand } from "./list-command.ts";
 import { runCommand } from "./run-command.ts";
@@ -27,35 +32,42 @@ export function parseNumber(name: string, min: number) {
   };
 }
 
+const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("ontap-conformance")
     .description("Conformance suite for the ONTAP REST API (cluster licensing and software).")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(s) })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .version(`ontap-conformance ${VERSION}`, "-V, --version", "print the version");
 
   program
-    .command("run", { isDefault: true })
+    .command("run")
     .description("Run the conformance suites against a target (default: the embedded reference mock).")
-    .option("--target <url>", "cluster or mock base URL, e.g. https://cluster.example.com (env ONTAP_TARGET)")
-    .option("--username <user>", "basic-auth user (env ONTAP_USERNAME; default admin)")
-    .option("--password-env <VAR>", "read the password from this environment variable (else ONTAP_PASSWORD, else a prompt)")
+    .option("--target <url>", "cluster or mock base URL, e.g. https://cluster.example.com (env ONTAP_TARGET)", flagSetting("target", "--target"))
+    .option("--username <user>", "basic-auth user (env ONTAP_USERNAME; default admin)", flagSetting("username", "--username"))
+    .option("--password-env <VAR>", "read the password from this environment variable (else ONTAP_PASSWORD, else a prompt)", flagSetting("passwordEnv", "--password-env"))
     .option("--insecure", "accept any TLS certificate (self-signed lab clusters)")
-    .option("--ca <file>", "trust this CA certificate (PEM) for the target")
-    .option("--client-cert <file>", "client certificate (PEM) for certificate authentication")
-    .option("--client-key <file>", "private key (PEM) of --client-cert")
-    .option("--timeout <ms>", "deadline for a whole answer (headers and body), in ms", parseInteger("--timeout", 100, 3_600_000), 60_000)
-    .option("--concurrency <n>", "requests in flight at once (default 4 on a URL, 16 on the embedded mock)", parseInteger("--concurrency", 1, 256))
-    .option("--profile <profile>", "read-only | non-disruptive | destructive (default: read-only on a URL, destructive on the embedded mock)")
+    .option("--ca <file>", "trust this CA certificate (PEM) for the target", flagSetting("ca", "--ca"))
+    .option("--client-cert <file>", "client certificate (PEM) for certificate authentication", flagSetting("clientCert", "--client-cert"))
+    .option("--client-key <file>", "private key (PEM) of --client-cert", flagSetting("clientKey", "--client-key"))
+    .option("--timeout <ms>", "deadline for a whole answer (headers and body), in ms (default 60000)", flagSetting("timeoutMs", "--timeout"))
+    .option("--check-timeout <ms>", "how long one check may run before it is stopped, in ms (default: 4 x --timeout, at least 120000)", flagSetting("checkTimeoutMs", "--check-timeout"))
+    .option("--concurrency <n>", "requests in flight at once (default 4 on a URL, 16 on the embedded mock)", flagSetting("concurrency", "--concurrency"))
+    .option("--profile <profile>", "read-only | non-disruptive | destructive (default: read-only on a URL, destructive on the embedded mock)", flagSetting("profile", "--profile"))
     .option("--allow-destructive", "confirm --profile destructive against a real target")
-    .option("--only <patterns>", "run only checks whose id matches (comma-separated globs, e.g. licenses.*)")
-    .option("--seed <n>", "seed for the property-based checks (printed by every run)", parseInteger("--seed", 0, 2 ** 31 - 1))
-    .option("--runs <n>", "cases per property-based check", parseInteger("--runs", 1, 1_000_000))
+    .option("--only <patterns>", "run only checks whose id matches (comma-separated globs, e.g. licenses.*); a pattern that matches no check is an error", flagSetting("only", "--only"))
+    .option("--seed <n>", "seed for the property-based checks (printed by every run)", flagSetting("seed", "--seed"))
+    .option("--runs <n>", "cases per property-based check (default 25)", flagSetting("runs", "--runs"))
     .option("--strict", "docs quirks and unknown fields fail instead of warn")
-    .option("--report-dir <dir>", "where runs are written (env ONTAP_REPORT_DIR; default reports/)")
+    .option("--report-dir <dir>", "where runs are written (env ONTAP_REPORT_DIR; default ./reports)", flagSetting("reportDir", "--report-dir"))
+    .option("--keep <n>", "runs kept in <report-dir>/runs, the oldest pruned (default 20; 0 keeps every run)", flagSetting("keep", "--keep"))
     .option("--config <file>", "YAML config file (env ONTAP_CONFIG)")
-    .option("--baseline <file>", "known failures (a previous summary.json, or a YAML list of {id, reason}) that do not fail the run")
-    .option("--no-html", "skip the Allure HTML report (summary.json and junit.xml are always written)")
+    .option("--baseline <file>", "known failures (a previous summary.json, or a YAML list of {id, reason, owner?, expires?}) that do not fail the run", flagSetting("baseline", "--baseline"))
+    .option("--write-baseline <file>", "write this run's failures as a baseline file (YAML) to start from")
+    .option("--bundle [file]", "write one .tar.gz with the reports and the exchanges of every check that did not pass (default <run>/bundle.tar.gz)")
+    .option("--no-html", "skip the Allure HTML report (summary.json, summary.md and junit.xml are always written)")
     .option("--quiet", "print nothing but errors and teardown problems (summary.json and the exit code carry the result)")
     .action(async (opts) => setExit(await runCommand(opts)));
 
@@ -121,6 +133,22 @@ function buildProgram(setExit: (code: number) => void): Command {
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.CONFORMANT;
   const program = buildProgram((code) => { exitCode = code; });
+  const commands = program.commands.map((c) => c.name());
+  const first = argv[0];
+  if (first === undefined) {
+    // The bare command runs nothing: the help, and exit 2 so that an empty command line in CI does not pass.
+    process.stdout.write(program.helpInformation());
+    process.stderr.write("ontap-conformance: no command given: `ontap-conformance run` runs the suites (the commands are listed above)\n");
+    return EXIT.CANNOT_RUN;
+  }
+  if (!first.startsWith("-") && first !== "help" && !commands.includes(first)) {
+    process.stderr.write(`ontap-conformance: unknown command "${first}"${didYouMean(first, commands)}; the commands are ${commands.join(", ")}\n`);
+    return EXIT.CANNOT_RUN;
+  }
+  if (first.startsWith("-") && !["-h", "--help", "-V", "--version"].includes(first)) {
+    process.stderr.write(`ontap-conformance: ${first} needs a command before it, e.g. ontap-conformance run ${argv.join(" ")}\n`);
+    return EXIT.CANNOT_RUN;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -1,7 +1,8 @@
 // A vitest reporter living in the CLI process: collects each check's
-// CheckResult from the test meta, prints progress, and hands the list back
-// to the run command. A suite file that fails to load becomes an `error`
-// result, so nothing is ever silently missing.
+// CheckResult from the test meta, prints progress (counts only: the phases
+// run side by side, so the failures are listed once, by area, at the end),
+// and hands the list back to the run command. A suite file that fails to
+// load becomes an `error` result, so nothing is ever silently missing.
 import type { Reporter, TestCase, TestModule } from "vitest/node";
 import type { CheckResult } from "../harness/check.ts";
 
@@ -9,7 +10,8 @@ export class ResultsReporter implements Reporter {
   readonly results: CheckResult[] = [];
   readonly loadErrors: string[] = [];
   private done = 0;
-  private readonly areasSeen = new Set<string>();
+  private failed = 0;
+  private errors = 0;
 
   constructor(private readonly out: (line: string) => void, private readonly total: number) {}
 
@@ -24,14 +26,9 @@ export class ResultsReporter implements Reporter {
     }
     this.results.push(meta);
     this.done++;
-    if (!this.areasSeen.has(meta.area)) {
-      this.areasSeen.add(meta.area);
-      this.out(`${meta.area}:`);
-    }
-    if (meta.status === "fail" || meta.status === "error") {
-      this.out(`  ${meta.status === "fail" ? "FAIL " : "ERROR"} ${meta.id}: ${(meta.message ?? "").split("\n")[0]}`);
-    }
-    if (this.done % 25 === 0) this.out(`  ... ${this.done}/${this.total} checks`);
+    if (meta.status === "fail") this.failed++;
+    if (meta.status === "error") this.errors++;
+    if (this.done % 25 === 0) this.out(`  ... ${this.done}/${this.total} checks${this.failed || this.errors ? ` (so far ${this.failed} failed, ${this.errors} errors)` : ""}`);
   }
 
   onTestModuleEnd(mod: TestModule): void {

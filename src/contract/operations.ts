@@ -13,13 +13,29 @@ export interface OperationParam {
   in: "query" | "path";
   required: boolean;
   description?: string;
+  /**
+   * The parameter's own schema. A filter's is `{type: string}`: its value is
+   * an ONTAP query expression (`state=*`, `licenses.active=false,false`),
+   * whatever the type of the field it filters.
+   */
   schema: Json;
   introduced?: string;
   removed?: string;
   /** The value is an ONTAP query expression over field `field`. */
   filter: boolean;
   field?: string;
+  /**
+   * Filters: the schema of the field (`x-ontap-field`) in the record schema
+   * of the operation's path (dereferenced: type, enum, format). Readers that
+   * need the type a filter compares by read this, not `schema`.
+   */
+  fieldSchema?: Json;
+  /** Accepted by ONTAP's framework on this kind of operation, not declared by it: the source (x-ontap-framework-params). */
+  framework?: string;
 }
+
+/** What a framework parameter applies to (x-ontap-framework-params `on`). */
+export type OperationKind = "collection" | "singleton" | "instance" | "write";
 
 export interface OperationStatus {
   /** "200", "201", "202" or "default" (the error envelope). */
@@ -38,6 +54,10 @@ export interface OperationStatus {
 export interface ErrorCodeInfo {
   meaning: string;
   http?: number[];
+  /** First release whose NetApp definition lists the code for this operation (absent: every release). */
+  introduced?: string;
+  /** First release whose definition no longer lists it. */
+  removed?: string;
 }
 
 export interface Operation {
@@ -57,7 +77,8 @@ export interface Operation {
   params: OperationParam[];
   statuses: OperationStatus[];
   errorCodes: Record<string, ErrorCodeInfo>;
-  requestBody?: { required: boolean; mediaTypes: string[]; schemaPointer: string; schemaName?: string };
+  /** The request body; `introduced` when only later releases take one (see bodyFor). */
+  requestBody?: { required: boolean; mediaTypes: string[]; schemaPointer: string; schemaName?: string; introduced?: string };
   docs?: string;
   /** A collection GET (records, num_records, paging). */
   collection: boolean;
@@ -128,11 +149,12 @@ function build(): Operation[] {
           mediaTypes,
           schemaPointer: `${base}/requestBody/content/${escapePointer(mediaTypes[0])}/schema`,
           schemaName: schemaNameOf(rb.content[mediaTypes[0]].schema),
+          introduced: rb["x-ontap-introduced"],
         };
       }
       const errorCodes: Record<string, ErrorCodeInfo> = {};
       for (const [code, info] of Object.entries<Json>(op["x-ontap-error-codes"] ?? {})) {
-        errorCodes[code] = { meaning: info.meaning, http: info.http };
+        errorCodes[code] = { meaning: info.meaning, http: info.http, introduced: info.introduced, removed: info.removed };
       }
       const ok = statuses.find((s) => s.status.startsWith("2") && s.schemaName);
       const okSchema = ok?.schemaName ? doc.components.schemas[ok.schemaName] : undefined;
@@ -161,7 +183,30 @@ function build(): Operation[] {
       });
     }
   }
+  for (const op of ops) {
+    // A filter's field lives in the record schema of its path's GET (a DELETE
+    // by query filters the records the collection GET lists).
+    const record = op.recordSchema ?? ops.find((o) => o.path === op.path && o.method === "GET")?.recordSchema;
+    for (const p of op.params) {
+      if (!p.filter || !p.field) continue;
+      if (!record) throw new Error(`${op.id}: filter ${p.name} has no record schema to find field ${p.field} in`);
+      p.fieldSchema = fieldSchemaAt(doc, record, p.field);
+      if (!p.fieldSchema) throw new Error(`${op.id}: filter ${p.name} names ${p.field}, which ${record} does not have`);
+    }
+  }
   return ops;
+}
+
+/** The schema of dotted field `path` in component schema `schemaName`, through arrays (dereferenced, siblings kept). */
+export function fieldSchemaAt(doc: Json, schemaName: string, path: string): Json | undefined {
+  let node: Json = deref(doc, { $ref: `#/components/schemas/${schemaName}` });
+  for (const seg of path.split(".")) {
+    while (node?.type === "array" && node.items) node = deref(doc, node.items);
+    const raw = node?.properties?.[seg];
+    if (!raw) return undefined;
+    node = deref(doc, raw);
+  }
+  return node;
 }
 
 let table: Operation[] | undefined;
@@ -218,11 +263,98 @@ export function paramsFor(op: Operation, version?: OntapVersion | string): Opera
   return op.params.filter((p) => existsIn(version, p.introduced, p.removed));
 }
 
+/**
+ * The schema of the values a parameter takes: a filter's field schema (the
+ * type, enum and format its query expression compares by), otherwise the
+ * parameter's own schema.
+ */
+export function valueSchema(p: OperationParam): Json {
+  return p.filter && p.fieldSchema ? p.fieldSchema : deref(loadSpec(), p.schema);
+}
+
+/** A GET that answers records, one object of a path without parameters, one record by its key; or a write. */
+export function operationKind(op: Operation): OperationKind {
+  if (op.method !== "GET") return "write";
+  if (op.collection) return "collection";
+  return op.path.includes("{") ? "instance" : "singleton";
+}
+
+interface FrameworkEntry {
+  param: OperationParam;
+  on: OperationKind[];
+  clientsSend?: string;
+}
+
+let framework: FrameworkEntry[] | undefined;
+
+/**
+ * The spec's x-ontap-framework-params, each as a query parameter with its
+ * source, the kinds of operation it applies to, and the value NetApp's
+ * clients send with every such operation (if they do).
+ */
+export function frameworkParams(): Array<OperationParam & { on: OperationKind[]; clientsSend?: string }> {
+  const entries: FrameworkEntry[] = framework ??= (loadSpec()["x-ontap-framework-params"] ?? []).map((e: Json): FrameworkEntry => {
+    const param = readParam(loadSpec(), e.parameter);
+    if (param.name !== e.name) throw new Error(`x-ontap-framework-params: entry ${e.name} refers to parameter ${param.name}`);
+    return {
+      param: { ...param, required: false, introduced: e["x-ontap-introduced"] ?? param.introduced, removed: e["x-ontap-removed"] ?? param.removed, framework: String(e.source ?? "") },
+      on: e.on,
+      clientsSend: e["clients-send"] === undefined ? undefined : String(e["clients-send"]),
+    };
+  });
+  return entries.map((e) => ({ ...e.param, on: e.on, clientsSend: e.clientsSend }));
+}
+
+/** Names the framework accepts on some kind of operation (the query parameters that steer rather than filter). */
+export function frameworkParamNames(): Set<string> {
+  return new Set(frameworkParams().map((p) => p.name));
+}
+
+/**
+ * Framework parameters `op` accepts in `version` beyond what it declares for
+ * that version (an operation's own declaration wins where it has one).
+ */
+export function frameworkParamsFor(op: Operation, version?: OntapVersion | string): OperationParam[] {
+  const kind = operationKind(op);
+  const own = new Set(paramsFor(op, version).filter((p) => p.in === "query").map((p) => p.name));
+  return frameworkParams()
+    .filter((p) => p.on.includes(kind) && !own.has(p.name) && existsIn(version, p.introduced, p.removed))
+    .map(({ on: _on, clientsSend: _sent, ...p }) => p);
+}
+
+/** What NetApp's clients send with every request of `op`'s kind (x-ontap-framework-params `clients-send`), by name. */
+export function clientSentParams(op: Operation, version?: OntapVersion | string): Record<string, string> {
+  const kind = operationKind(op);
+  const out: Record<string, string> = {};
+  for (const p of frameworkParams()) if (p.clientsSend !== undefined && p.on.includes(kind) && existsIn(version, p.introduced, p.removed)) out[p.name] = p.clientsSend;
+  return out;
+}
+
+/** Every query (and path) parameter `op` accepts in `version`: its own and the framework's. */
+export function acceptedParams(op: Operation, version?: OntapVersion | string): OperationParam[] {
+  return [...paramsFor(op, version), ...frameworkParamsFor(op, version)];
+}
+
 /** Documented statuses of an operation in `version` ("default" excluded). */
 export function successStatuses(op: Operation, version?: OntapVersion | string): number[] {
   return op.statuses
     .filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed))
     .map((s) => Number(s.status));
+}
+
+/** The request body an operation takes in `version` (undefined: none there). */
+export function bodyFor(op: Operation, version?: OntapVersion | string): Operation["requestBody"] {
+  return op.requestBody && existsIn(version, op.requestBody.introduced) ? op.requestBody : undefined;
+}
+
+/**
+ * The error codes NetApp's definition of `version` lists for the operation
+ * (all of them when the version is unknown). The validators and suites
+ * still accept every documented code on every release: a code listed only
+ * by a later release's table is a documented code, not an invented one.
+ */
+export function errorCodesFor(op: Operation, version?: OntapVersion | string): Record<string, ErrorCodeInfo> {
+  return Object.fromEntries(Object.entries(op.errorCodes).filter(([, info]) => existsIn(version, info.introduced, info.removed)));
 }
 
 /** The common error codes of every operation, with their HTTP statuses. */

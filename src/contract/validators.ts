@@ -7,7 +7,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import * as formatsModule from "ajv-formats";
 import { loadSpec, type Json } from "./spec.ts";
 import { compareVersions, existsIn, formatVersion, parseVersion, type OntapVersion } from "./version.ts";
-import { commonErrorCodes, getOperation, paramsFor, successStatuses, type Operation } from "./operations.ts";
+import { acceptedParams, bodyFor, commonErrorCodes, getOperation, paramsFor, successStatuses, type Operation } from "./operations.ts";
 import { findQuirk } from "./quirks.ts";
 import { isDateTime } from "./formats.ts";
 
@@ -375,29 +375,31 @@ export function validateResponse(operationId: string, status: number, body: unkn
 /** Validate a request body of `operationId` (readOnly fields may not be sent). */
 export function validateRequestBody(operationId: string, body: unknown, opts: ValidateOptions = {}): ValidationResult {
   const op = getOperation(operationId);
-  if (!op.requestBody) {
+  const requestBody = bodyFor(op, opts.ontapVersion);
+  if (!requestBody) {
+    const later = op.requestBody?.introduced ? ` on ONTAP ${versionKey(opts.ontapVersion)} (it takes one from ${op.requestBody.introduced})` : "";
     const violations: Violation[] = body === undefined ? [] : [{
       rule: "schema", keyword: "requestBody", pointer: "", schemaPath: `operation ${op.id}`, severity: "error",
-      message: `${op.id} takes no request body`,
+      message: `${op.id} takes no request body${later}`,
     }];
     return settle(operationId, violations, Boolean(opts.strict));
   }
-  const violations = op.requestBody.schemaName ? schemaViolations(op.requestBody.schemaName, body, opts.ontapVersion, "request") : [];
+  const violations = requestBody.schemaName ? schemaViolations(requestBody.schemaName, body, opts.ontapVersion, "request") : [];
   return settle(operationId, violations, Boolean(opts.strict));
 }
 
 const BOOLEAN = /^(true|false)$/i;
-/** Query parameters ONTAP accepts on every operation. */
-const GLOBAL_PARAMS = new Set(["pretty", "ignore_unknown_fields"]);
 
 /**
  * Validate query parameters of `operationId`: unknown or version-gated names,
  * missing required ones, and the type, range and enum of non-filter values.
- * Filter values are ONTAP query expressions and are not checked here.
+ * Known names are the operation's own and those ONTAP's framework accepts on
+ * its kind of operation (x-ontap-framework-params). Filter values are ONTAP
+ * query expressions and are not checked here.
  */
 export function validateQuery(operationId: string, query: Record<string, string | string[]>, opts: ValidateOptions = {}): ValidationResult {
   const op = getOperation(operationId);
-  const known = new Map(paramsFor(op, opts.ontapVersion).filter((p) => p.in === "query").map((p) => [p.name, p]));
+  const known = new Map(acceptedParams(op, opts.ontapVersion).filter((p) => p.in === "query").map((p) => [p.name, p]));
   const all = new Map(op.params.filter((p) => p.in === "query").map((p) => [p.name, p]));
   const violations: Violation[] = [];
   const push = (pointer: string, message: string, keyword = "query") =>
@@ -405,10 +407,9 @@ export function validateQuery(operationId: string, query: Record<string, string 
   for (const [name, raw] of Object.entries(query)) {
     const p = known.get(name);
     if (!p) {
-      if (GLOBAL_PARAMS.has(name)) continue;
       const gated = all.get(name);
       push(`/${name}`, gated
-        ? `query parameter "${name}" does not exist on ONTAP ${versionKey(opts.ontapVersion)} (introduced in ${gated.introduced})`
+        ? `query parameter "${name}" does not exist on ONTAP ${versionKey(opts.ontapVersion)} (${gated.introduced && !existsIn(opts.ontapVersion, gated.introduced) ? `introduced in ${gated.introduced}` : `removed in ${gated.removed}`})`
         : `query parameter "${name}" is not documented for ${op.id}`, "unknown-parameter");
       continue;
     }

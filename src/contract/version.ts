@@ -2,6 +2,7 @@
 // cluster's `version.full` ("NetApp Release 9.10.1P3: ..."). Compared as
 // (generation, major, minor); a missing part counts as 0, so "introduced in
 // 9.9" includes 9.9.1.
+import { loadSpec } from "./spec.ts";
 
 export interface OntapVersion {
   generation: number;
@@ -36,4 +37,14 @@ export function existsIn(version: OntapVersion | string | undefined, introduced?
   if (introduced !== undefined && compareVersions(version, introduced) < 0) return false;
   if (removed !== undefined && compareVersions(version, removed) >= 0) return false;
   return true;
+}
+
+/**
+ * The releases the contract covers (spec/ontap.yaml `x-ontap-versions`): the
+ * oldest is the first with a REST API, the newest the last NetApp has
+ * published a definition of.
+ */
+export function coveredReleases(): { oldest: string; newest: string } {
+  const v = loadSpec()["x-ontap-versions"] ?? {};
+  return { oldest: String(v.oldest), newest: String(v.newest) };
 }

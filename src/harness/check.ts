@@ -40,6 +40,14 @@ export interface CheckMeta {
   since?: string;
   /** The phase the check runs in (default: contract). */
   phase?: Phase;
+  /**
+   * The contracts this check is the one to report: "licenses_get:contract"
+   * (the status, media type and schema of that GET) or
+   * "licenses_get:paging" (its next links). Another check whose sampling
+   * read of that GET departs from the contract ends as "not tested" with a
+   * pointer here, so one cause is one failure (see NotTested).
+   */
+  owns?: string[];
 }
 
 export function phaseOf(check: Pick<CheckMeta, "phase">): Phase {
@@ -54,11 +62,32 @@ export function profileAllows(active: Profile, needed: Profile): boolean {
   return PROFILES.indexOf(active) >= PROFILES.indexOf(needed);
 }
 
+/** Which contract of a read a failure is about (see CheckMeta.owns). */
+export type Aspect = "contract" | "paging";
+
 /** Thrown by a check that found a departure from the contract. */
 export class CheckFailure extends Error {
-  constructor(message: string) {
+  /** Set when the departure is of a read's generic contract (status, media type, schema) or its paging. */
+  aspect?: { operation: string; kind: Aspect };
+  /** The exchange whose answer departs (the report marks its step as the failed one). */
+  exchangeId?: number;
+  constructor(message: string, aspect?: { operation: string; kind: Aspect }, exchangeId?: number) {
     super(message);
     this.name = "CheckFailure";
+    this.aspect = aspect;
+    this.exchangeId = exchangeId;
+  }
+}
+
+/**
+ * Thrown when a read the check needs (a sampling listing) departs from the
+ * contract and another check of the run owns that contract: the check could
+ * not test what it is about, and the departure is reported once, there.
+ */
+export class NotTested extends Error {
+  constructor(readonly owner: string, readonly reason: string) {
+    super(`not tested: a read this check needs departs from the contract, which ${owner} reports (${reason.split("\n")[0]})`);
+    this.name = "NotTested";
   }
 }
 
@@ -87,4 +116,6 @@ export interface CheckResult extends CheckMeta {
   durationMs: number;
   /** Exchange ids (see the run's exchanges log) this check made. */
   exchanges: number[];
+  /** Set on a skip that is "not tested" because of another check's failure: that check, and the departure. */
+  notTested?: { owner: string; cause: string };
 }

@@ -2,9 +2,11 @@
 // one request of an operation and applies the generic contract checks, and
 // `awaitJob()`. A departure from the contract ends the check with a message
 // that says what was received, what is documented, and how to reproduce it.
-import { getOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
-import { CheckError, CheckFailure, CheckSkip, type Profile } from "./check.ts";
+import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
+import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect, type Profile } from "./check.ts";
 import type { Exchange, HttpClient, RequestSpec } from "./transport.ts";
+import type { Ledger } from "./ledger.ts";
+import { hrefTarget } from "./paging.ts";
 import { toCurl } from "./reproduce.ts";
 
 export interface TargetInfo {
@@ -44,8 +46,21 @@ export interface CallParams {
   multipart?: FormData;
   accept?: string;
   headers?: Record<string, string>;
+  /**
+   * Request this path and query exactly as given (a next or self link the
+   * target answered with); it must be a path of `operationId`. Replaces
+   * `path` and `query`.
+   */
+  href?: string;
   /** What the check expects: a success (default) or an error response. */
   expect?: "success" | "error" | "any";
+  /**
+   * Documented error codes that say the target cannot do this now, such as
+   * 10551357 "a previous update is still in progress": where a success was
+   * expected, such an answer ends the check as a skip that names it (a busy
+   * cluster answering as documented is not a departure).
+   */
+  skipOn?: string[];
 }
 
 export interface CallResult<T = any> {
@@ -73,12 +88,63 @@ export interface ErrorCodeMet {
   what: string;
 }
 
-export class CheckContext {
-  readonly warnings: string[] = [];
-  readonly exchanges: number[] = [];
-  readonly errorCodes: ErrorCodeMet[] = [];
+/** What a check's context knows of the run beyond the target (all optional: benches and tests build bare contexts). */
+export interface RunServices {
+  /** Where the run records what it creates and deletes (teardown reads it). */
+  ledger?: Ledger;
+  /** The licenses a license POST installed, from its body and its answer (the suite layer knows the key scheme). */
+  licensesOf?(operationId: string, body: unknown, answer: { status: number; json?: unknown }): Array<{ package: string; serial: string }>;
+  /** The check that owns a read's contract ("licenses_get:contract"), if one is selected in this run. */
+  ownerOf?(operation: string, aspect: Aspect): string | undefined;
+}
 
-  constructor(readonly target: TargetInfo, private readonly http: HttpClient, readonly checkId: string) {}
+/** The longest Received/Documented text a failure message carries. */
+export const PREVIEW_CHARS = 600;
+/** The most distinct warnings a check keeps (each with its count). */
+export const MAX_WARNINGS = 25;
+
+/** A value as a failure shows it: long arrays cut to their first items with the total, long texts cut. */
+export function preview(value: unknown): string {
+  let v = value;
+  if (Array.isArray(v) && v.length > 10) v = [...v.slice(0, 10), `… ${v.length - 10} more (${v.length} in all)`];
+  const text = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}… (${text.length} characters in all)` : text;
+}
+
+/** The first line of an answer that is not a success: ONTAP's envelope, a gateway's problem+json, or its status alone. */
+export function errorSummary(res: { status: number; contentType: string; json?: unknown }): string {
+  const body = res.json as any;
+  const err = body?.error ?? (Array.isArray(body?.errors) ? body.errors[0] : undefined);
+  if (err && (err.code !== undefined || err.message !== undefined)) return ` (error ${err.code}: ${err.message})`;
+  // Not ONTAP's envelope: a gateway or proxy answered (RFC 9457 problem details, or anything else).
+  if (body && typeof body === "object" && (body.title !== undefined || body.detail !== undefined)) {
+    return ` (not an ONTAP error: ${res.contentType.split(";")[0] || "no Content-Type"} ${[body.title, body.detail].filter((x) => x !== undefined).join(": ")})`;
+  }
+  return res.contentType && !/json/i.test(res.contentType) ? ` (not an ONTAP error: ${res.contentType.split(";")[0]})` : "";
+}
+
+export class CheckContext {
+  /** Every exchange this check made, in order: its report steps and its coverage (checks may run side by side). */
+  readonly log: Exchange[] = [];
+  readonly errorCodes: ErrorCodeMet[] = [];
+  /** Distinct warnings with how often each was raised, in order of first appearance. */
+  private readonly warned = new Map<string, number>();
+
+  constructor(readonly target: TargetInfo, private readonly http: HttpClient, readonly checkId: string, private readonly services: RunServices = {}) {}
+
+  private abandoned = false;
+
+  /** The check outlived its limit: whatever it still tries to send is not sent. */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
+  /** The warnings, each once, with how many times it was raised. */
+  get warnings(): string[] {
+    const out = [...this.warned].slice(0, MAX_WARNINGS).map(([m, n]) => (n > 1 ? `${m} (${n.toLocaleString("en-US")} times)` : m));
+    if (this.warned.size > MAX_WARNINGS) out.push(`… and ${this.warned.size - MAX_WARNINGS} more distinct warnings`);
+    return out;
+  }
 
   /** The curl line that replays an exchange, secrets masked. */
   reproduce(exchange: Exchange): string {
@@ -86,12 +152,19 @@ export class CheckContext {
   }
 
   /** End the check as failed: what was received, what is documented, how to reproduce. */
-  fail(what: string, detail: { received?: unknown; documented?: unknown; exchange?: Exchange } = {}): never {
+  fail(what: string, detail: { received?: unknown; documented?: unknown; exchange?: Exchange; aspect?: { operation: string; kind: Aspect } } = {}): never {
     const lines = [what];
-    if (detail.received !== undefined) lines.push(`Received: ${typeof detail.received === "string" ? detail.received : JSON.stringify(detail.received)}`);
-    if (detail.documented !== undefined) lines.push(`Documented: ${typeof detail.documented === "string" ? detail.documented : JSON.stringify(detail.documented)}`);
+    if (detail.received !== undefined) lines.push(`Received: ${preview(detail.received)}`);
+    if (detail.documented !== undefined) lines.push(`Documented: ${preview(detail.documented)}`);
     if (detail.exchange) lines.push(`Reproduce with: ${this.reproduce(detail.exchange)}`);
-    throw new CheckFailure(lines.join("\n"));
+    const message = lines.join("\n");
+    // A read whose answer departs from a contract another selected check owns (the schema of a listing, its
+    // paging): this check could not test what it is about, and the departure is reported once, by the owner.
+    if (detail.aspect && getOperation(detail.aspect.operation).method === "GET") {
+      const owner = this.services.ownerOf?.(detail.aspect.operation, detail.aspect.kind);
+      if (owner && owner !== this.checkId) throw new NotTested(owner, message);
+    }
+    throw new CheckFailure(message, detail.aspect, detail.exchange?.id);
   }
 
   /**
@@ -101,7 +174,21 @@ export class CheckContext {
   async injectFault(operation: string, code: string, httpStatus: number): Promise<void> {
     if (!this.target.faultSwitch) throw new CheckError("fault injection needs the reference mock's fault switch");
     const ex = await this.http.request({ method: "POST", path: "/__mock/faults", body: { operation, code: Number(code), httpStatus, message: `Injected fault ${code} (ontap-conformance error-code coverage).` } });
+    this.log.push(ex);
     if (ex.response?.status !== 201) throw new CheckError(`the mock refused the fault ${code} for ${operation}: ${ex.error?.message ?? ex.response?.bodyText}`);
+  }
+
+  /**
+   * Run `fn` for every item side by side (the run's --concurrency still
+   * bounds the requests in flight), wait for all of them, then end as the
+   * first item in order ended: the verdict and its message are those of a
+   * loop, only sooner. For independent requests of a check (pages of other
+   * sizes, the items of a listing, one case per filter).
+   */
+  async each<T>(items: readonly T[], fn: (item: T, index: number) => Promise<void>): Promise<void> {
+    const settled = await Promise.allSettled(items.map((item, i) => fn(item, i)));
+    const first = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (first) throw first.reason;
   }
 
   skip(reason: string): never {
@@ -109,22 +196,33 @@ export class CheckContext {
   }
 
   warn(message: string): void {
-    this.warnings.push(message);
+    this.warned.set(message, (this.warned.get(message) ?? 0) + 1);
   }
 
   /** Send a request of `operationId`; no contract checks (use call() for those). */
   async send(operationId: string, params: CallParams = {}): Promise<Exchange> {
     const op = getOperation(operationId);
+    if (this.abandoned) throw new CheckError(`${op.method} ${op.apiPath} not sent: the check was stopped at its time limit`);
+    this.gate(op, params);
+    let path: string;
+    let query = params.query;
+    if (params.href !== undefined) {
+      const at = hrefTarget(params.href);
+      if (matchOperation(op.method, at.path)?.op !== op) throw new CheckError(`the link ${params.href} is not a path of ${op.id} (${op.apiPath})`);
+      path = `${at.path}${at.query}`;
+      query = undefined;
+    } else path = fillPath(op, params.path);
     const spec: RequestSpec = {
       method: op.method,
-      path: fillPath(op, params.path),
-      query: params.query,
+      path,
+      query,
       headers: params.headers,
       accept: params.accept,
       body: params.multipart ? { multipart: params.multipart } : params.rawBody ? { raw: params.rawBody.text, contentType: params.rawBody.contentType } : params.body,
     };
     const exchange = await this.http.request(spec);
-    this.exchanges.push(exchange.id);
+    this.log.push(exchange);
+    if (exchange.response && op.method !== "GET") this.record(op, spec, params, exchange);
     if (exchange.error) throw new CheckError(`${op.method} ${spec.path}: ${exchange.error.message}`);
     // No check expects a 401: the credentials worked at discovery, so the
     // session expired or the account changed, and the transport stops here.
@@ -133,6 +231,39 @@ export class CheckContext {
     }
     if (exchange.retries) this.warn(`${op.method} ${spec.path} needed ${exchange.retries} retr${exchange.retries === 1 ? "y" : "ies"} (answered ${exchange.retriedOn!.join(", ")} first)`);
     return exchange;
+  }
+
+  /**
+   * Version gates on every request (x-ontap-introduced/-removed): an
+   * operation the target's release lacks, or a parameter of the operation
+   * that release lacks, is never sent; the check ends as a skip that says so.
+   * Names the contract does not know at all are sent as they are (checks that
+   * probe unknown parameters need them).
+   */
+  private gate(op: Operation, params: CallParams): void {
+    const version = this.target.version;
+    if (!version) return;
+    if (!existsIn(version, op.introduced)) this.skip(`${op.method} ${op.path} was introduced in ONTAP ${op.introduced}; the target runs ${version}`);
+    if (params.href !== undefined) return;
+    const accepted = new Set(acceptedParams(op, version).map((p) => p.name));
+    for (const name of Object.keys(params.query ?? {})) {
+      const p = op.params.find((x) => x.name === name && x.in === "query");
+      // The framework may accept what the operation's own definition dropped (x-ontap-framework-params).
+      if (p && !accepted.has(name) && !existsIn(version, p.introduced, p.removed)) {
+        this.skip(`the ${name} parameter of ${op.method} ${op.path} ${p.removed && !existsIn(version, undefined, p.removed) ? `was removed in ONTAP ${p.removed}` : `was introduced in ONTAP ${p.introduced}`}; the target runs ${version}`);
+      }
+    }
+  }
+
+  /** What a write did to the target, in the run's ledger: teardown removes what the run created, and only that. */
+  private record(op: Operation, spec: RequestSpec, params: CallParams, exchange: Exchange): void {
+    const ledger = this.services.ledger;
+    if (!ledger) return;
+    const status = exchange.response!.status;
+    for (const l of this.services.licensesOf?.(op.id, params.body, exchange.response!) ?? []) ledger.record({ kind: "license", package: l.package, serial: l.serial, check: this.checkId, status });
+    const location = exchange.response!.headers["location"];
+    if (op.method === "POST" && (status === 201 || status === 202) && location) ledger.record({ kind: "created", operation: op.id, href: location, check: this.checkId, status });
+    if (op.method === "DELETE" && status >= 200 && status < 300) ledger.record({ kind: "deleted", operation: op.id, path: spec.path, check: this.checkId, status });
   }
 
   /**
@@ -147,17 +278,25 @@ export class CheckContext {
     const res = exchange.response!;
     const expect = params.expect ?? "success";
     const where = `${op.method} ${exchange.request.url}`;
+    // A departure of the answer's body from the operation's contract (JSON, media type, schema): one cause that
+    // every check reading this operation meets. A status is each check's own finding and stays with it.
+    const aspect = { operation: op.id, kind: "contract" as const };
+    const documentedStatuses = op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", ");
     if (res.status >= 300 && res.status < 400 && res.headers["location"] !== undefined) {
       this.fail(`${where} answered ${res.status} with a redirect to ${res.headers["location"]}: ONTAP does not redirect API calls, and the harness does not follow redirects (they would carry the credentials to another address)`, {
-        received: `${res.status} Location: ${res.headers["location"]}`, documented: op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", "), exchange,
+        received: `${res.status} Location: ${res.headers["location"]}`, documented: documentedStatuses, exchange,
       });
     }
+    if (expect === "success" && res.status >= 400 && params.skipOn?.length) {
+      const body = res.json as any;
+      const code = String(body?.error?.code ?? body?.errors?.[0]?.code ?? "");
+      if (params.skipOn.includes(code)) {
+        this.skip(`${where} answered ${res.status} ${code} (${op.errorCodes[code]?.meaning ?? "documented"}): the target cannot do this now, so there is nothing to test`);
+      }
+    }
     if (expect === "success" && (res.status < 200 || res.status >= 300)) {
-      const err = (res.json as any)?.error ?? (res.json as any)?.errors?.[0];
       const retried = exchange.notRetried ? `; it was not retried: ${exchange.notRetried}` : exchange.retries ? `, and still did after ${exchange.retries} retr${exchange.retries === 1 ? "y" : "ies"}` : "";
-      this.fail(`${where} answered ${res.status}${err ? ` (error ${err.code}: ${err.message})` : ""} where a success was expected${retried}`, {
-        received: res.status, documented: op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", "), exchange,
-      });
+      this.fail(`${where} answered ${res.status}${errorSummary(res)} where a success was expected${retried}`, { received: res.status, documented: documentedStatuses, exchange });
     }
     if (expect === "error" && res.status < 400) {
       this.fail(`${where} answered ${res.status} where the request must be rejected with an error`, { received: res.status, documented: "4xx with an ONTAP error envelope", exchange });
@@ -165,22 +304,25 @@ export class CheckContext {
     const hasBody = res.bodyText.length > 0;
     const schema = op.statuses.find((s) => s.status === String(res.status))?.schemaName;
     if (!hasBody && schema && res.status >= 200 && res.status < 300) {
-      this.fail(`${where} answered ${res.status} with an empty body where a ${schema} object is documented`, { received: "an empty body", documented: schema, exchange });
+      this.fail(`${where} answered ${res.status} with an empty body where a ${schema} object is documented`, { received: "an empty body", documented: schema, exchange, aspect });
     }
     if (hasBody && res.jsonError) {
-      this.fail(`${where} answered ${res.status} with a body that is not valid JSON: ${res.jsonError}`, { received: res.bodyText.slice(0, 200), documented: "application/hal+json or application/json", exchange });
+      this.fail(`${where} answered ${res.status} with a body that is not valid JSON: ${res.jsonError}`, { received: res.bodyText.slice(0, 200), documented: "application/hal+json or application/json", exchange, aspect });
     }
     if (hasBody) {
       const types = documentedMediaTypes(op.id, res.status);
       const ct = res.contentType.split(";")[0].trim().toLowerCase();
       if (types.length && !types.includes(ct)) {
-        this.fail(`${where} answered with Content-Type "${res.contentType}"`, { received: res.contentType, documented: types.join(" or "), exchange });
+        this.fail(`${where} answered ${res.status} with Content-Type "${res.contentType}"${res.status >= 400 ? errorSummary(res) : ""}`, { received: res.contentType, documented: types.join(" or "), exchange, aspect });
       }
     }
     const result = validateResponse(op.id, res.status, hasBody ? res.json : undefined, { ontapVersion: this.target.version, strict: this.target.strict });
     if (!result.ok) {
-      this.fail(`${where} answered ${res.status} with a response that departs from the contract:\n  ${result.errors.map((e) => e.message).join("\n  ")}`, {
-        documented: result.errors[0].schemaPath, exchange,
+      // The first violation on the first line (what a terminal or a CI annotation shows), the rest below it.
+      const [first, ...rest] = result.errors.map((e) => e.message);
+      const more = rest.length ? ` (and ${rest.length} more)` : "";
+      this.fail(`${where} answered ${res.status} with a response that departs from the contract: ${first}${more}${rest.length ? `\n  ${rest.slice(0, 9).join("\n  ")}${rest.length > 9 ? `\n  … ${rest.length - 9} more` : ""}` : ""}`, {
+        documented: result.errors[0].schemaPath, exchange, aspect,
       });
     }
     for (const w of result.warnings) this.warn(`${op.id}: ${w.message}`);

@@ -3,8 +3,9 @@
 // nodes), the nodes, and whether the target can be used at all. A target
 // that cannot be reached or refuses the credentials ends the run with exit 2
 // and one readable sentence.
-import { formatVersion, parseVersion } from "../contract/index.ts";
+import { compareVersions, coveredReleases, formatVersion, parseVersion } from "../contract/index.ts";
 import type { HttpClient, Exchange } from "./transport.ts";
+import { errorSummary } from "./context.ts";
 
 export interface Discovery {
   version?: string;
@@ -21,10 +22,13 @@ export class TargetUnusable extends Error {
   }
 }
 
+/** A release number as ONTAP writes one: small non-negative integers. */
+const part = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) < 1000;
+
 function versionOf(v: any): string | undefined {
   if (!v || typeof v !== "object") return undefined;
-  if ([v.generation, v.major, v.minor].every((n) => Number.isInteger(n))) return `${v.generation}.${v.major}.${v.minor}`;
-  if (typeof v.full === "string") {
+  if ([v.generation, v.major, v.minor].every(part)) return `${v.generation}.${v.major}.${v.minor}`;
+  if (typeof v.full === "string" && /^(NetApp Release )?\d+\.\d+(\.\d+)?\b/.test(v.full.trim())) {
     try {
       return formatVersion(parseVersion(v.full));
     } catch {
@@ -32,6 +36,12 @@ function versionOf(v: any): string | undefined {
     }
   }
   return undefined;
+}
+
+/** What the reported version parts look like, for a note when they are not a release. */
+function shown(v: any): string {
+  if (!v || typeof v !== "object") return JSON.stringify(v) ?? "nothing";
+  return [v.generation, v.major, v.minor].every((n) => n !== undefined) ? `${v.generation}.${v.major}.${v.minor}` : JSON.stringify(v.full ?? v);
 }
 
 function unusable(ex: Exchange, what: string): TargetUnusable | undefined {
@@ -55,7 +65,9 @@ export async function discover(http: HttpClient): Promise<Discovery> {
   let version: string | undefined;
   let clusterName: string | undefined;
   if (cluster.response!.status === 200 && cluster.response!.json) {
-    version = versionOf((cluster.response!.json as any).version);
+    const reported = (cluster.response!.json as any).version;
+    version = versionOf(reported);
+    if (!version && reported !== undefined) notes.push(`the target reports a version that is not an ONTAP release (${shown(reported)}): it is not used`);
     clusterName = (cluster.response!.json as any).name;
   } else {
     notes.push(`GET /api/cluster answered ${cluster.response!.status}; the version is read from the nodes instead`);
@@ -66,6 +78,12 @@ export async function discover(http: HttpClient): Promise<Discovery> {
   const records: any[] = nodesEx.response!.status === 200 ? ((nodesEx.response!.json as any)?.records ?? []) : [];
   const nodes = records.map((r) => ({ name: String(r.name), uuid: String(r.uuid), version: versionOf(r.version) }));
   if (!version) version = nodes.map((n) => n.version).find(Boolean);
+  // ONTAP has a REST API from its oldest covered release on: an older number is not what the API says about itself.
+  const { oldest } = coveredReleases();
+  if (version && compareVersions(version, oldest) < 0) {
+    notes.push(`the target reports ONTAP ${version}, which has no REST API (it came with ${oldest}): the release is not used`);
+    version = undefined;
+  }
   if (!version) notes.push("the ONTAP version could not be read: version-gated checks treat every field as known");
   if (cluster.response!.status >= 500 && nodesEx.response!.status >= 500) {
     throw new TargetUnusable(`the target answers ${cluster.response!.status} on /api/cluster and ${nodesEx.response!.status} on /api/cluster/nodes: it does not look like a usable ONTAP REST API`);
@@ -79,6 +97,13 @@ export async function discover(http: HttpClient): Promise<Discovery> {
     const r = cluster.response!;
     const what = r.bodyText.length ? `a body that is not JSON (Content-Type ${r.contentType || "missing"})` : "an empty body";
     throw new TargetUnusable(`the target answers /api/cluster and /api/cluster/nodes with ${r.status} and ${what}: it does not look like an ONTAP REST API; is --target the cluster management address?`);
+  }
+  // The nodes are a read the run needs (their names, uuids and releases): an error there is an error of the run,
+  // never "0 node(s)" and a verdict about a target the run could not see.
+  const nodesStatus = nodesEx.response!.status;
+  if (nodesStatus >= 400 || (nodesStatus === 200 && !Array.isArray((nodesEx.response!.json as any)?.records))) {
+    const why = nodesStatus >= 400 ? `answers ${nodesStatus}${errorSummary(nodesEx.response!)}` : "answers 200 without a records array";
+    throw new TargetUnusable(`discovery cannot read the nodes: the target ${why} on GET /api/cluster/nodes, which every run needs (the nodes and their ONTAP releases)`);
   }
   return { version, clusterName, nodes, notes };
 }

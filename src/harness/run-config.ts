@@ -15,6 +15,10 @@ export interface RunConfig {
   disabled: Record<string, string>;
   /** Where this run writes its artifacts. */
   runDir: string;
+  /** The run's ledger of what it created and deleted (ledger.ts), shared by its workers. */
+  ledgerFile: string;
+  /** How long one check may take before it is stopped (vitest's own test timeout is longer). */
+  checkTimeoutMs: number;
 }
 
 declare module "vitest" {

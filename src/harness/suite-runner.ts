@@ -2,9 +2,13 @@
 // pass | fail | skip | disabled | error; the CheckResult travels to the
 // reporters in the test's meta, so results never depend on parsing output.
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as allure from "allure-js-commons";
-import { CheckError, CheckFailure, CheckSkip, type Check, type CheckResult } from "./check.ts";
-import { CheckContext } from "./context.ts";
+import { Status } from "allure-js-commons";
+import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect, type Check, type CheckResult } from "./check.ts";
+import { CheckContext, type RunServices } from "./context.ts";
+import { Ledger } from "./ledger.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
 import { notApplicable } from "./select.ts";
 import { coverageOf } from "./coverage.ts";
@@ -29,83 +33,202 @@ async function label(check: Check, cfg: ReturnType<typeof inject<"ontapRun">>): 
   await allure.parameter("seed", String(cfg.info.seed));
 }
 
-/** One step per request, with the (redacted) request and response attached. */
-async function attachExchanges(exchanges: Exchange[], http: HttpClient): Promise<void> {
-  for (const ex of exchanges) {
-    const status = ex.response ? String(ex.response.status) : (ex.error?.kind ?? "error");
-    await allure.step(`${ex.request.method} ${ex.request.url} → ${status}`, async () => {
-      await allure.attachment("request", JSON.stringify(ex.request, null, 2), "application/json");
-      const response = ex.response ? { status: ex.response.status, headers: ex.response.headers, body: http.redactor.redactText(ex.response.bodyText) } : ex.error;
-      await allure.attachment("response", JSON.stringify(response, null, 2), "application/json");
-    });
+/** Steps shown for a check that passed (no bodies), and for one that did not (bodies attached). */
+const PASSING_STEPS = 12;
+const DETAILED_STEPS = 40;
+/** The longest body attached to a step; the run's exchanges/<id>.json keeps it whole. */
+const ATTACHED_BODY_CHARS = 64 * 1024;
+
+/** A body as JSON where it is JSON (so the report shows a document, not an escaped string), else its text. */
+function bodyOf(text: string | undefined, cap = Infinity): unknown {
+  if (text === undefined || text === "") return undefined;
+  if (text.length > cap) return `${text.slice(0, cap)}… (cut at ${cap.toLocaleString("en-US")} of ${text.length.toLocaleString("en-US")} characters; exchanges/<check>.json in the run directory has it whole)`;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 
-/** One vitest file per phase: a describe of the phase's checks, run in table order. */
-export function defineSuite(phase: string, checks: Check[]): void {
-  const cfg = inject("ontapRun");
-  describe(phase, () => {
-    if (!checks.length) it.skip(`no checks in the ${phase} phase`, () => {});
-    let http: HttpClient;
-    // Tests of one file run one after another, so the exchanges of the running check are these.
-    let current: Exchange[] = [];
-    beforeAll(() => {
-      http = new HttpClient({ ...cfg.target, onExchange: (ex) => current.push(ex) });
-    });
-    afterAll(async () => {
-      await http?.close();
-    });
-    for (const check of checks) {
-      it(check.id, async (t) => {
-        const started = Date.now();
-        const { run: _run, ...meta } = check;
-        // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
-        const result: CheckResult = { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
-        t.task.meta.check = result;
-        const na = notApplicable(check, cfg);
-        if (na) {
-          result.status = na.status;
-          result.message = na.reason;
-          t.skip(na.reason);
-          return;
+/** An exchange as the reports show it: redacted, bodies as JSON documents. */
+function shownExchange(ex: Exchange, http: HttpClient, cap = Infinity) {
+  return {
+    request: { method: ex.request.method, url: ex.request.url, headers: ex.request.headers, ...(ex.request.body !== undefined ? { body: bodyOf(ex.request.body, cap) } : {}) },
+    ...(ex.response ? { response: { status: ex.response.status, headers: ex.response.headers, ...(ex.response.bodyText ? { body: bodyOf(http.redactor.redactText(ex.response.bodyText), cap) } : {}) } } : {}),
+    ...(ex.error ? { error: ex.error } : {}),
+    durationMs: ex.durationMs,
+    ...(ex.retries ? { retries: ex.retries, retriedOn: ex.retriedOn } : {}),
+  };
+}
+
+/** Ends a step or a test as failed (a departure: its name reads as an assertion to Allure) or broken (the suite or transport). */
+class StepVerdict extends Error {
+  constructor(message: string, failed: boolean) {
+    super(message);
+    this.name = failed ? "AssertionError" : "TransportError";
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/**
+ * One step per request. The steps of a check that passed name the request
+ * and its status (the first PASSING_STEPS and the last three; no bodies: the
+ * HTML report is opened to read failures, and stays small). A check that did
+ * not pass has the redacted request and response attached as JSON, and the
+ * step whose answer departs is marked failed (broken for a transport fault).
+ */
+async function recordExchanges(exchanges: Exchange[], http: HttpClient, result: CheckResult, failedOn: number | undefined): Promise<void> {
+  const detailed = result.status !== "pass";
+  const limit = detailed ? DETAILED_STEPS : PASSING_STEPS;
+  const culprit = result.status === "fail" || result.status === "error" ? (failedOn ?? exchanges.at(-1)?.id) : undefined;
+  let shown = exchanges;
+  if (exchanges.length > limit) {
+    const keep = new Set([...exchanges.slice(0, limit - 3), ...exchanges.slice(-3)].map((e) => e.id));
+    if (culprit !== undefined) keep.add(culprit);
+    shown = exchanges.filter((e) => keep.has(e.id));
+  }
+  const gap = (n: number) => allure.logStep(`… ${n} more request(s) not shown here${detailed ? ` (exchanges/${result.id}.json in the run directory has every one)` : ""}`, Status.PASSED);
+  let previous = -1;
+  for (const ex of shown) {
+    const index = exchanges.indexOf(ex);
+    if (index > previous + 1) await gap(index - previous - 1);
+    previous = index;
+    const status = ex.response ? String(ex.response.status) : (ex.error?.kind ?? "error");
+    const failing = ex.id === culprit;
+    try {
+      await allure.step(`${ex.request.method} ${ex.request.url} → ${status}`, async () => {
+        if (detailed) {
+          const shownEx = shownExchange(ex, http, ATTACHED_BODY_CHARS);
+          await allure.attachment("request", JSON.stringify(shownEx.request, null, 2), "application/json");
+          await allure.attachment(ex.response ? "response" : "transport fault", JSON.stringify(shownEx.response ?? shownEx.error, null, 2), "application/json");
         }
-        await label(check, cfg);
-        current = [];
-        const ctx = new CheckContext(cfg.info, http, check.id);
-        let thrown: unknown;
-        try {
-          await check.run(ctx);
-        } catch (e) {
-          thrown = e;
-        }
-        result.durationMs = Date.now() - started;
-        result.status = "pass";
-        delete result.message;
-        await attachExchanges(current, http);
-        result.warnings = ctx.warnings;
-        result.exchanges = ctx.exchanges;
-        result.coverage = coverageOf(current, ctx.errorCodes);
-        if (thrown instanceof CheckSkip) {
-          result.status = "skip";
-          result.message = thrown.reason;
-          t.skip(thrown.reason);
-          return;
-        }
-        if (thrown instanceof CheckFailure) {
-          result.status = "fail";
-          result.message = thrown.message;
-        } else if (thrown instanceof CheckError) {
-          result.status = "error";
-          result.message = thrown.message;
-        } else if (thrown) {
-          // An assertion library or a bug in the check: the suite broke, not the target.
-          result.status = "error";
-          result.message = `the check itself broke: ${(thrown as Error)?.message ?? String(thrown)}`;
-        }
-        // Messages quote requests and counterexamples: mask what the worker's redactor knows before allure sees them.
-        if (result.message) result.message = http.redactor.redactText(result.message);
-        if (result.status !== "pass") throw new Error(`[${result.status}] ${result.message}`);
+        if (failing) throw new StepVerdict((result.message ?? "").split("\n")[0], result.status === "fail" && !ex.error);
       });
+    } catch (e) {
+      if (!(e instanceof StepVerdict)) throw e;
     }
+  }
+}
+
+/** The exchanges of a check that did not pass, whole and redacted, for `run --bundle` (exchanges/<id>.json in the run directory). */
+function keepExchanges(runDir: string, id: string, exchanges: Exchange[], http: HttpClient): void {
+  if (!exchanges.length) return;
+  const dir = join(runDir, "exchanges");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${id}.json`), `${JSON.stringify(exchanges.map((ex) => ({ id: ex.id, ...shownExchange(ex, http) })), null, 2)}\n`);
+}
+
+/** What a phase file hands the runner (suites/index.ts suiteOf). */
+export interface SuiteDefinition {
+  /** The phase's checks, in table order. */
+  checks: Check[];
+  /** Every check of the suite: the owners of contracts (CheckMeta.owns) may run in another phase. */
+  all: Check[];
+  /** The licenses a license POST body stands for (the ledger's record of what the run installs). */
+  licensesOf: NonNullable<RunServices["licensesOf"]>;
+}
+
+/** The selected check that owns each "operation:aspect" contract in this run. */
+function ownersOf(all: Check[], cfg: ReturnType<typeof inject<"ontapRun">>): RunServices["ownerOf"] {
+  const owners = new Map<string, string>();
+  for (const c of all) for (const o of c.owns ?? []) if (!notApplicable(c, cfg) && !owners.has(o)) owners.set(o, c.id);
+  return (operation: string, aspect: Aspect) => owners.get(`${operation}:${aspect}`);
+}
+
+/**
+ * One vitest file per phase. The checks that only read (profile read-only)
+ * run side by side (a `describe.concurrent`), since none changes what another
+ * sees; the checks that write run after them, one after another, in table
+ * order. Every request of the file goes through one client, so --concurrency
+ * bounds the requests in flight however many checks run. Each check keeps its
+ * own exchanges (CheckContext.log), so steps and coverage stay its own.
+ */
+export function defineSuite(phase: string, suite: SuiteDefinition): void {
+  const cfg = inject("ontapRun");
+  const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownersOf(suite.all, cfg) };
+  let http: HttpClient;
+  beforeAll(() => {
+    http = new HttpClient({ ...cfg.target });
   });
+  afterAll(async () => {
+    await http?.close();
+  });
+  const reads = suite.checks.filter((c) => c.profile === "read-only");
+  const writes = suite.checks.filter((c) => c.profile !== "read-only");
+  if (!suite.checks.length) it.skip(`no checks in the ${phase} phase`, () => {});
+  if (reads.length) describe.concurrent(phase, () => defineChecks(reads, cfg, () => http, services));
+  if (writes.length) describe(phase, () => defineChecks(writes, cfg, () => http, services));
+}
+
+function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">>, client: () => HttpClient, services: RunServices): void {
+  for (const check of checks) {
+    it(check.id, async (t) => {
+      const started = Date.now();
+      const { run: _run, ...meta } = check;
+      // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
+      const result: CheckResult = { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
+      t.task.meta.check = result;
+      const na = notApplicable(check, cfg);
+      if (na) {
+        result.status = na.status;
+        result.message = na.reason;
+        t.skip(na.reason);
+        return;
+      }
+      await label(check, cfg);
+      const http = client();
+      const ctx = new CheckContext(cfg.info, http, check.id, services);
+      let thrown: unknown;
+      // The run's own limit, below vitest's test timeout: a check that outlives it ends with a sentence that names the
+      // limit, and stops sending (vitest's own timeout would close the client under it: "The client is closed").
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          ctx.abandon();
+          reject(new CheckError(`the check did not finish within ${cfg.checkTimeoutMs < 10_000 ? `${cfg.checkTimeoutMs} ms` : `${Math.round(cfg.checkTimeoutMs / 1000)} s`}, the per-check limit (--check-timeout; default 4 × --timeout, at least 120 s): it was stopped there`));
+        }, cfg.checkTimeoutMs);
+      });
+      try {
+        await Promise.race([check.run(ctx), limit]);
+      } catch (e) {
+        thrown = e;
+      } finally {
+        clearTimeout(timer);
+      }
+      result.durationMs = Date.now() - started;
+      result.status = "pass";
+      delete result.message;
+      result.warnings = ctx.warnings;
+      result.exchanges = ctx.log.map((ex) => ex.id);
+      result.coverage = coverageOf(ctx.log, ctx.errorCodes);
+      if (thrown instanceof CheckSkip) {
+        result.status = "skip";
+        result.message = thrown.reason;
+      } else if (thrown instanceof NotTested) {
+        result.status = "skip";
+        result.message = http.redactor.redactText(thrown.message);
+        result.notTested = { owner: thrown.owner, cause: http.redactor.redactText(thrown.reason) };
+      } else if (thrown instanceof CheckFailure) {
+        result.status = "fail";
+        result.message = thrown.message;
+      } else if (thrown instanceof CheckError) {
+        result.status = "error";
+        result.message = thrown.message;
+      } else if (thrown) {
+        // An assertion library or a bug in the check: the suite broke, not the target.
+        result.status = "error";
+        result.message = `the check itself broke: ${(thrown as Error)?.message ?? String(thrown)}`;
+      }
+      // Messages quote requests and counterexamples: mask what the worker's redactor knows before allure sees them.
+      if (result.message) result.message = http.redactor.redactText(result.message);
+      await recordExchanges(ctx.log, http, result, thrown instanceof CheckFailure ? thrown.exchangeId : undefined);
+      if (result.status !== "pass") keepExchanges(cfg.runDir, check.id, ctx.log, http);
+      if (result.status === "skip") {
+        t.skip(result.message);
+        return;
+      }
+      // Allure reads a failure as an assertion (failed), anything else as broken; the run command settles the final status.
+      if (result.status !== "pass") throw new StepVerdict(`[${result.status}] ${result.message}`, result.status === "fail");
+    });
+  }
 }

@@ -350,15 +350,24 @@ export class HttpClient {
       durationMs: 0,
       retries: 0,
     };
-    const refused = this.refusedBy();
-    if (refused) {
+    const notSent = (refused: string) => {
       exchange.error = { kind: "credentials-refused", message: `not sent: the target refused the credentials earlier in this run (401 on ${refused}); no further requests are sent, so that repeated failed logins cannot lock the account` };
       this.opts.onExchange?.(exchange);
       return exchange;
-    }
+    };
+    const refused = this.refusedBy();
+    if (refused) return notSent(refused);
     const started = Date.now();
     const wait = this.slot();
-    if (wait) await wait;
+    if (wait) {
+      await wait;
+      // Checks run side by side: a 401 may have come while this request waited for its slot.
+      const meanwhile = this.refusedBy();
+      if (meanwhile) {
+        this.release();
+        return notSent(meanwhile);
+      }
+    }
     try {
       for (let attempt = 0; ; attempt++) {
         const got = await this.attempt(`${this.prefix}${pathAndQuery}`, shownUrl, spec.method, headers, body);

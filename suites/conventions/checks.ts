@@ -2,10 +2,12 @@
 // (spec/conventions.md): counts, default fields, unknown parameters, plain
 // JSON vs HAL, paging, self links, not-found. Generated per collection from
 // the operation table, so a new collection gets them by being in the spec.
-import { getOperation, paramsFor, schemaFields } from "../../src/contract/index.ts";
+import { getOperation, matchOperation, paramsFor, schemaFields } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
-import type { CallResult, CheckContext } from "../../src/harness/context.ts";
-import { listAll, MISSING } from "../sample.ts";
+import type { CheckContext } from "../../src/harness/context.ts";
+import { hrefTarget } from "../../src/harness/paging.ts";
+import { listAll, MISSING, walkPages } from "../sample.ts";
+import { CANNOT_PARSE, checkFields } from "../oracles/index.ts";
 
 const CONV = "spec/conventions.md";
 
@@ -23,7 +25,8 @@ const COLLECTIONS: Collection[] = [
   { prefix: "licenses", operation: "licenses_get", itemOperation: "license_get" },
   { prefix: "packages", operation: "software_packages_collection_get", itemOperation: "software_package_get" },
   { prefix: "history", operation: "software_history_collection_get" },
-  { prefix: "nodes", operation: "cluster_nodes_get" },
+  { prefix: "nodes", operation: "cluster_nodes_get", itemOperation: "node_get" },
+  { prefix: "jobs", operation: "job_collection_get", itemOperation: "job_get" },
 ];
 
 function keyOf(op: string, record: any): string {
@@ -42,31 +45,47 @@ function collectionChecks(c: Collection): Check[] {
       ref: `${CONV} §3`,
       severity: "critical",
       async run(ctx) {
-        for (const query of [{}, { fields: "*" }] as Array<Record<string, string>>) {
+        await ctx.each([{}, { fields: "*" }] as Array<Record<string, string>>, async (query) => {
           const r = await ctx.call(c.operation, { query });
           const records = r.body.records ?? [];
           if (r.body.num_records !== records.length) {
             ctx.fail(`num_records is ${r.body.num_records} but ${records.length} records came back`, { received: r.body.num_records, documented: records.length, exchange: r.exchange });
           }
-        }
+        });
       },
     },
-    {
-      ...base,
-      id: `${c.prefix}.list.default-fields`,
-      title: `${op.apiPath}: a collection without fields= returns identifying keys and links only`,
-      requirement: "A collection GET without `fields` MUST return only each record's identifying fields and `_links`.",
-      ref: `${CONV} §2; spec/sources/ontap-reference.md §5.2`,
-      severity: "normal",
-      async run(ctx) {
-        const r = await ctx.call(c.operation, { query: c.all ?? {} });
-        const roots = new Set(["_links", ...op.keys.map((k) => k.split(".")[0])]);
-        for (const [i, record] of (r.body.records ?? []).entries()) {
-          const extra = Object.keys(record).filter((k) => !roots.has(k));
-          if (extra.length) ctx.fail(`records/${i} carries ${extra.join(", ")} although no fields were requested`, { received: Object.keys(record), documented: [...roots], exchange: r.exchange });
-        }
+    c.itemOperation
+      ? {
+        ...base,
+        id: `${c.prefix}.list.default-fields`,
+        title: `${op.apiPath}: a collection without fields= returns identifying keys and links only`,
+        requirement: "A collection GET without `fields` MUST return only each record's identifying fields and `_links`.",
+        ref: `${CONV} §2; spec/sources/ontap-reference.md §5.2`,
+        severity: "normal",
+        async run(ctx) {
+          const r = await ctx.call(c.operation, { query: c.all ?? {} });
+          const roots = new Set(["_links", ...op.keys.map((k) => k.split(".")[0])]);
+          for (const [i, record] of (r.body.records ?? []).entries()) {
+            const extra = Object.keys(record).filter((k) => !roots.has(k));
+            if (extra.length) ctx.fail(`records/${i} carries ${extra.join(", ")} although no fields were requested`, { received: Object.keys(record), documented: [...roots], exchange: r.exchange });
+          }
+        },
+      }
+      : {
+        ...base,
+        id: `${c.prefix}.list.default-fields`,
+        title: `${op.apiPath}: records without a self link come with all their attributes by default`,
+        requirement: "A collection GET without `fields` whose records have no self link MUST return all the attributes of each record, as with fields=*.",
+        ref: "spec/sources/002_d792e4551950e0af.txt:1567 (history: \"provide all the attributes by default in response when the self referential link is not present\")",
+        severity: "normal",
+        async run(ctx) {
+          const [plain, all] = await Promise.all([ctx.call(c.operation, { query: c.all ?? {} }), ctx.call(c.operation, { query: { ...(c.all ?? {}), fields: "*" } })]);
+          const shape = (recs: any[]) => recs.map((x) => Object.keys(x).filter((k) => k !== "_links").sort().join(","));
+          const got = shape(plain.body.records ?? []);
+          const want = shape(all.body.records ?? []);
+          if (got.join("\n") !== want.join("\n")) ctx.fail(`without fields the records carry ${got[0] ?? "nothing"} where fields=* gives ${want[0] ?? "nothing"}`, { received: got, documented: want, exchange: plain.exchange });
+        },
       },
-    },
     {
       ...base,
       id: `${c.prefix}.list.unknown-parameter`,
@@ -110,20 +129,15 @@ function collectionChecks(c: Collection): Check[] {
       severity: "normal",
       async run(ctx) {
         const full = await listAll(ctx, c.operation, c.all);
+        // A partial count links to the rest (ref §5.3): follow next and add the counts.
         let count = 0;
-        let first: CallResult | undefined;
-        let query: Record<string, string> = { return_records: "false", ...(c.all ?? {}) };
-        // A partial count links to the rest (ref §5.3); at most one answer per record, and one more.
-        for (let answer = 0; answer <= full.length + 1; answer++) {
-          const r = await ctx.call(c.operation, { query });
-          first ??= r;
-          if (r.body.records !== undefined) ctx.fail("records came back with return_records=false", { received: Object.keys(r.body), documented: "num_records only", exchange: r.exchange });
-          count += Number(r.body.num_records);
-          const next: string | undefined = r.body._links?.next?.href;
-          if (!next || !r.body.num_records) break;
-          query = Object.fromEntries(new URL(next, "http://x").searchParams);
-        }
-        if (count !== full.length) ctx.fail(`num_records ${first!.body._links?.next ? "along the next links adds up to" : "is"} ${count} but the listing has ${full.length} records`, { received: count, documented: full.length, exchange: first!.exchange });
+        const { exchanges } = await walkPages(ctx, c.operation, { return_records: "false", ...(c.all ?? {}) }, {
+          onPage(r) {
+            if (r.body.records !== undefined) ctx.fail("records came back with return_records=false", { received: Object.keys(r.body), documented: "num_records only", exchange: r.exchange });
+            count += Number(r.body.num_records);
+          },
+        });
+        if (count !== full.length) ctx.fail(`num_records ${exchanges.length > 1 ? `along ${exchanges.length} answers adds up to` : "is"} ${count} but the listing has ${full.length} records`, { received: count, documented: full.length, exchange: exchanges[0] });
       },
     },
   ];
@@ -135,6 +149,7 @@ function collectionChecks(c: Collection): Check[] {
     {
       ...base,
       id: `${c.prefix}.list.pages`,
+      owns: [`${c.operation}:paging`],
       title: `${op.apiPath}: max_records pages are capped, complete and disjoint`,
       requirement: "With max_records=N every page MUST hold at most N records, a page followed by more records MUST carry _links.next, and following next links MUST return every record exactly once, in order.",
       ref: `${CONV} §3`,
@@ -142,23 +157,20 @@ function collectionChecks(c: Collection): Check[] {
       async run(ctx) {
         const all = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
         if (all.length < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records on this target`);
-        // Walks the pages of max_records=max, at most `limit` of them; returns the keys seen.
+        // Walks the pages of max_records=max (next links whole, while they advance), at most `limit` of them; returns the keys seen.
         const walk = async (max: number, limit: number): Promise<string[]> => {
           const seen: string[] = [];
-          let query: Record<string, string> = { max_records: String(max), fields: key, ...(c.all ?? {}) };
-          for (let page = 0; page < limit; page++) {
-            const r = await ctx.call(c.operation, { query });
-            const recs = r.body.records ?? [];
-            if (recs.length > max) ctx.fail(`a page of max_records=${max} holds ${recs.length} records`, { received: recs.length, documented: `at most ${max}`, exchange: r.exchange });
-            seen.push(...recs.map(keyOf1));
-            const next: string | undefined = r.body._links?.next?.href;
-            if (!next) {
-              if (seen.length < all.length) ctx.fail(`paging with max_records=${max} stopped after ${seen.length} of ${all.length} records without a next link`, { received: seen.length, documented: all.length, exchange: r.exchange });
-              break;
-            }
-            if (!recs.length) break;
-            query = Object.fromEntries(new URL(next, "http://x").searchParams);
-          }
+          await walkPages(ctx, c.operation, { max_records: String(max), fields: key, ...(c.all ?? {}) }, {
+            pages: limit,
+            onPage(r) {
+              const recs = r.body.records ?? [];
+              if (recs.length > max) ctx.fail(`a page of max_records=${max} holds ${recs.length} records`, { received: recs.length, documented: `at most ${max}`, exchange: r.exchange });
+              seen.push(...recs.map(keyOf1));
+              if (!r.body._links?.next?.href) {
+                if (seen.length < all.length) ctx.fail(`paging with max_records=${max} stopped after ${seen.length} of ${all.length} records without a next link`, { received: seen.length, documented: all.length, exchange: r.exchange });
+              }
+            },
+          });
           const once = new Set<string>();
           const dupes = new Set(seen.filter((k) => once.size === once.add(k).size));
           if (dupes.size) ctx.fail(`pages of max_records=${max} repeat ${[...dupes].join(", ")}`, { received: seen, documented: "every record exactly once" });
@@ -167,21 +179,21 @@ function collectionChecks(c: Collection): Check[] {
         // Whole walks with pages of about N/20 records and with N-1 (a full page, then a short last one):
         // a bounded number of requests however large the collection, so the check grows linearly with it.
         const sizes = [...new Set([Math.max(1, Math.ceil(all.length / 20)), Math.max(1, all.length - 1)])];
-        for (const max of sizes) {
+        // The walks are independent of one another: side by side (each walk's own pages stay in order).
+        await ctx.each(sizes, async (max) => {
           const seen = await walk(max, all.length + 2);
           if (seen.join("\n") !== all.join("\n")) ctx.fail(`pages of max_records=${max} do not add up to the unpaged listing`, { received: seen, documented: all });
-        }
+        });
         // max_records=1 and 2, the smallest pages, over the first few pages: each page is the next records of the
         // listing. A page may hold fewer than max_records when return_timeout ends it first (ref §5.3), but not none.
-        for (const max of [1, 2]) {
-          if (sizes.includes(max)) continue;
+        await ctx.each([1, 2].filter((max) => !sizes.includes(max)), async (max) => {
           const pages = Math.min(5, Math.ceil(all.length / max) - 1);
           const seen = await walk(max, pages);
           const expected = all.slice(0, seen.length);
           if (seen.length < Math.min(all.length, pages) || seen.join("\n") !== expected.join("\n")) {
             ctx.fail(`the first ${pages} pages of max_records=${max} are not the first records of the unpaged listing`, { received: seen, documented: all.slice(0, pages * max) });
           }
-        }
+        });
       },
     },
     {
@@ -193,12 +205,12 @@ function collectionChecks(c: Collection): Check[] {
       severity: "normal",
       async run(ctx) {
         const keys = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
-        if (keys.length < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records on this target`);
+        if (new Set(keys).size < 2) ctx.skip(`${op.apiPath} holds fewer than 2 records with different ${key} values on this target: nothing to order`);
         const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        for (const [dir, want] of [["asc", sorted], ["desc", [...sorted].reverse()]] as const) {
+        await ctx.each([["asc", sorted], ["desc", [...sorted].reverse()]] as const, async ([dir, want]) => {
           const got = (await listAll(ctx, c.operation, { ...(c.all ?? {}), order_by: `${key} ${dir}`, fields: key })).map(keyOf1);
           if (got.join("\n") !== want.join("\n")) ctx.fail(`order_by=${key} ${dir} returned ${got.slice(0, 5).join(", ")}...`, { received: got, documented: want });
-        }
+        });
       },
     },
     {
@@ -235,12 +247,13 @@ function collectionChecks(c: Collection): Check[] {
         if (!all.length) ctx.skip(`${op.apiPath} holds no records on this target`);
         const filters = paramsFor(op, ctx.target.version).filter((p) => p.filter && p.field && p.in === "query" && !p.required && leafTypes.has(p.field) && ["string", "enum", "integer", "boolean"].includes(leafTypes.get(p.field)!.type));
         let tested = 0;
-        for (const f of filters) {
+        // One listing per filter, all independent: side by side.
+        await ctx.each(filters, async (f) => {
           const values = all.flatMap((r) => {
             const v = f.field!.split(".").reduce<any[]>((vals, seg) => vals.flatMap((x) => (Array.isArray(x?.[seg]) ? x[seg] : x?.[seg] === undefined || x?.[seg] === null ? [] : [x[seg]])), [r]);
             return v.map((x) => ({ r, x }));
           });
-          if (!values.length) continue;
+          if (!values.length) return;
           const value = values[0].x;
           const text = typeof value === "string" ? `"${value}"` : String(value);
           const expected = [...new Set(values.filter((e) => String(e.x) === String(value)).map((e) => keyOf(c.operation, e.r)))].sort();
@@ -251,7 +264,7 @@ function collectionChecks(c: Collection): Check[] {
             const extra = got.filter((k) => !expected.includes(k));
             ctx.fail(`${f.name}=${text} ${missing.length ? `misses ${missing.slice(0, 5).join(", ")}` : ""}${missing.length && extra.length ? " and " : ""}${extra.length ? `returns non-matching ${extra.slice(0, 5).join(", ")}` : ""}`, { received: got, documented: expected });
           }
-        }
+        });
         if (!tested) ctx.skip("no filter field has a value on this target");
       },
     },
@@ -291,16 +304,18 @@ function collectionChecks(c: Collection): Check[] {
         const records = (await listAll(ctx, c.operation, c.all)).slice(0, 5);
         const itemOp = c.itemOperation!;
         if (!records.length) ctx.skip(`the target holds no records in ${op.apiPath}`);
-        for (const record of records) {
+        await ctx.each(records, async (record) => {
           const href: string | undefined = record._links?.self?.href;
           if (!href) return ctx.fail(`a record has no _links.self.href`, { received: record, documented: "_links.self.href" });
-          const name = decodeURIComponent(href.replace(/\/+$/, "").split("/").pop()!);
-          const pathParam = getOperation(itemOp).apiPath.match(/\{(\w+)\}/)![1];
-          const r = await ctx.call(itemOp, { path: { [pathParam]: name } });
+          // Requested as given: a link that is not the item's own path does not resolve to the record, whatever it answers.
+          if (matchOperation("GET", hrefTarget(href).path)?.op.id !== itemOp) {
+            ctx.fail(`the self link of ${keyOf(c.operation, record)} is ${href}, which is not a ${getOperation(itemOp).apiPath} path`, { received: href, documented: getOperation(itemOp).apiPath });
+          }
+          const r = await ctx.call(itemOp, { href });
           if (keyOf(c.operation, r.body) !== keyOf(c.operation, record)) {
             ctx.fail(`${href} resolves to another record`, { received: keyOf(c.operation, r.body), documented: keyOf(c.operation, record), exchange: r.exchange });
           }
-        }
+        });
       },
     },
     );
@@ -336,6 +351,36 @@ const itemChecks: Check[] = [
     },
   },
   {
+    id: "nodes.get.not-found",
+    title: "GET /api/cluster/nodes/{uuid} of an unknown node is 404 with code 4",
+    requirement: "A GET of a node that does not exist MUST answer 404 with error code \"4\".",
+    ref: `${CONV} §4; spec/sources/ontap-reference.md §5.6, §8.1`,
+    severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
+    async run(ctx) {
+      notFound(ctx, await ctx.call("node_get", { path: { uuid: "00000000-0000-4000-8000-000000000000" }, expect: "error" }));
+    },
+  },
+  {
+    id: "nodes.get.version",
+    title: "GET /api/cluster/nodes/{uuid}?fields=version gives that node's full, generation, major and minor",
+    requirement: "GET /api/cluster/nodes/{uuid}?fields=version MUST return the node named by the uuid with version.full, .generation, .major and .minor, as the node listing shows them.",
+    ref: "spec/ontap.yaml#/components/schemas/version; spec/sources/ontap-reference.md §8 (version discovery), §8.1 (netapp_ontap Node.get())",
+    severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
+    async run(ctx) {
+      const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "uuid,name,version" });
+      if (!nodes.length) ctx.skip("the target lists no node");
+      for (const node of nodes.slice(0, 4)) {
+        const r = await ctx.call("node_get", { path: { uuid: node.uuid }, query: { fields: "version" } });
+        const v = r.body.version ?? {};
+        const missing = ["full", "generation", "major", "minor"].filter((k) => v[k] === undefined);
+        if (r.body.uuid !== node.uuid) ctx.fail(`GET /api/cluster/nodes/${node.uuid} answered node ${r.body.uuid}`, { received: r.body.uuid, documented: node.uuid, exchange: r.exchange });
+        if (missing.length) ctx.fail(`node ${node.name}: version lacks ${missing.join(", ")}`, { received: v, documented: "full, generation, major, minor", exchange: r.exchange });
+        const differ = ["full", "generation", "major", "minor"].filter((k) => v[k] !== node.version?.[k]);
+        if (differ.length) ctx.fail(`node ${node.name}: the item's version ${differ.join(", ")} differ from the listing's`, { received: v, documented: node.version, exchange: r.exchange });
+      }
+    },
+  },
+  {
     id: "jobs.get.not-found",
     title: "GET /api/cluster/jobs/{uuid} of an unknown job is 404 with code 4",
     requirement: "A GET of a job that does not exist MUST answer 404 with error code \"4\" (\"entry doesn't exist\").",
@@ -347,4 +392,36 @@ const itemChecks: Check[] = [
   },
 ];
 
-export const conventionsChecks: Check[] = [...COLLECTIONS.flatMap(collectionChecks), ...itemChecks];
+/** fields= beyond one name (ref §5.2, §8): braces, exclusions, lists, the empty value, unknown names. */
+const fieldsChecks: Check[] = [
+  {
+    id: "licenses.list.fields-syntax",
+    title: "/api/cluster/licensing/licenses: fields= takes braces, exclusions, lists and the empty value, and refuses mismatched braces and unknown names",
+    requirement: "A collection GET MUST read fields=b.{c,d} as b.c,b.d, fields=b,!b.c as b without b.c, a comma list as each field, and an empty fields= as the default fields; it MUST reject mismatched braces with 400 and code 262286 and an unknown field name with 400, unless ignore_unknown_fields=true.",
+    ref: "spec/sources/ontap-reference.md §5.2, §8 (query values); spec/conventions.md §2; suites/oracles/fields.ts checkFields",
+    severity: "normal",
+    profile: "read-only",
+    area: "conventions",
+    operation: "licenses_get",
+    async run(ctx) {
+      const op = getOperation("licenses_get");
+      const all = { state: "*" };
+      const full = await listAll(ctx, "licenses_get", all);
+      if (!full.some((p) => Array.isArray(p.licenses) && p.licenses.length)) ctx.skip("no license package on this target holds licenses to select fields of");
+      // The oracle judges each answer against the fields=* listing: requested fields present where the record has them, nothing else but keys and links.
+      for (const requested of ["licenses.{serial_number,owner}", "licenses,!licenses.serial_number", "name,state,licenses", ""]) {
+        const got = await listAll(ctx, "licenses_get", { ...all, fields: requested });
+        const violations = checkFields({ requested, records: got, keys: op.keys, knownPaths: [], unfiltered: full });
+        if (violations.some((v) => v.rule === CANNOT_PARSE)) throw new Error(`the oracle cannot read fields=${requested}: ${violations[0].message}`);
+        if (violations.length) ctx.fail(`fields=${requested}: ${violations[0].message}`, { received: violations.slice(0, 3).map((v) => v.message).join("; "), documented: `exactly the fields fields=${requested} selects, with the keys and _links` });
+      }
+      const braces = await ctx.call("licenses_get", { query: { ...all, fields: "licenses.{serial_number" }, expect: "error" });
+      if (braces.status !== 400 || braces.body?.error?.code !== "262286") ctx.fail("fields with a mismatched brace was not rejected with 400 code 262286", { received: `${braces.status} code ${braces.body?.error?.code}`, documented: "400 code 262286", exchange: braces.exchange });
+      const unknown = await ctx.call("licenses_get", { query: { ...all, fields: "ontap_conformance_unknown" }, expect: "error" });
+      if (unknown.status !== 400) ctx.fail(`fields naming an unknown field answered ${unknown.status}`, { received: unknown.status, documented: 400, exchange: unknown.exchange });
+      await ctx.call("licenses_get", { query: { ...all, fields: "ontap_conformance_unknown", ignore_unknown_fields: "true" } });
+    },
+  },
+];
+
+export const conventionsChecks: Check[] = [...COLLECTIONS.flatMap(collectionChecks), ...itemChecks, ...fieldsChecks];

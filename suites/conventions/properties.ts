@@ -5,12 +5,10 @@
 import fc from "fast-check";
 import { filterTypes, getOperation } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
-import type { CheckContext } from "../../src/harness/context.ts";
-import type { Exchange } from "../../src/harness/transport.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { filterCaseArb, filterFieldsFor, type FilterCase } from "../../generators/filters.ts";
 import { AMBIGUOUS, CANNOT_PARSE, checkFilter } from "../oracles/index.ts";
-import { listAll } from "../sample.ts";
+import { listAll, walkPages } from "../sample.ts";
 
 interface Listing {
   prefix: string;
@@ -41,23 +39,6 @@ function showShape(s: Shape): string {
   if (s.orderBy) q.push(`order_by=${s.orderBy}`);
   if (s.maxRecords !== undefined) q.push(`max_records=${s.maxRecords}`);
   return q.join("&");
-}
-
-/** Every page of a filtered listing, and the exchanges that fetched them. */
-async function pages(ctx: CheckContext, operation: string, query: Record<string, string>): Promise<{ records: any[]; exchanges: Exchange[] }> {
-  const records: any[] = [];
-  const exchanges: Exchange[] = [];
-  let q = query;
-  for (let page = 0; page < 10_000; page++) {
-    const r = await ctx.call(operation, { query: q });
-    exchanges.push(r.exchange);
-    const got = r.body.records ?? [];
-    records.push(...got);
-    const next: string | undefined = r.body._links?.next?.href;
-    if (!next || !got.length) break;
-    q = Object.fromEntries(new URL(next, "http://x").searchParams);
-  }
-  return { records, exchanges };
 }
 
 function filterProperty(l: Listing): Check {
@@ -94,7 +75,7 @@ function filterProperty(l: Listing): Check {
         if (s.fields) query.fields = s.fields;
         if (s.orderBy) query.order_by = s.orderBy;
         if (s.maxRecords !== undefined) query.max_records = String(s.maxRecords);
-        const { records, exchanges } = await pages(ctx, l.operation, query);
+        const { records, exchanges } = await walkPages(ctx, l.operation, query);
         const byParam = new Map(fields.map((f) => [f.param, f.field]));
         const violations = checkFilter({
           filters: s.filter.filters.map((f) => [byParam.get(f.param)!, f.expression] as const),

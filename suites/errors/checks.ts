@@ -9,7 +9,7 @@ import type { CallParams, CallResult, CheckContext } from "../../src/harness/con
 import { SCENARIOS, UNPROVOKABLE, type Need } from "../../generators/error-codes.ts";
 
 /** A request of each operation that is valid as far as input checks go but changes nothing if it reaches the handler. */
-const HARMLESS: Record<string, CallParams> = {
+export const HARMLESS: Record<string, CallParams> = {
   license_create: { body: { keys: ["AMEPOSOIKLKGEEDGNDEKSJDEEE"] } },
   license_delete: { path: { name: "ontap-conformance-missing-0000" }, query: { serial_number: "0" } },
   license_delete_collection: { query: { serial_number: "0", name: "ontap-conformance-missing-0000" } },

@@ -2,7 +2,7 @@
 // replayed against the target where the profile allows. Reads are replayed
 // on every profile; the docs' writes (installs, deletes, downloads, updates)
 // are not: the stateful phase makes its own, and undoes them.
-import { loadExamples, matchOperation, paramsFor, type Fixture } from "../../src/contract/index.ts";
+import { acceptedParams, loadExamples, matchOperation, type Fixture } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 
 interface Replay {
@@ -40,21 +40,22 @@ function replayCheck(operation: string, list: Replay[]): Check {
     area,
     operation,
     async run(ctx) {
-      for (const { fixture, path } of list) {
+      await ctx.each(list, async ({ fixture, path }) => {
         const req = fixture.request!;
-        const documented = new Set(paramsFor(matchOperation("GET", req.path)!.op, ctx.target.version).map((p) => p.name));
+        // Documented: the operation's own parameters and those the framework accepts on it (x-ontap-framework-params).
+        const documented = new Set(acceptedParams(matchOperation("GET", req.path)!.op, ctx.target.version).map((p) => p.name));
         const undocumented = Object.keys(req.query).filter((k) => !documented.has(k));
         const r = await ctx.call(operation, { path, query: req.query, expect: "any" });
         const shown = `${req.path}${Object.keys(req.query).length ? `?${new URLSearchParams(req.query)}` : ""} (${fixture.id})`;
-        if (r.status < 300) continue;
+        if (r.status < 300) return;
         const code = r.body?.error?.code;
-        if (r.status === 404 && Object.keys(path).length && code === "4") continue; // the target holds no such item
+        if (r.status === 404 && Object.keys(path).length && code === "4") return; // the target holds no such item
         if (r.status === 400 && undocumented.length) {
           ctx.warn(`docs quirk example-undocumented-parameter: the example ${shown} sends ${undocumented.join(", ")}, which the contract does not document; the target rejected it (${code}) as the contract says`);
-          continue;
+          return;
         }
         ctx.fail(`the docs example ${shown} was answered ${r.status}${code ? ` code ${code}` : ""}`, { received: r.status, documented: "a success, or 404 for an item the target lacks", exchange: r.exchange });
-      }
+      });
     },
   };
 }

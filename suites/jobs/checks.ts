@@ -1,14 +1,17 @@
 // Jobs: /api/cluster/jobs/{uuid}, reached from the job links of async
-// answers, and the version discovery clients do first.
+// answers.
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
+import { existsIn } from "../../src/contract/index.ts";
 import { softwarePackages } from "../sample.ts";
+import { skipIfUpdating, UPDATE_IN_PROGRESS } from "../software/busy.ts";
 
 /** A job the check may start without changing anything: a validate_only PATCH. */
 async function harmlessJob(ctx: CheckContext): Promise<{ job: any; exchange: any }> {
   const pkg = (await softwarePackages(ctx))[0];
   if (!pkg) ctx.skip("the target holds no software package to validate against, so no job can be started harmlessly");
-  const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version } });
+  await skipIfUpdating(ctx, "a validation, the harmless way to start a job, would be refused with 10551357");
+  const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version }, skipOn: [UPDATE_IN_PROGRESS] });
   if (!r.body?.job) ctx.skip(`the validation answered ${r.status} without a job`);
   return { job: r.body.job, exchange: r.exchange };
 }
@@ -68,22 +71,63 @@ export const jobsChecks: Check[] = [
         ctx.fail(`the job's description is "${done.description}"`, { received: done.description, documented: "PATCH /api/cluster/software" });
       }
     },
+  },  {
+    id: "jobs.get.failure",
+    area: "jobs",
+    operation: "job_get",
+    profile: "destructive",
+    phase: "stateful",
+    severity: "normal",
+    title: "A job that fails ends in failure with its code, message and error",
+    requirement: "A download from a URL that cannot be fetched MUST answer 202 with a job at once (return_timeout defaults to 0); the job MUST end in state failure with a non-zero code and a message, from ONTAP 9.9 also an error with code and message, and GET /cluster/software/download MUST then report failure.",
+    ref: "spec/sources/ontap-reference.md §5.4 (job polling), §2.10, §8 (async); spec/ontap.yaml#/components/schemas/job",
+    async run(ctx) {
+      await skipIfUpdating(ctx, "a download would be refused with 10551357");
+      // A host under .invalid never resolves (RFC 2606), so no cluster can fetch it; the reference mock fails a download whose path says "fail".
+      const url = "http://packages.example.invalid/ontap-conformance-fail-9.97.1_image.tgz";
+      const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
+      try {
+        const r = await ctx.call("software_package_create", { body: { url }, expect: "any" });
+        const code = String(r.body?.error?.code ?? "");
+        if (r.status >= 400 && r.status < 500) ctx.skip(`the target refused the download at once (${r.status} code ${code || "none"}): no job to judge`);
+        if (r.status !== 202) ctx.fail(`a download without return_timeout answered ${r.status}`, { received: r.status, documented: "202 at once with a job (return_timeout defaults to 0)", exchange: r.exchange });
+        const job = await ctx.awaitJob(r.body?.job, { exchange: r.exchange });
+        if (job.state !== "failure") ctx.fail(`a download from ${url} ended in ${job.state}`, { received: job, documented: "failure", exchange: r.exchange });
+        if (typeof job.code !== "number" || job.code === 0) ctx.fail(`a failed job carries code ${job.code}`, { received: job, documented: "the job's final error code (not 0)", exchange: r.exchange });
+        if (typeof job.message !== "string" || !job.message) ctx.fail("a failed job carries no message", { received: job, documented: "the error text in message", exchange: r.exchange });
+        if (existsIn(ctx.target.version, "9.9") && (typeof job.error?.code !== "string" || !job.error.code || typeof job.error?.message !== "string")) {
+          ctx.fail("a failed job carries no error with code and message", { received: job, documented: 'error: {"code": "<code>", "message": "..."} (ONTAP 9.9 and later)', exchange: r.exchange });
+        }
+        const status = await ctx.call("software_download_get", { query: { fields: "*" } });
+        if (status.body?.state !== "failure") ctx.fail(`GET /download reports ${status.body?.state} after the download job failed`, { received: status.body, documented: "state failure", exchange: status.exchange });
+      } finally {
+        for (const v of (await softwarePackages(ctx)).map((p) => p.version).filter((v) => !before.has(v))) {
+          const d = await ctx.call("software_package_delete", { path: { version: v } });
+          if (d.body?.job) await ctx.awaitJob(d.body.job, { exchange: d.exchange });
+        }
+      }
+    },
   },
   {
-    id: "cluster.get.version",
+    id: "jobs.link.plain-json",
     area: "jobs",
-    operation: "cluster_get",
-    profile: "read-only",
-    severity: "blocker",
-    title: "GET /api/cluster?fields=version gives full, generation, major and minor",
-    requirement: "GET /api/cluster?fields=version MUST return version.full, .generation, .major and .minor, as clients read them first.",
-    ref: "spec/sources/ontap-reference.md §8 (version discovery)",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "An asynchronous answer to Accept: application/json still links its job",
+    requirement: "A 202 answered with `Accept: application/json` MUST carry job._links.self.href, leading to that job, as the docs' examples show and NetApp's clients follow it.",
+    ref: "spec/sources/002_d792e4551950e0af.txt (PATCH validate_only and POST download examples, accept: application/json); spec/sources/ontap-reference.md §5.7, §8.1 (na_ontap_restit)",
     async run(ctx) {
-      const r = await ctx.call("cluster_get", { query: { fields: "version" } });
-      const v = r.body.version ?? {};
-      const missing = ["full", "generation", "major", "minor"].filter((k) => v[k] === undefined);
-      if (missing.length) ctx.fail(`version lacks ${missing.join(", ")}`, { received: v, documented: "full, generation, major, minor", exchange: r.exchange });
-      if (!String(v.full).includes(`${v.generation}.${v.major}`)) ctx.fail(`version.full "${v.full}" does not name ${v.generation}.${v.major}`, { received: v, documented: "consistent version parts", exchange: r.exchange });
+      const pkg = (await softwarePackages(ctx))[0];
+      if (!pkg) ctx.skip("the target holds no software package to validate against, so no job can be started harmlessly");
+      await skipIfUpdating(ctx, "a validation, the harmless way to start a job, would be refused with 10551357");
+      const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version }, accept: "application/json", skipOn: [UPDATE_IN_PROGRESS] });
+      if (!r.body?.job) ctx.skip(`the validation answered ${r.status} without a job`);
+      const href: unknown = r.body.job._links?.self?.href;
+      if (typeof href !== "string") return ctx.fail("the job link lost its _links.self.href under Accept: application/json", { received: r.body.job, documented: '{"uuid": ..., "_links": {"self": {"href": "/api/cluster/jobs/<uuid>"}}}', exchange: r.exchange });
+      const uuid = decodeURIComponent(href.replace(/\/+$/, "").split("/").pop()!);
+      if (!href.includes("/api/cluster/jobs/") || uuid !== r.body.job.uuid) ctx.fail(`the job link ${href} does not lead to job ${r.body.job.uuid}`, { received: href, documented: `/api/cluster/jobs/${r.body.job.uuid}`, exchange: r.exchange });
+      await ctx.awaitJob(r.body.job, { exchange: r.exchange });
     },
   },
 ];

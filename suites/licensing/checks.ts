@@ -2,6 +2,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Check } from "../../src/harness/check.ts";
 import { allPackages, licensedPackages, listAll, MISSING, pick } from "../sample.ts";
+import { AMBIGUOUS, checkPackageState } from "../oracles/index.ts";
 import { licensingRoundTrips } from "./roundtrips.ts";
 import { postErrors } from "./post-errors.ts";
 
@@ -13,6 +14,7 @@ const readChecks: Check[] = [
     ...base,
     id: "licenses.list.schema",
     operation: "licenses_get",
+    owns: ["licenses_get:contract"],
     profile: "read-only",
     severity: "critical",
     title: "GET /api/cluster/licensing/licenses?fields=* matches license_package_response",
@@ -148,6 +150,44 @@ const readChecks: Check[] = [
       // Equal as JSON values: the members of an object come in any order (RFC 8259 §4).
       const after = await allPackages(ctx);
       if (!isDeepStrictEqual(after, before)) ctx.fail("the rejected POST changed the licenses", { received: "a different license list", documented: "unchanged" });
+    },
+  },
+  {
+    ...base,
+    id: "licenses.list.state-derived",
+    operation: "licenses_get",
+    profile: "read-only",
+    severity: "critical",
+    title: "A package's state follows the docs' criteria: a license for every node, none expired or over capacity",
+    requirement: "A package MUST NOT be in a state the docs' licensing terms rule out: a node-scoped package without a valid license for every node, or one whose licenses have all expired or exceed their capacity, MUST NOT be compliant, and a package with an active license MUST NOT be unlicensed.",
+    ref: `${DOCS} > Licensing terms (Scope, Time period, Usage); suites/oracles/licensing.ts checkPackageState`,
+    async run(ctx) {
+      // The oracle judges each package against the cluster's nodes; what the docs leave open is a warning.
+      const nodes = (await listAll(ctx, "cluster_nodes_get", { fields: "name" })).map((n) => ({ name: String(n.name) }));
+      const now = new Date();
+      for (const p of await allPackages(ctx)) {
+        for (const v of checkPackageState(p, nodes, now)) {
+          if (v.rule === AMBIGUOUS) ctx.warn(v.message);
+          else ctx.fail(v.message, { received: v.received, documented: v.expected });
+        }
+      }
+    },
+  },
+  {
+    ...base,
+    id: "licenses.list.no-base",
+    operation: "licenses_get",
+    profile: "read-only",
+    severity: "minor",
+    since: "9.11.1",
+    title: "From ONTAP 9.11.1 the license listing holds no Base license record",
+    requirement: "From ONTAP 9.11.1 a GET of the license collection MUST NOT return the base package, with or without a state query.",
+    ref: `${DOCS} > Retrieve license packages (Note)`,
+    async run(ctx) {
+      for (const query of [{}, { state: "*" }] as Array<Record<string, string>>) {
+        const base = (await listAll(ctx, "licenses_get", { fields: "name", ...query })).filter((p) => String(p.name).toLowerCase() === "base");
+        if (base.length) ctx.fail(`the listing${query.state ? " with state=*" : ""} returns the Base license record`, { received: base, documented: "no base package from ONTAP 9.11.1" });
+      }
     },
   },
 ];

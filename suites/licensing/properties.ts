@@ -75,7 +75,7 @@ export const licensingProperties: Check[] = [
     requirement: "A valid key MUST install exactly its packages and MUST be deletable again; an invalid key MUST be rejected with the code spec/test-keys.md gives for its fault and MUST change nothing.",
     async run(ctx) {
       const { serials, free, nlfV2 } = await setting(ctx);
-      await checkProperty(ctx, licenseVariantArb(target(serials, free, nlfV2)), (c) => oneKey(ctx, c), { name: "license keys", show });
+      await checkProperty(ctx, licenseVariantArb(target(serials, free, nlfV2)), (c) => oneKey(ctx, c), { name: "license keys", show, parallel: false });
     },
   },
   {
@@ -110,7 +110,7 @@ export const licensingProperties: Check[] = [
         }
         const left = diff(before, await licenseState(ctx));
         if (left.length) ctx.fail(`after undoing the batch, ${left.join(", ")} differ from before`, { received: left, documented: "the licenses as they were" });
-      }, { name: "license batches", show: (b) => `${b.kind}: ${b.keys.map(show).join(" | ")}` });
+      }, { name: "license batches", show: (b) => `${b.kind}: ${b.keys.map(show).join(" | ")}`, parallel: false });
     },
   },
 ];

@@ -159,5 +159,67 @@ export const licensingRoundTrips: Check[] = [
       const diff = changed(before, await licenseState(ctx));
       if (diff.length) ctx.fail(`rejected keys changed ${diff.join(", ")}`, { received: diff, documented: "nothing changed" });
     },
+  },  {
+    ...base,
+    id: "licenses.delete.serial-number",
+    operation: "license_delete",
+    severity: "critical",
+    title: "A license DELETE needs serial_number, and serial_number=* removes every license of the package",
+    requirement: "DELETE /cluster/licensing/licenses/{name} without serial_number (a required parameter) MUST be rejected with a 4xx and MUST change nothing; with serial_number=* it MUST remove every license of that package and of no other.",
+    ref: `${REF}; docs: Delete a license > Parameters; Deleting with a query`,
+    async run(ctx) {
+      needTestKeys(ctx);
+      const [pkg] = await unlicensed(ctx, 1);
+      // One node-scoped license per node (at most two), so that * has more than one license to match.
+      const serials = (await nodeSerials(ctx)).slice(0, 2);
+      const before = await licenseState(ctx);
+      let installed = false;
+      try {
+        await ctx.call("license_create", { body: { keys: serials.map((s) => shortKey(pkg, s)) } });
+        installed = true;
+        const installedState = await licenseState(ctx);
+        const r = await ctx.call("license_delete", { path: { name: pkg }, expect: "error" });
+        if (r.status >= 500) ctx.fail(`a DELETE without serial_number answered ${r.status}`, { received: r.status, documented: "4xx", exchange: r.exchange });
+        const touched = changed(installedState, await licenseState(ctx));
+        if (touched.length) ctx.fail(`a DELETE without serial_number was refused but changed ${touched.join(", ")}`, { received: touched, documented: "nothing changed", exchange: r.exchange });
+        const all = await ctx.call("license_delete", { path: { name: pkg }, query: { serial_number: "*" } });
+        installed = false;
+        const left = changed(before, await licenseState(ctx));
+        if (left.length) ctx.fail(`after DELETE ${pkg}?serial_number=*, ${left.join(", ")} differ from before the install`, { received: left, documented: `every license of ${pkg} removed, nothing else changed`, exchange: all.exchange });
+      } finally {
+        if (installed) for (const s of serials) await ctx.send("license_delete", { path: { name: pkg }, query: { serial_number: s } });
+      }
+    },
+  },
+  {
+    ...base,
+    id: "licenses.create.return-records",
+    operation: "license_create",
+    severity: "minor",
+    title: "A license POST returns records only with return_records=true",
+    requirement: "A license POST MUST NOT return records by default (return_records defaults to false), and with return_records=true it MUST return the records of the packages its keys installed.",
+    ref: `${REF}; docs: Install one or more feature licenses > Parameters (return_records)`,
+    async run(ctx) {
+      needTestKeys(ctx);
+      const [pkg] = await unlicensed(ctx, 1);
+      const [serial] = await nodeSerials(ctx);
+      const remove = { path: { name: pkg }, query: { serial_number: serial } };
+      let installed = false;
+      try {
+        const plain = await ctx.call("license_create", { body: { keys: [shortKey(pkg, serial)] } });
+        installed = true;
+        if (plain.body?.records !== undefined) ctx.fail("a license POST without return_records returned records", { received: plain.body, documented: "no records (return_records defaults to false)", exchange: plain.exchange });
+        await ctx.call("license_delete", remove);
+        installed = false;
+        const asked = await ctx.call("license_create", { query: { return_records: "true" }, body: { keys: [shortKey(pkg, serial)] } });
+        installed = true;
+        const names = Array.isArray(asked.body?.records) ? asked.body.records.map((r: any) => r.name) : [];
+        if (!names.includes(pkg)) ctx.fail(`a license POST with return_records=true did not return the record of ${pkg}`, { received: asked.body, documented: `records holding ${pkg}`, exchange: asked.exchange });
+        await ctx.call("license_delete", remove);
+        installed = false;
+      } finally {
+        if (installed) await ctx.send("license_delete", remove);
+      }
+    },
   },
 ];

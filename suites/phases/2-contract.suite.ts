@@ -1,5 +1,5 @@
 // vitest entry for the contract phase (run by `ontap-conformance run`).
 import { defineSuite } from "../../src/harness/suite-runner.ts";
-import { checksOfPhase } from "../index.ts";
+import { suiteOf } from "../index.ts";
 
-defineSuite("contract", checksOfPhase("contract"));
+defineSuite("contract", suiteOf("contract"));

@@ -1,5 +1,5 @@
 // vitest entry for the property phase (run by `ontap-conformance run`).
 import { defineSuite } from "../../src/harness/suite-runner.ts";
-import { checksOfPhase } from "../index.ts";
+import { suiteOf } from "../index.ts";
 
-defineSuite("property", checksOfPhase("property"));
+defineSuite("property", suiteOf("property"));

@@ -4,6 +4,7 @@ import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { listAll, pick, softwarePackages } from "../sample.ts";
 import { softwareRoundTrips } from "./roundtrips.ts";
+import { skipIfUpdating, UPDATE_IN_PROGRESS, updateUnderWay } from "./busy.ts";
 
 const DOCS = "docs: Manage cluster software (spec/sources/002_d792e4551950e0af.txt)";
 const base = { area: "software" as const };
@@ -20,6 +21,7 @@ const readChecks: Check[] = [
     ...base,
     id: "software.get.schema",
     operation: "software_get",
+    owns: ["software_get:contract"],
     profile: "read-only",
     severity: "critical",
     title: "GET /api/cluster/software?fields=** matches software_reference",
@@ -48,6 +50,7 @@ const readChecks: Check[] = [
     ...base,
     id: "packages.list.schema",
     operation: "software_packages_collection_get",
+    owns: ["software_packages_collection_get:contract"],
     profile: "read-only",
     severity: "critical",
     title: "GET /api/cluster/software/packages?fields=* matches software_package_response",
@@ -76,6 +79,8 @@ const readChecks: Check[] = [
     ...base,
     id: "history.list.schema",
     operation: "software_history_collection_get",
+    // History records have two keys, so no history.list.pages check walks its pages: this one reports its paging too.
+    owns: ["software_history_collection_get:contract", "software_history_collection_get:paging"],
     profile: "read-only",
     severity: "normal",
     title: "GET /api/cluster/software/history?fields=* matches software_history_response",
@@ -96,8 +101,9 @@ const readChecks: Check[] = [
     ref: `${DOCS} > Update the cluster software version`,
     async run(ctx) {
       const pkg = pick(ctx, await softwarePackages(ctx), "software package to validate against");
+      await skipIfUpdating(ctx, "a validation would be refused with 10551357");
       const before = await installState(ctx);
-      const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version } });
+      const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version }, skipOn: [UPDATE_IN_PROGRESS] });
       if (r.status === 202 || r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       const after = await installState(ctx);
       if (after !== before) ctx.fail("validate_only changed the installation", { received: after, documented: before, exchange: r.exchange });
@@ -117,8 +123,9 @@ const readChecks: Check[] = [
     ref: `${DOCS} > Update the cluster software version (estimate_only)`,
     async run(ctx) {
       const pkg = pick(ctx, await softwarePackages(ctx), "software package to estimate against");
+      await skipIfUpdating(ctx, "an estimate would be refused with 10551357");
       const before = await installState(ctx);
-      const r = await ctx.call("software_modify", { query: { estimate_only: "true" }, body: { version: pkg.version } });
+      const r = await ctx.call("software_modify", { query: { estimate_only: "true" }, body: { version: pkg.version }, skipOn: [UPDATE_IN_PROGRESS] });
       if (r.status === 202 || r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       const after = await installState(ctx);
       if (after !== before) ctx.fail("estimate_only changed the installation", { received: after, documented: before, exchange: r.exchange });
@@ -152,18 +159,19 @@ const readChecks: Check[] = [
     operation: "software_modify",
     profile: "non-disruptive",
     severity: "normal",
-    title: "resume or cancel with no paused update is rejected",
-    requirement: "`action=resume` or `action=cancel` when no update is paused MUST be rejected with a documented code (10551303, 10551524, 10551297, 10551306) and change nothing.",
+    title: "resume or cancel with no update under way is rejected",
+    requirement: "`action=resume` or `action=cancel` when no update is under way MUST be rejected with a documented code (10551303, 10551524, 10551297, 10551306) and change nothing.",
     ref: `${DOCS} > ONTAP Error Response codes`,
     async run(ctx) {
-      const state = (await ctx.call("software_get", { query: { fields: "state" } })).body.state;
-      if (state === "paused_by_user" || state === "paused_on_error") ctx.skip(`an update is paused on the target (state ${state}); resume/cancel would be legal`);
       const before = await installState(ctx);
       for (const action of ["resume", "cancel"]) {
+        // Read again right before each request: an update someone starts meanwhile must never receive a resume or a cancel.
+        const busy = await updateUnderWay(ctx);
+        if (busy) ctx.skip(`an update is under way on the target (state ${busy}): action=${action} could act on it, so it is not sent`);
         const r = await ctx.call("software_modify", { query: { action }, body: {}, expect: "error" });
         const code = r.body?.error?.code;
         if (!["10551303", "10551524", "10551297", "10551306", "10551300"].includes(code)) {
-          ctx.fail(`action=${action} in state ${state ?? "(none)"} was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: "10551303 / 10551524 / 10551297 / 10551306", exchange: r.exchange });
+          ctx.fail(`action=${action} with no update under way was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: "10551303 / 10551524 / 10551297 / 10551306", exchange: r.exchange });
         }
       }
       if ((await installState(ctx)) !== before) ctx.fail("a rejected action changed the installation", { documented: "unchanged" });
@@ -203,6 +211,29 @@ const readChecks: Check[] = [
       const r = await ctx.call("software_upload", { rawBody: { text: "{}", contentType: "application/json" }, expect: "error" });
       const code = r.body?.error?.code;
       if (code !== "10551808") ctx.fail("a non-multipart upload was not rejected with 10551808", { received: `${r.status} code ${code}`, documented: "10551808", exchange: r.exchange });
+    },
+  },  {
+    ...base,
+    id: "software.modify.async-202",
+    operation: "software_modify",
+    profile: "non-disruptive",
+    severity: "normal",
+    title: "A validate-only PATCH without return_timeout answers 202 with a job link at once",
+    requirement: "A PATCH /cluster/software with validate_only=true and no return_timeout (default 0) MUST answer 202 Accepted at once, with job.uuid and job._links.self.href /api/cluster/jobs/{uuid}; it MUST NOT wait for the job and answer its final status.",
+    ref: `${DOCS} > Update the cluster software version > Parameters (return_timeout); spec/sources/ontap-reference.md §5.4`,
+    async run(ctx) {
+      const pkg = pick(ctx, await softwarePackages(ctx), "software package to validate against");
+      await skipIfUpdating(ctx, "a validation would be refused with 10551357");
+      const r = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: pkg.version }, skipOn: [UPDATE_IN_PROGRESS] });
+      const job = r.body?.job;
+      try {
+        if (r.status !== 202) ctx.fail(`a validate-only PATCH without return_timeout answered ${r.status}`, { received: r.status, documented: "202 at once (return_timeout defaults to 0)", exchange: r.exchange });
+        const href = job?._links?.self?.href;
+        if (!job?.uuid || href !== `/api/cluster/jobs/${job.uuid}`) ctx.fail("the 202 answer carries no job link to /api/cluster/jobs/{uuid}", { received: job, documented: '{"job": {"uuid", "_links": {"self": {"href": "/api/cluster/jobs/<uuid>"}}}}', exchange: r.exchange });
+      } finally {
+        // One update operation at a time: the validation ends before the next check's PATCH (its own progress is jobs.get.terminal's).
+        if (job?.uuid) await ctx.awaitJob({ uuid: job.uuid }, { exchange: r.exchange }).catch(() => undefined);
+      }
     },
   },
 ];

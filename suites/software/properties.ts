@@ -80,7 +80,7 @@ export const softwareProperties: Check[] = [
       const arb = softwareVariantArb(target, { valid: false, effects: ["none", "validate"] });
       await checkProperty(ctx, arb, async (c: SoftwareCase) => {
         await refusedAndUnchanged(ctx, c);
-      }, { name: "bad software inputs", show: (c) => `${c.kind}: ${c.what}` });
+      }, { name: "bad software inputs", show: (c) => `${c.kind}: ${c.what}`, parallel: false });
     },
   },
   {

@@ -4,7 +4,8 @@
 import { compareVersions, getOperation, paramsFor } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
-import { softwarePackages } from "../sample.ts";
+import { softwarePackages, walkPages } from "../sample.ts";
+import { skipIfUpdating, UPDATE_IN_PROGRESS } from "./busy.ts";
 
 const base = { area: "software" as const, profile: "destructive" as const, phase: "stateful" as const };
 const TERMINAL = ["completed", "paused_by_user", "paused_on_error", "canceled", "failed"];
@@ -30,14 +31,7 @@ async function deletePackage(ctx: CheckContext, version: string): Promise<void> 
 /** A count with return_records=false, added up along next links where a threshold cut it short (ref §5.3). */
 async function countOf(ctx: CheckContext, operationId: string, query: Record<string, string>): Promise<number> {
   let count = 0;
-  let q = { ...query, return_records: "false" };
-  for (let answer = 0; answer < 10_000; answer++) {
-    const r = await ctx.call(operationId, { query: q });
-    count += Number(r.body.num_records ?? 0);
-    const next: string | undefined = r.body._links?.next?.href;
-    if (!next || !r.body.num_records) break;
-    q = Object.fromEntries(new URL(next, "http://x").searchParams) as typeof q;
-  }
+  await walkPages(ctx, operationId, { ...query, return_records: "false" }, { onPage: (r) => { count += Number(r.body.num_records ?? 0); } });
   return count;
 }
 
@@ -57,10 +51,11 @@ export const softwareRoundTrips: Check[] = [
     async run(ctx) {
       const url = ctx.target.downloadUrl ?? (ctx.target.acceptsTestPackages ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
       if (!url) ctx.skip("no package URL the target can download: set downloadUrl in the config");
+      await skipIfUpdating(ctx, "a download would be refused with 10551357");
       const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
       let added: string[] = [];
       try {
-        const r = await ctx.call("software_package_create", { body: { url } });
+        const r = await ctx.call("software_package_create", { body: { url }, skipOn: [UPDATE_IN_PROGRESS] });
         if (r.status === 202) {
           // While the job runs, the package must not be listed yet.
           const during = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => !before.has(v));
@@ -93,6 +88,7 @@ export const softwareRoundTrips: Check[] = [
     ref: "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post",
     async run(ctx) {
       if (!ctx.target.acceptsTestPackages) ctx.skip("uploading needs a real image on a real cluster; set testPackages: true for a mock that accepts made-up package files");
+      await skipIfUpdating(ctx, "the suite adds no package to a cluster in the middle of an update");
       const version = "9.98.1";
       const form = (names: string[]) => {
         const f = new FormData();
@@ -126,8 +122,9 @@ export const softwareRoundTrips: Check[] = [
       if (!["10551325", "4"].includes(missing.body?.error?.code)) ctx.fail("deleting a missing package did not answer 10551325", { received: `${missing.status} ${missing.body?.error?.code}`, documented: "10551325", exchange: missing.exchange });
       if (!ctx.target.acceptsTestPackages) ctx.skip("the suite deletes only packages it added itself, and it adds none on this target (set testPackages: true for a mock)");
       const version = "9.95.1";
+      await skipIfUpdating(ctx, "the suite adds no package to a cluster in the middle of an update");
       if (!(await hasPackage(ctx, version))) {
-        const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` } });
+        const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` }, skipOn: [UPDATE_IN_PROGRESS] });
         await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       }
       await deletePackage(ctx, version);
@@ -144,14 +141,17 @@ export const softwareRoundTrips: Check[] = [
     ref: "docs: Manage cluster software > Upgrade flows",
     async run(ctx) {
       if (!ctx.target.allowUpgrade) ctx.skip("upgrading needs allowUpgrade: true in the config (it cannot be rolled back)");
+      await skipIfUpdating(ctx, "a second update is not started");
       const profile = (await ctx.call("software_get", { query: { fields: "version,state,nodes.name,nodes.version" } })).body;
-      if (profile.state && !TERMINAL.includes(profile.state)) ctx.skip(`an update is already running on the target (state ${profile.state})`);
       const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version) > 0).sort(compareVersions).pop();
       if (!target) ctx.skip(`the repository holds no package newer than ${profile.version}`);
       // Count this update's history records by to_version where the release can filter on it, else all records.
       const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target } : {};
       const historyBefore = await countOf(ctx, "software_history_collection_get", historyQuery);
-      const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target } });
+      // "You must validate the package before the software upgrade" (docs 002, validate example; 10551718 "must run validation first").
+      const validation = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: target }, skipOn: [UPDATE_IN_PROGRESS] });
+      if (validation.body?.job) await ctx.awaitJob(validation.body.job, { exchange: validation.exchange });
+      const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target }, skipOn: [UPDATE_IN_PROGRESS] });
       if (r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       const seen: string[] = [];
       const deadline = Date.now() + 120_000;

@@ -1,6 +1,5 @@
-// Teardown restores, even when interrupted: restoreInventory() deletes the
-// licenses and packages that appeared and reports what it cannot bring back;
-// Ctrl-C during `run --target … --profile destructive` stops the suites,
+// Teardown restores, even when interrupted (test/harness/teardown.test.ts
+// has the rules of what it deletes): Ctrl-C during `run --target … --profile destructive` stops the suites,
 // restores the target, writes summary.json with the checks so far and exits 130.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,64 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startMock, type MockHandle } from "../../mock/index.ts";
-import { makeTestKey } from "../../mock/licensing/grants.ts";
-import { restoreInventory, takeInventory } from "../../src/harness/inventory.ts";
-import { HttpClient } from "../../src/harness/transport.ts";
 import { EXIT } from "../../src/cli/exit-codes.ts";
 import { startRecordingProxy } from "../support/recording-proxy.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
-
-const client = (mock: MockHandle) => new HttpClient({ baseUrl: mock.url, username: mock.options.username, password: mock.options.password, insecure: false, timeoutMs: 10_000, concurrency: 2, retries: { max: 0, maxDelayMs: 0 } });
 
 /** Licenses and packages, read from the mock's own state (not through the API under test). */
 function inventory(mock: MockHandle): { licenses: string[]; packages: string[] } {
   const s = mock.state().snapshot() as any;
   return { licenses: s.licenses.map((l: any) => `${l.package} ${l.serial_number} ${l.owner}`).sort(), packages: s.software.packages.map((p: any) => p.version).sort() };
 }
-
-describe("restoreInventory", () => {
-  it("deletes a license and a package that appeared, and reports a license that disappeared", async () => {
-    const mock = await startMock({ scenario: "docs" });
-    const http = client(mock);
-    try {
-      const before = await takeInventory(http);
-      const original = inventory(mock);
-      const st = mock.state();
-      const serial = st.cluster.nodes[0].serial_number;
-      expect(st.licensing.install([makeTestKey(0, serial)]).every((o) => !o.error)).toBe(true);
-      st.software.packages.push({ version: "9.99.1", create_time: "2026-06-01T12:00:00Z" });
-      const victim = st.licensing.snapshot()[0];
-      expect(st.licensing.deleteWhere((l) => l.package === victim.package && l.serial_number === victim.serial_number)).toBeGreaterThan(0);
-      const added = inventory(mock).licenses.filter((l) => !original.licenses.includes(l));
-      expect(added).toHaveLength(1);
-
-      const r = await restoreInventory(http, before);
-
-      expect(r.removed).toEqual([`license ${added[0].split(" ").slice(0, 2).join(" ")}`, "package 9.99.1"]);
-      expect(r.remaining).toHaveLength(1);
-      expect(r.remaining[0]).toMatch(new RegExp(`^license ${victim.package} ${victim.serial_number} .*is gone and cannot be re-added without its license key$`));
-      const now = inventory(mock);
-      expect(now.packages).toEqual(original.packages);
-      expect(now.licenses).toEqual(original.licenses.filter((l) => !l.startsWith(`${victim.package} ${victim.serial_number} `)));
-    } finally {
-      await http.close();
-      await mock.close();
-    }
-  });
-
-  it("leaves a target that is as it was alone", async () => {
-    const mock = await startMock({ scenario: "docs" });
-    const http = client(mock);
-    try {
-      const r = await restoreInventory(http, await takeInventory(http));
-      expect(r).toEqual({ removed: [], remaining: [] });
-    } finally {
-      await http.close();
-      await mock.close();
-    }
-  });
-});
 
 describe("Ctrl-C during a destructive run", () => {
   it("stops at the first license install, restores the target, writes summary.json (interrupted) and exits 130", async () => {

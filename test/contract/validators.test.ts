@@ -1,6 +1,6 @@
 // Each validator catches what it claims to catch, and accepts what it must.
 import { describe, expect, it } from "vitest";
-import { validateQuery, validateRequestBody, validateResponse, filterTypes, existsIn, compareVersions, parseVersion } from "../../src/contract/index.ts";
+import { validateQuery, validateRequestBody, validateResponse, filterTypes, existsIn, compareVersions, parseVersion, frameworkParams } from "../../src/contract/index.ts";
 
 const pkg = (over: Record<string, unknown> = {}) => ({
   name: "nfs",
@@ -138,6 +138,27 @@ describe("validateQuery", () => {
     expect(validateQuery("software_modify", { skip_warnings: "True" }).ok).toBe(true);
     expect(validateQuery("software_modify", { estimate_only: "true" }, { ontapVersion: "9.8" }).errors[0].message).toMatch(/introduced in 9.9/);
     expect(validateQuery("software_get", { return_timeout: "121" }).ok).toBe(false);
+  });
+
+  it("knows the framework's parameters by kind of operation (x-ontap-framework-params), each with its source", () => {
+    for (const version of ["9.6", "9.10.1", "9.18.1"]) {
+      // Singletons: what na_ontap_rest_info sends, and what the 9.7 definition declares there.
+      for (const op of ["cluster_get", "software_get", "software_download_get"]) {
+        expect(validateQuery(op, { max_records: "1024", fields: "", order_by: "version", return_records: "true", pretty: "true" }, { ontapVersion: version }).errors, `${op} ${version}`).toEqual([]);
+      }
+      // Writes: the return_timeout=30 of rest_generic, return_records, pretty.
+      for (const op of ["license_create", "license_delete", "software_package_delete", "software_upload"]) {
+        const q: Record<string, string> = op === "license_delete" ? { serial_number: "1" } : {};
+        expect(validateQuery(op, { ...q, return_timeout: "30", return_records: "false", pretty: "false" }, { ontapVersion: version }).errors, `${op} ${version}`).toEqual([]);
+      }
+    }
+    // Their schemas still bound them; a framework name on another kind, or an unknown name, is still unknown.
+    expect(validateQuery("license_create", { return_timeout: "121" }).errors[0].keyword).toBe("maximum");
+    expect(validateQuery("cluster_get", { return_timeout: "121" }).errors[0].keyword).toBe("maximum");
+    expect(validateQuery("license_get", { max_records: "1" }).errors[0].keyword).toBe("unknown-parameter");
+    expect(validateQuery("license_create", { fields: "name" }).errors[0].keyword).toBe("unknown-parameter");
+    expect(validateQuery("software_get", { offset: "1" }).errors[0].keyword).toBe("unknown-parameter");
+    for (const p of frameworkParams()) expect(p.framework, p.name).toMatch(/ontap-reference\.md §/);
   });
 });
 

@@ -107,4 +107,22 @@ describe("transport faults", () => {
       expect(ex.error).toMatchObject({ kind: "credentials-refused", message: expect.stringMatching(/^not sent: the target refused the credentials earlier in this run \(401 on GET \/api\/cluster\/licensing\/licenses\)/) });
     }
   });
+
+  it("a request queued for a slot when the 401 comes is not sent either (checks run side by side)", async () => {
+    let requests = 0;
+    const url = await serve((_req, res) => {
+      requests++;
+      // Slow enough that the other requests wait for the one slot.
+      setTimeout(() => {
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end('{"error":{"code":"6","message":"User is not authorized."}}');
+      }, 50);
+    });
+    const http = client(url, { concurrency: 1, credentialsLatch: join(mkdtempSync(join(tmpdir(), "latch-")), "credentials-refused") });
+    const all = await Promise.all(Array.from({ length: 6 }, (_, i) => http.request({ method: "GET", path: `/api/cluster/nodes?i=${i}` })));
+    await http.close();
+    expect(requests).toBe(1);
+    expect(all.filter((ex) => ex.response?.status === 401)).toHaveLength(1);
+    expect(all.filter((ex) => ex.error?.kind === "credentials-refused")).toHaveLength(5);
+  });
 });

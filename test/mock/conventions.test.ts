@@ -190,13 +190,20 @@ describe("authentication and bad input", () => {
     expect(JSON.stringify(api.mock.state().snapshot())).toBe(before);
   });
 
-  it("an oversized JSON body is 400 code 262199 and changes nothing", async () => {
+  it("a 2 MiB JSON body is judged like any other; 262199 only with the opt-in maxJsonBody", async () => {
     const before = JSON.stringify(api.mock.state().snapshot());
     const huge = JSON.stringify({ keys: ["A".repeat(2 * 1024 * 1024)] });
+    // No NetApp source documents a body limit: the key is judged (not in an acceptable format).
     const r = await api.call("POST", LIC, { raw: huge, headers: { "content-type": "application/json" } });
-    expect(r.status).toBe(400);
-    expect(codeOf(r)).toBe("262199");
+    expect([r.status, codeOf(r)]).toEqual([400, "1115159"]);
     expect(JSON.stringify(api.mock.state().snapshot())).toBe(before);
+    const limited = await mockApi({ maxJsonBody: 1024 * 1024 });
+    try {
+      const l = await limited.call("POST", LIC, { raw: huge, headers: { "content-type": "application/json" } });
+      expect([l.status, codeOf(l)]).toEqual([400, "262199"]);
+    } finally {
+      await limited.close();
+    }
   });
 
   it("path traversal and encoded dots in {name} never reach another resource", async () => {

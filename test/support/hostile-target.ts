@@ -38,7 +38,13 @@ export type HostileFault =
   /** Every connection: a TLS handshake_failure alert in answer to the ClientHello. */
   | "tls-handshake-failure"
   /** HTTPS with a certificate for cluster.other.example (trust it with --ca to reach the name check). */
-  | "wrong-host-certificate";
+  | "wrong-host-certificate"
+  /** A gateway's RFC 9457 answer: `status` with application/problem+json {type, title, status, detail}. */
+  | "problem-json"
+  /** Every collection answer's `_links.next.href` set to /api/resourcelink, as Prism answers NetApp's swagger. */
+  | "next-link-elsewhere"
+  /** Every collection answer's `_links.next.href` set to the request's own path and query: the same page again. */
+  | "next-link-repeats";
 
 export interface HostileOptions {
   /** The reference mock (http://) every request that is not broken goes to. */
@@ -162,6 +168,17 @@ async function applyFault(opts: HostileOptions, upstream: URL, req: IncomingMess
       return send(res, 200, { "content-type": "text/html; charset=utf-8" }, "<!doctype html><html><head><title>Sign in</title></head><body><form method=post><input name=user></form></body></html>");
     case "redirect":
       return send(res, 302, { location: opts.location ?? `https://cluster.example.invalid${req.url}`, "content-type": "text/html" }, "<html><body>Moved</body></html>");
+    case "problem-json": {
+      const status = opts.status ?? 503;
+      return send(res, status, { "content-type": "application/problem+json" }, JSON.stringify({ type: "about:blank", title: "Service Unavailable", status, detail: "upstream cluster-mgmt is draining" }));
+    }
+    case "next-link-elsewhere":
+    case "next-link-repeats": {
+      const up = await fetchUpstream(upstream, req, body);
+      const json = JSON.parse(up.body.toString("utf8"));
+      if (json && Array.isArray(json.records)) json._links = { ...json._links, next: { href: opts.fault === "next-link-elsewhere" ? "/api/resourcelink" : req.url } };
+      return send(res, up.status, passHeaders(up.headers), JSON.stringify(json));
+    }
     case "credentials-refused":
       return send(res, 401, { "www-authenticate": 'Basic realm="ONTAP"', "content-type": "application/hal+json" }, JSON.stringify({ error: ERROR_BODY[401] }));
     default:

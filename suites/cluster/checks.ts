@@ -1,0 +1,40 @@
+// The part of /api/cluster and /api/cluster/nodes clients read first:
+// the version (ref §8, version discovery) and the nodes.
+import type { Check } from "../../src/harness/check.ts";
+import { listAll } from "../sample.ts";
+
+export const clusterChecks: Check[] = [
+  {
+    id: "cluster.get.version",
+    area: "cluster",
+    operation: "cluster_get",
+    profile: "read-only",
+    severity: "blocker",
+    title: "GET /api/cluster?fields=version gives full, generation, major and minor",
+    requirement: "GET /api/cluster?fields=version MUST return version.full, .generation, .major and .minor, as clients read them first.",
+    ref: "spec/sources/ontap-reference.md §8 (version discovery)",
+    async run(ctx) {
+      const r = await ctx.call("cluster_get", { query: { fields: "version" } });
+      const v = r.body.version ?? {};
+      const missing = ["full", "generation", "major", "minor"].filter((k) => v[k] === undefined);
+      if (missing.length) ctx.fail(`version lacks ${missing.join(", ")}`, { received: v, documented: "full, generation, major, minor", exchange: r.exchange });
+      if (!String(v.full).includes(`${v.generation}.${v.major}`)) ctx.fail(`version.full "${v.full}" does not name ${v.generation}.${v.major}`, { received: v, documented: "consistent version parts", exchange: r.exchange });
+    },
+  },
+  {
+    id: "nodes.list.schema",
+    area: "cluster",
+    operation: "cluster_nodes_get",
+    owns: ["cluster_nodes_get:contract"],
+    profile: "read-only",
+    severity: "critical",
+    title: "GET /api/cluster/nodes?fields=* matches the node records clients read",
+    requirement: "Every node returned with fields=* MUST match the modelled fields of the node schema (name, uuid, version, serial_number, ha) of the target's version, and the listing MUST hold at least one node.",
+    ref: "spec/ontap.yaml#/components/schemas/cluster_node; spec/sources/ontap-reference.md §8 (version discovery falls back to the nodes)",
+    async run(ctx) {
+      // call() validates status, media type and schema of each page.
+      const nodes = await listAll(ctx, "cluster_nodes_get");
+      if (!nodes.length) ctx.fail("the cluster lists no nodes", { received: 0, documented: "at least one node" });
+    },
+  },
+];

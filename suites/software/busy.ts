@@ -1,0 +1,24 @@
+// A cluster in the middle of an update answers some requests with a
+// documented refusal instead of doing them (ref §3: 10551357 "a previous
+// update is still in progress" on PATCH /cluster/software and on POST
+// /cluster/software/download). A check whose precondition does not hold on
+// such a cluster ends as a skip that names the state; and a request that can
+// change an update under way (pause, resume, cancel) is never sent to one.
+import type { CheckContext } from "../../src/harness/context.ts";
+import { isTerminal } from "../oracles/upgrade.ts";
+
+/** The documented answer of a cluster that is busy with an update. */
+export const UPDATE_IN_PROGRESS = "10551357";
+
+/** The update state when an update is under way (any state but the final ones), else undefined. */
+export async function updateUnderWay(ctx: CheckContext): Promise<string | undefined> {
+  const r = await ctx.call("software_get", { query: { fields: "state" } });
+  const state: unknown = r.body?.state;
+  return typeof state === "string" && !isTerminal(state) ? state : undefined;
+}
+
+/** Skip, saying why, when an update is under way on the target. */
+export async function skipIfUpdating(ctx: CheckContext, why: string): Promise<void> {
+  const state = await updateUnderWay(ctx);
+  if (state) ctx.skip(`an update is under way on the target (state ${state}): ${why}`);
+}

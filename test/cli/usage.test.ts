@@ -1,0 +1,149 @@
+// Exit codes that catch typos (issue 20): every mistake in the command line,
+// the config file or the baseline is exit 2 with one line that names it,
+// before anything is sent or written; the bare command prints the help; a
+// config file's every documented key is read (timeoutMs); reports go under
+// the current directory, old runs are pruned, --no-html says so where the
+// HTML report would be, and colour follows NO_COLOR and FORCE_COLOR.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMock, type MockHandle } from "../../mock/index.ts";
+
+const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
+const VERSION = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")).version;
+
+function cli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: opts.cwd, env: { ...process.env, ONTAP_PASSWORD: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env }, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Async: for runs against a mock that lives in this process. */
+function cliAsync(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ONTAP_PASSWORD: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, out, err })));
+}
+
+/** Exit 2 with exactly one line on stderr, no stack trace, matching `says`. */
+function expectOneLine(r: { code: number | null; err: string }, says: RegExp): void {
+  expect(r.code, r.err).toBe(2);
+  expect(r.err.trim().split("\n"), r.err).toHaveLength(1);
+  expect(r.err.trim()).toMatch(says);
+  expect(r.err).not.toMatch(/\n\s+at /);
+}
+
+let mock: MockHandle;
+beforeAll(async () => { mock = await startMock({ scenario: "docs" }); });
+afterAll(async () => { await mock.close(); });
+
+describe("the command line", () => {
+  it("the bare command prints the help and exits 2 (nothing ran); npm start still runs the suite", () => {
+    const r = cli([]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^Usage: ontap-conformance/);
+    for (const cmd of ["run", "list", "compare", "mutants", "mock"]) expect(r.out).toContain(cmd);
+    expect(r.err.trim()).toBe("ontap-conformance: no command given: `ontap-conformance run` runs the suites (the commands are listed above)");
+    expect(JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")).scripts.start).toBe("node bin/ontap-conformance.mjs run");
+  });
+
+  it("a misspelt subcommand names itself and the nearest command", () => {
+    expectOneLine(cli(["rnu", "--target", "https://x"]), /^ontap-conformance: unknown command "rnu" \(did you mean "run"\?\); the commands are run, list, compare, mutants, mock$/);
+    expectOneLine(cli(["lsit"]), /unknown command "lsit" \(did you mean "list"\?\)/);
+    // Run's options without the command: said as such, not "too many arguments".
+    expectOneLine(cli(["--target", "https://x"]), /--target needs a command before it, e\.g\. ontap-conformance run --target https:\/\/x/);
+  });
+
+  it("--version prints the version", () => {
+    const r = cli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(`ontap-conformance ${VERSION}`);
+  });
+
+  it("a selection that matches no check is exit 2, with the nearest id, and nothing is written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "only-"));
+    expectOneLine(cli(["run", "--only", "licences.list.schema", "--report-dir", dir]), /--only "licences\.list\.schema" matches no check \(did you mean "licenses\.list\.schema"\?\)/);
+    // One good pattern does not excuse a bad one.
+    expectOneLine(cli(["run", "--only", "licenses.list.schema,nodes.lst.*", "--report-dir", dir]), /--only "nodes\.lst\.\*" matches no check/);
+    expectOneLine(cli(["list", "--only", "nothing.here"]), /--only "nothing\.here" matches no check/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("the config file: one JSON Schema, the same for flags", () => {
+  const dir = mkdtempSync(join(tmpdir(), "config-"));
+  const config = (text: string) => {
+    const f = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it("an unknown key is exit 2 naming it and the nearest key (a typo never falls back to the embedded mock)", () => {
+    expectOneLine(cli(["run", "--config", config("targt: https://cluster.example.com\n")]), /the config file \S+: unknown key "targt" \(did you mean "target"\?\)$/);
+    expectOneLine(cli(["run", "--config", config("disable:\n  - { id: licenses.list.schema, reason: x, reson: y }\n")]), /unknown key disable\[0\]\."reson"/);
+  });
+
+  it("a wrong type or value is exit 2 naming the key and what it must be", () => {
+    expectOneLine(cli(["run", "--config", config("concurrency: 0\n")]), /the config file \S+: concurrency must be a whole number from 1 to 256, not 0$/);
+    expectOneLine(cli(["run", "--config", config("concurrency: lots\n")]), /concurrency must be a whole number from 1 to 256, not "lots"$/);
+    expectOneLine(cli(["run", "--config", config("insecure: maybe\n")]), /insecure must be true or false, not "maybe"$/);
+    expectOneLine(cli(["run", "--config", config("profile: reckless\n")]), /profile must be one of read-only, non-disruptive, destructive, not "reckless"$/);
+    expectOneLine(cli(["run", "--config", config("disable:\n  - { id: licenses.list.schema }\n")]), /disable\[0\] needs "reason"/);
+    expectOneLine(cli(["run", "--config", config("disable:\n  - { id: licenses.lst.schema, reason: proxy }\n")]), /disable\[0\] "licenses\.lst\.schema" matches no check \(did you mean "licenses\.list\.schema"\?\)/);
+  });
+
+  it("flags and environment variables are held to the same schema property as the config key", () => {
+    expectOneLine(cli(["run", "--concurrency", "0"]), /--concurrency must be a whole number from 1 to 256, not 0/);
+    expectOneLine(cli(["run", "--concurrency", "lots"]), /--concurrency must be a whole number from 1 to 256, not "lots"/);
+    expectOneLine(cli(["run", "--profile", "reckless"]), /--profile must be one of read-only, non-disruptive, destructive, not "reckless"/);
+    expectOneLine(cli(["run"], { env: { ONTAP_PROFILE: "reckless" } }), /ONTAP_PROFILE must be one of read-only, non-disruptive, destructive, not "reckless"/);
+    expectOneLine(cli(["run", "--target", "cluster.example.com"]), /--target must be an http\(s\) URL such as https:\/\/cluster\.example\.com, not "cluster\.example\.com"/);
+  });
+
+  it("timeoutMs in the config file is read (it was documented and ignored)", async () => {
+    const slow = await startMock({ scenario: "docs", latencyMs: 600 });
+    try {
+      const reports = mkdtempSync(join(tmpdir(), "timeout-"));
+      const r = await cliAsync(["run", "--target", slow.url, "--password-env", "P", "--config", config("timeoutMs: 150\n"), "--report-dir", reports, "--no-html"], { env: { P: slow.options.password } });
+      expectOneLine(r, /cannot reach the target: no answer from \S+ within 150 ms \(timeout\)/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe("the baseline file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "baseline-file-"));
+  it("an id that is no check, a bad expiry date or an unknown key is exit 2 with one line", () => {
+    writeFileSync(join(dir, "typo.yaml"), "- { id: licenses.list.num-record, reason: BURT 1 }\n");
+    expectOneLine(cli(["run", "--baseline", join(dir, "typo.yaml")]), /names "licenses\.list\.num-record", which is not a check \(did you mean "licenses\.list\.num-records"\?\)/);
+    writeFileSync(join(dir, "date.yaml"), "- { id: licenses.list.num-records, reason: BURT 1, expires: next week }\n");
+    expectOneLine(cli(["run", "--baseline", join(dir, "date.yaml")]), /expires must be a date YYYY-MM-DD, not "next week"/);
+    writeFileSync(join(dir, "key.yaml"), "- { id: licenses.list.num-records, reason: BURT 1, ticket: 7 }\n");
+    expectOneLine(cli(["run", "--baseline", join(dir, "key.yaml")]), /unknown key "ticket"/);
+  });
+});
+
+describe("where reports go", () => {
+  it("./reports under the current directory; --keep prunes the oldest runs; --no-html leaves a page that says so; colour only when asked", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "cwd-"));
+    // Three older runs (and a folder that is not a run, which is never touched).
+    for (const id of ["2020-01-01T00-00-00-000Z", "2020-01-02T00-00-00-000Z", "2020-01-03T00-00-00-000Z", "keep-me"]) mkdirSync(join(cwd, "reports", "runs", id), { recursive: true });
+    const r = await cliAsync(["run", "--target", mock.url, "--password-env", "P", "--only", "cluster.get.version", "--no-html", "--keep", "2"], { cwd, env: { P: mock.options.password, FORCE_COLOR: "1" } });
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(join(cwd, "reports", "latest", "summary.json"))).toBe(true);
+    expect(readdirSync(join(cwd, "reports", "runs")).sort()).toEqual(["2020-01-03T00-00-00-000Z", JSON.parse(readFileSync(join(cwd, "reports", "latest", "summary.json"), "utf8")).runId, "keep-me"].sort());
+    // latest/html never shows an older run's report.
+    expect(readFileSync(join(cwd, "reports", "latest", "html", "index.html"), "utf8")).toMatch(/has no HTML report: the run was made with --no-html/);
+    expect(r.out).toMatch(/report: \S+ \(no HTML report: --no-html\)/);
+    expect(r.out).toContain("\u001b[");
+    const plain = await cliAsync(["run", "--target", mock.url, "--password-env", "P", "--only", "cluster.get.version", "--no-html"], { cwd, env: { P: mock.options.password, FORCE_COLOR: undefined, NO_COLOR: "1" } });
+    expect(plain.code).toBe(0);
+    expect(plain.out).not.toContain("\u001b[");
+    expect(plain.out).toMatch(/result: conformant$/m);
+  });
+});
