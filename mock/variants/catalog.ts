@@ -6,7 +6,7 @@
 //
 // Sources: "ref §n" is spec/sources/ontap-reference.md; "docs 00n" the pages
 // in spec/sources/; RFCs for HTTP and JSON.
-import { commonErrorCodes } from "../../src/contract/index.ts";
+import { commonErrorCodes, matchOperation } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
 import type { Reply } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
@@ -276,18 +276,21 @@ export const VARIANTS: Variant[] = [
     options: { ontapVersion: "9.20.1" },
     rewriteResponse: (reply, req) => {
       if (reply.status >= 300 || req.method !== "GET" || !reply.body) return;
-      // Only where every standard field was asked for: fields=* or **, or an item GET without fields.
+      // A new field shows wherever every standard field is returned (fields=* or **; an item GET
+      // without fields; a listing whose records carry all their attributes by default), and a new
+      // member of licenses[] wherever licenses is returned whole.
       const fields = req.query.get("fields");
-      const collection = "num_records" in (reply.body as object);
-      if (!(fields === "*" || fields === "**" || (fields === null && !collection))) return;
-      const b = own(reply);
-      const add = (r: any) => {
+      const entries = fields === null ? [] : fields.split(",").map((f) => f.trim());
+      const all = entries.includes("*") || entries.includes("**");
+      const keys = new Set(["_links", ...(matchOperation("GET", req.path.replace(/\/+$/, ""))?.op.keys ?? []).map((k) => k.split(".")[0])]);
+      const add = (r: any, byDefault: boolean) => {
         if (!r || typeof r !== "object") return;
-        r.last_modified_time = "2027-03-01T10:00:00Z";
-        if (Array.isArray(r.licenses)) for (const l of r.licenses) l.entitlement_id = "e-0001";
+        if (all || byDefault) r.last_modified_time = "2027-03-01T10:00:00Z";
+        if (Array.isArray(r.licenses) && (all || byDefault || entries.includes("licenses"))) for (const l of r.licenses) l.entitlement_id = "e-0001";
       };
-      if (Array.isArray(b.records)) b.records.forEach(add);
-      else add(b);
+      const b = own(reply);
+      if (Array.isArray(b.records)) for (const r of b.records) add(r, fields === null && Object.keys(r).some((k) => !keys.has(k)));
+      else if (!("num_records" in b)) add(b, fields === null);
     },
   },
   // ---- HAL and plain JSON
