@@ -12,7 +12,7 @@ import { PAGE_TOKEN_PARAM } from "./server/collection.ts";
 import { buildState, SCENARIOS, type MockState, type ScenarioName } from "./scenarios/index.ts";
 import { handlersFor, REQUIRED_BODY_CODES } from "./routes/index.ts";
 import { controlApi } from "./server/control.ts";
-import type { Mutant } from "./mutants/types.ts";
+import type { MockPatch } from "./mutants/types.ts";
 
 export { SCENARIOS, type ScenarioName, type MockState };
 
@@ -34,8 +34,12 @@ export interface MockOptions {
   clockSpeed?: number;
   /** Opt-in: refuse JSON bodies over this many bytes with 262199 (no NetApp source documents a limit, so none by default). */
   maxJsonBody?: number;
-  /** Break exactly one rule of the contract (mock/mutants/): for proving checks can fail. */
-  mutant?: Mutant;
+  /**
+   * Break exactly one rule of the contract (a mutant of mock/mutants/), for
+   * proving checks can fail; or answer in one other legal way (a variant of
+   * mock/variants/), for proving they do not fail a conformant server.
+   */
+  mutant?: MockPatch;
 }
 
 export interface MockHandle {
@@ -111,7 +115,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, maxJsonBody: opts.maxJsonBody, takeFault,
     });
     const out = await (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run));
-    opts.mutant?.rewriteResponse?.(out.reply);
+    opts.mutant?.rewriteResponse?.(out.reply, { method: (req.method ?? "GET").toUpperCase(), path, query: new URL(req.url ?? "/", "http://mock.invalid").searchParams, plainJson: out.plainJson });
     return out;
   };
   let tls: TlsMaterial | undefined;

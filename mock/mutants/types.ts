@@ -5,22 +5,29 @@ import type { MockState } from "../scenarios/index.ts";
 
 export type MutantCategory = "schema" | "status" | "envelope" | "media" | "query" | "hal" | "jobs" | "licensing" | "software" | "version";
 
-export interface Mutant {
-  /** Stable name: category.what-breaks */
-  name: string;
-  category: MutantCategory;
-  /** The rule it breaks, one sentence. */
-  breaks: string;
-  /** Mock options this mutant needs (an older version, a slower clock). */
+/**
+ * How a mutant or a legal variant (mock/variants/) changes the reference
+ * mock: wrapped handlers, rewritten requests and replies, patched state.
+ */
+export interface MockPatch {
+  /** Mock options this patch needs (an older version, a slower clock). */
   options?: { ontapVersion?: string; clockSpeed?: number };
   /** Replace the handler of an operation (return undefined to keep it). */
   wrap?(operation: string, handler: Handler, state: MockState): Handler | undefined;
   /** Rewrite a request's URL before the mock dispatches it (to get past its input checks); `method` as sent. */
   rewriteRequest?(url: URL, method: string): void;
   /** Rewrite every /api reply, errors raised before any handler included. */
-  rewriteResponse?(reply: Reply): void;
+  rewriteResponse?(reply: Reply, request: { method: string; path: string; query: URLSearchParams; plainJson: boolean }): void;
   /** Patch the state once it is built. */
   setup?(state: MockState): void;
+}
+
+export interface Mutant extends MockPatch {
+  /** Stable name: category.what-breaks */
+  name: string;
+  category: MutantCategory;
+  /** The rule it breaks, one sentence. */
+  breaks: string;
   /** Set when no client can tell this mutant from the reference, with why. */
   equivalent?: string;
 }

@@ -1,4 +1,4 @@
-// ontap-conformance: run | list | compare | mutants | mock.
+// ontap-conformance: run | list | compare | mutants | variants | mock.
 // Every failure to start ends with one readable line on stderr and exit 2;
 // stack traces are never shown to the user (set ONTAP_DEBUG=1 to see them).
 // The bare command prints the help (and exits 2: nothing ran); `npm start`
@@ -12,6 +12,7 @@ import { mockCommand } from "./mock-command.ts";
 import { listCommand } from "./list-command.ts";
 import { runCommand } from "./run-command.ts";
 import { mutantsCommand } from "./mutants-command.ts";
+import { variantsCommand } from "./variants-command.ts";
 import { compareCommand } from "./compare-command.ts";
 
 export function parseInteger(name: string, min: number, max: number) {
@@ -95,6 +96,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--out <file>", "write the kill table and check-to-mutant map as JSON")
     .option("--merge <files...>", "merge the --out files of --shard runs into one kill table (with --out)")
     .action(async (opts) => setExit(await mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
+
+  program
+    .command("variants")
+    .description("Run the suite, in default and strict mode, against each legal variant of the reference mock; every run must be conformant.")
+    .option("--only <names>", "variant names or categories, comma-separated")
+    .option("--sample", "only the fixed quick sample (what npm test runs)")
+    .option("--shard <i/n>", "run every n-th variant starting at i (to spread over machines)")
+    .option("--mode <mode>", "default, strict or both (default both)")
+    .option("--out <file>", "write the variant table (every run's false alarms) as JSON")
+    .option("--merge <files...>", "merge the --out files of --shard runs into one variant table (with --out)")
+    .action(async (opts) => setExit(await variantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
     .command("mock")

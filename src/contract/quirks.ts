@@ -22,6 +22,8 @@ export interface Quirk {
   docs_show?: string;
   definition_says?: string;
   sources?: string[];
+  /** disagreement: not a broken example, but sources that disagree about what a real cluster answers. */
+  kind?: "disagreement";
   stance: "warn";
 }
 

@@ -4,7 +4,7 @@
 import { compareVersions, getOperation, paramsFor } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
-import { softwarePackages } from "../sample.ts";
+import { softwarePackages, walkPages } from "../sample.ts";
 import { skipIfUpdating, UPDATE_IN_PROGRESS } from "./busy.ts";
 
 const base = { area: "software" as const, profile: "destructive" as const, phase: "stateful" as const };
@@ -26,6 +26,13 @@ async function deletePackage(ctx: CheckContext, version: string): Promise<void> 
     const job = await ctx.awaitJob(r.body.job, { exchange: r.exchange });
     if (job.state !== "success") ctx.fail(`deleting package ${version} ended in ${job.state}: ${job.message}`, { received: job, documented: "a successful job", exchange: r.exchange });
   }
+}
+
+/** A count with return_records=false, added up along next links where a threshold cut it short (ref §5.3). */
+async function countOf(ctx: CheckContext, operationId: string, query: Record<string, string>): Promise<number> {
+  let count = 0;
+  await walkPages(ctx, operationId, { ...query, return_records: "false" }, { onPage: (r) => { count += Number(r.body.num_records ?? 0); } });
+  return count;
 }
 
 async function hasPackage(ctx: CheckContext, version: string): Promise<boolean> {
@@ -140,8 +147,8 @@ export const softwareRoundTrips: Check[] = [
       const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version) > 0).sort(compareVersions).pop();
       if (!target) ctx.skip(`the repository holds no package newer than ${profile.version}`);
       // Count this update's history records by to_version where the release can filter on it, else all records.
-      const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target, return_records: "false" } : { return_records: "false" };
-      const historyBefore = (await ctx.call("software_history_collection_get", { query: historyQuery })).body.num_records;
+      const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target } : {};
+      const historyBefore = await countOf(ctx, "software_history_collection_get", historyQuery);
       // "You must validate the package before the software upgrade" (docs 002, validate example; 10551718 "must run validation first").
       const validation = await ctx.call("software_modify", { query: { validate_only: "true" }, body: { version: target }, skipOn: [UPDATE_IN_PROGRESS] });
       if (validation.body?.job) await ctx.awaitJob(validation.body.job, { exchange: validation.exchange });
@@ -167,7 +174,7 @@ export const softwareRoundTrips: Check[] = [
         await new Promise((res) => setTimeout(res, delay));
         delay = Math.min(delay * 2, 2000);
       }
-      const historyAfter = (await ctx.call("software_history_collection_get", { query: historyQuery })).body.num_records;
+      const historyAfter = await countOf(ctx, "software_history_collection_get", historyQuery);
       if (historyAfter - historyBefore < 1) ctx.fail(`no history record to ${target} was written`, { received: historyAfter, documented: `more than ${historyBefore}` });
     },
   },

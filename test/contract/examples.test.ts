@@ -29,7 +29,9 @@ describe("docs examples (spec/examples)", () => {
       expect(q.id).toMatch(/^[a-z0-9-]+$/);
       expect(q.stance).toBe("warn");
       expect(q.operations.length).toBeGreaterThan(0);
-      if (q.id !== "update-return-timeout-default-1") expect(used, q.id).toContain(q.id);
+      // A disagreement between sources is named by its sources, not shown by an example.
+      if (q.id !== "update-return-timeout-default-1" && q.kind !== "disagreement") expect(used, q.id).toContain(q.id);
+      if (q.kind === "disagreement") expect(q.sources?.length, q.id).toBeGreaterThanOrEqual(2);
     }
   });
 });

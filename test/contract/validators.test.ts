@@ -57,7 +57,13 @@ describe("validateResponse", () => {
 
   it("checks error envelopes: plural for license POST, string code, code vs HTTP status", () => {
     expect(validateResponse("license_create", 400, { errors: [{ code: "1115159", message: "bad" }] }).ok).toBe(true);
-    expect(validateResponse("license_create", 400, { error: { code: "1115159", message: "bad" } }).ok).toBe(false);
+    // The singular envelope: the sources disagree (quirk license-post-error-singular), a warning unless strict.
+    const singular = validateResponse("license_create", 400, { error: { code: "1115159", message: "bad" } });
+    expect(singular.ok).toBe(true);
+    expect(singular.warnings.map((w) => w.quirk)).toEqual(["license-post-error-singular"]);
+    expect(validateResponse("license_create", 400, { error: { code: "1115159", message: "bad" } }, { strict: true }).errors.map((e) => e.quirk)).toEqual(["license-post-error-singular"]);
+    expect(validateResponse("license_create", 400, { error: { code: 1115159, message: "bad" } }).errors[0].keyword).toBe("type");
+    expect(validateResponse("license_create", 400, { error: { code: "999999", message: "bad" } }, { strict: true }).errors.map((e) => e.rule)).toEqual(["envelope", "error-code"]);
     expect(validateResponse("license_get", 404, { error: { code: 4, message: "entry doesn't exist" } }).errors[0].keyword).toBe("type");
     expect(validateResponse("license_get", 400, { error: { code: "4", message: "entry doesn't exist" } }).errors[0].rule).toBe("error-status");
     const undocumented = validateResponse("license_get", 400, { error: { code: "999999", message: "?" } });
@@ -89,6 +95,16 @@ describe("validateResponse", () => {
     expect(lenient.warnings[0].message).toMatch(/measurement_unit.*exists from ONTAP 9.18/);
     expect(validateResponse("licenses_get", 200, body, { ontapVersion: "9.10.1", strict: true }).ok).toBe(false);
     expect(validateResponse("licenses_get", 200, body, { ontapVersion: "9.18.1", strict: true }).ok).toBe(true);
+  });
+
+  it("keeps unknown fields a warning under strict only for a release newer than the spec's newest", () => {
+    const body = { records: [pkg({ last_modified_time: "2027-03-01T10:00:00Z" })], num_records: 1 };
+    expect(validateResponse("licenses_get", 200, body, { ontapVersion: "9.19.1", strict: true }).ok).toBe(false);
+    const newer = validateResponse("licenses_get", 200, body, { ontapVersion: "9.20.1", strict: true });
+    expect(newer.ok).toBe(true);
+    expect(newer.warnings[0].message).toMatch(/unknown property "last_modified_time".*ONTAP 9\.20\.1 is newer than 9\.19\.1/);
+    // Only unknown fields: a wrong type stays an error on any release.
+    expect(validateResponse("licenses_get", 200, { records: [pkg({ name: 42 })], num_records: 1 }, { ontapVersion: "9.20.1", strict: true }).ok).toBe(false);
   });
 
   it("never lets writeOnly material (license keys, passwords) appear in a response", () => {

@@ -1,0 +1,110 @@
+// The engine behind `mutants` and `variants`: pick entries of a catalog
+// (--only, --sample, --shard), run the whole suite (destructive, seed 1)
+// against the reference mock changed by one entry, and read back the run's
+// summary. Mutants judge the runs by kills, variants by false alarms; both
+// share how a run is made, so their verdicts come from the same runs.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { startMock } from "../../mock/index.ts";
+import type { MockPatch } from "../../mock/mutants/types.ts";
+import type { WireBehaviour } from "../../mock/variants/types.ts";
+import { startWireProxy } from "../../mock/variants/wire.ts";
+import type { Summary } from "../../reports/summary.ts";
+import { UsageError } from "./exit-codes.ts";
+
+const BIN = new URL("../../bin/ontap-conformance.mjs", import.meta.url);
+
+/** What every catalog entry has. */
+export interface CatalogEntry {
+  name: string;
+  category: string;
+}
+
+export interface Selection {
+  only?: string;
+  sample?: boolean;
+  shard?: string;
+}
+
+export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (!text) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes i/n with 1 <= i <= n, not "${text}"`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/** The entries a command runs: the sample, or those --only names (by name or category), then this shard's share. */
+export function selectEntries<T extends CatalogEntry>(catalog: T[], sample: string[], opts: Selection, what: { noun: string; file: string }): T[] {
+  let selected = catalog;
+  if (opts.sample) selected = catalog.filter((m) => sample.includes(m.name));
+  if (opts.only) {
+    const names = opts.only.split(",").map((s) => s.trim());
+    const unknown = names.filter((n) => !catalog.some((m) => m.name === n || m.category === n));
+    if (unknown.length) throw new UsageError(`unknown ${what.noun} ${unknown.join(", ")} (see ${what.file})`);
+    selected = catalog.filter((m) => names.includes(m.name) || names.includes(m.category));
+  }
+  const shard = parseShard(opts.shard);
+  if (shard) selected = selected.filter((_m, i) => i % shard.count === shard.index - 1);
+  return selected;
+}
+
+export interface SuiteRun {
+  summary: Summary;
+  /** The run's exit code (0 conformant, 1 not, 2 could not run). */
+  exitCode: number | null;
+}
+
+/**
+ * One destructive run of the whole suite (seed 1) against the reference mock
+ * changed by `patch` (none: the reference), behind a wire proxy when the
+ * entry acts on the transport. The suite runs in a child process so every
+ * run starts from a clean vitest; the mock stays in this process (hence an
+ * async spawn).
+ */
+export async function runSuite(patch: MockPatch | undefined, dir: string, opts: { strict: boolean; label: string; wire?: WireBehaviour }): Promise<SuiteRun> {
+  const mock = await startMock({ scenario: "docs", mutant: patch, ...(patch?.options ?? {}), password: "mutant-pass" });
+  const proxy = opts.wire ? await startWireProxy(mock.url, opts.wire) : undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, "config.yaml");
+    writeFileSync(config, "testKeys: true\ntestPackages: true\nallowUpgrade: true\nfaultSwitch: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\njobTimeoutMs: 4000\nconcurrency: 16\n");
+    const args = [fileURLToPath(BIN), "run", "--target", proxy?.url ?? mock.url, "--username", "admin", "--password-env", "ONTAP_MUTANT_PASSWORD", "--profile", "destructive", "--allow-destructive", ...(opts.strict ? ["--strict"] : []), "--timeout", "10000", "--seed", "1", "--report-dir", dir, "--config", config, "--no-html"];
+    const { stderr, exitCode } = await new Promise<{ stderr: string; exitCode: number | null }>((done) => {
+      const child = spawn(process.execPath, args, { env: { ...process.env, ONTAP_MUTANT_PASSWORD: "mutant-pass" }, stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (d) => (err += d));
+      child.on("close", (code) => done({ stderr: err, exitCode: code }));
+    });
+    try {
+      return { summary: JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8")) as Summary, exitCode };
+    } catch {
+      throw new Error(`the run against ${opts.label} wrote no summary: ${stderr.trim().split("\n")[0]}`);
+    }
+  } finally {
+    await proxy?.close();
+    await mock.close();
+  }
+}
+
+/** Read the --out files of shard runs for --merge, each of the given format. */
+export function readTables<T>(files: string[], format: string, what: string): T[] {
+  return files.map((f) => {
+    try {
+      const data = JSON.parse(readFileSync(f, "utf8"));
+      if (data.format !== format) throw new Error("format");
+      return data as T;
+    } catch {
+      throw new UsageError(`cannot read the ${what} ${f}`);
+    }
+  });
+}
+
+/** Write a table as JSON (creating its directory); returns the absolute path. */
+export function writeTable(file: string, data: unknown): string {
+  const path = resolve(file);
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+  return path;
+}
