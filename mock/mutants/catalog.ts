@@ -41,6 +41,18 @@ export const MUTANTS: Mutant[] = [
     name: "schema.history-state-enum", category: "schema", breaks: "history state must be successful, canceled or skip_upgrade",
     wrap: rewriteReply(["software_history_collection_get"], (r) => eachRecord(r.body, (h) => { if (h.state === "successful") h.state = "success"; })),
   },
+  {
+    name: "schema.license-item-scope-capitalised", category: "schema", breaks: "a license package read by name has a scope of its enum (the listing is right)",
+    wrap: rewriteReply(["license_get"], (r) => { const b = r.body as any; if (typeof b?.scope === "string") b.scope = b.scope.toUpperCase(); }),
+  },
+  {
+    name: "schema.package-item-time-format", category: "schema", breaks: "a software package read by version has an ISO-8601 create_time (the listing is right)",
+    wrap: rewriteReply(["software_package_get"], (r) => { const b = r.body as any; if (b?.create_time) b.create_time = "2019-02-04 19:00:00 +0000"; }),
+  },
+  {
+    name: "schema.node-name-number", category: "schema", breaks: "a node's name is a string",
+    wrap: rewriteReply(["cluster_nodes_get"], (r) => eachRecord(r.body, (n) => { if (typeof n.name === "string") n.name = n.name.length; })),
+  },
   // ---- status
   {
     name: "status.history-needs-fields", category: "status", breaks: "a collection GET without `fields` is answered (with the keys and links)",
@@ -63,6 +75,14 @@ export const MUTANTS: Mutant[] = [
   {
     name: "status.patch-software-201", category: "status", breaks: "PATCH /cluster/software answers 200 or 202, not 201",
     wrap: rewriteReply(["software_modify"], (r) => { if (r.status === 202) r.status = 201; }),
+  },
+  {
+    name: "status.get-return-timeout-refused", category: "status", breaks: "return_timeout is accepted on GETs (the docs' own example requests send return_timeout=15)",
+    wrap: rewriteReply(["software_get", "software_packages_collection_get"], (r, ctx) => (ctx.query.has("return_timeout") ? { status: 400, body: { error: { code: "262179", message: "Unexpected argument \"return_timeout\".", target: "return_timeout" } } } : r)),
+  },
+  {
+    name: "licensing.unlicensed-item-hidden", category: "licensing", breaks: "an unlicensed package can be read by name",
+    wrap: rewriteReply(["license_get"], (r) => ((r.body as any)?.state === "unlicensed" ? { status: 404, body: { error: { code: "4", message: "entry doesn't exist", target: "name" } } } : r)),
   },
   // ---- error envelope
   {

@@ -4,7 +4,7 @@
 // what was received and documented, and a curl line (from the check's own
 // ctx.fail, which carries the exchange).
 import fc from "fast-check";
-import { CheckError, CheckFailure, CheckSkip } from "./check.ts";
+import { CheckError, CheckFailure, CheckSkip, NotTested } from "./check.ts";
 import type { CheckContext } from "./context.ts";
 
 export interface PropertyOptions<T> {
@@ -69,7 +69,7 @@ export async function checkProperty<T>(ctx: CheckContext, arb: fc.Arbitrary<T>, 
     { seed, numRuns },
   );
   if (broken) {
-    if (broken instanceof CheckSkip || broken instanceof CheckError) throw broken;
+    if (broken instanceof CheckSkip || broken instanceof CheckError || broken instanceof NotTested) throw broken;
     throw new CheckError(`the property ${opts.name} broke: ${(broken as Error)?.message ?? String(broken)}`);
   }
   if (!details.failed) return { runs: details.numRuns };

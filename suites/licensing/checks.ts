@@ -29,6 +29,7 @@ const readChecks: Check[] = [
     ...base,
     id: "licenses.get.schema",
     operation: "license_get",
+    owns: ["license_get:contract"],
     profile: "read-only",
     severity: "critical",
     title: "GET /api/cluster/licensing/licenses/{name} matches license_package",

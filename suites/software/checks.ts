@@ -64,6 +64,7 @@ const readChecks: Check[] = [
     ...base,
     id: "packages.get.schema",
     operation: "software_package_get",
+    owns: ["software_package_get:contract"],
     profile: "read-only",
     severity: "normal",
     title: "GET /api/cluster/software/packages/{version} returns that package",
