@@ -12,6 +12,8 @@ export interface SummaryCheck {
   title: string;
   area: string;
   operation: string;
+  /** The elements of spec/ontap.yaml the check enforces (JSON pointers, CheckMeta.spec). */
+  spec: string[];
   profile: string;
   severity: string;
   phase: Phase;
@@ -89,7 +91,7 @@ export function buildSummary(input: {
       totals[r.status]++;
       totals.warnings += r.warnings.length;
       return {
-        id: r.id, title: r.title, area: r.area, operation: r.operation, profile: r.profile, severity: r.severity, phase: phaseOf(r),
+        id: r.id, title: r.title, area: r.area, operation: r.operation, spec: r.spec, profile: r.profile, severity: r.severity, phase: phaseOf(r),
         status: r.status, ...(r.message ? { message: r.message } : {}), ...(r.status === "skip" && r.notTested ? { notTestedBecause: r.notTested.owner } : {}), warnings: r.warnings, durationMs: r.durationMs,
       };
     });

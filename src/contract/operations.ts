@@ -2,7 +2,7 @@
 // from spec/ontap.yaml. The mock, the harness, the suites, the generators and
 // the reports read it instead of retyping paths, parameters, statuses, error
 // codes, version gates, safety and async-ness.
-import { deref, escapePointer, loadSpec, type Json } from "./spec.ts";
+import { deref, escapePointer, loadSpec, SPEC_FILE, specPointer, type Json } from "./spec.ts";
 import { existsIn, type OntapVersion } from "./version.ts";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -369,4 +369,47 @@ export function commonErrorCodes(): Record<string, ErrorCodeInfo> {
 /** Whether an error code is documented for the operation or common to all. */
 export function isDocumentedErrorCode(op: Operation, code: string): boolean {
   return code in op.errorCodes || code in commonErrorCodes();
+}
+
+/** The spec pointer of an operation, or of an element under it: operationPointer("software_modify", "x-ontap-error-codes", "10551303"). */
+export function operationPointer(operationId: string, ...tokens: string[]): string {
+  const op = getOperation(operationId);
+  return specPointer("paths", op.path, op.method.toLowerCase(), ...tokens);
+}
+
+/**
+ * The spec pointer of a parameter of an operation: the component it refers to
+ * (`#/components/parameters/max_records`), else its place in the operation's
+ * or its path's parameter list. A framework parameter the operation does not
+ * declare points at its x-ontap-framework-params entry.
+ */
+export function parameterPointer(operationId: string, name: string): string {
+  const op = getOperation(operationId);
+  const doc = loadSpec();
+  const item = doc.paths[op.path];
+  const lists: Array<[Json[] | undefined, string[]]> = [
+    [item[op.method.toLowerCase()].parameters, ["paths", op.path, op.method.toLowerCase(), "parameters"]],
+    [item.parameters, ["paths", op.path, "parameters"]],
+  ];
+  for (const [list, at] of lists) {
+    const index = (list ?? []).findIndex((raw) => deref(doc, raw).name === name);
+    if (index < 0) continue;
+    const ref = list![index].$ref;
+    return typeof ref === "string" ? `${SPEC_FILE}${ref}` : specPointer(...at, String(index));
+  }
+  const framework = (doc["x-ontap-framework-params"] ?? []).findIndex((e: Json) => e.name === name);
+  if (framework >= 0) return specPointer("x-ontap-framework-params", String(framework));
+  throw new Error(`${operationId} has no parameter ${name}`);
+}
+
+/** The spec pointer of an error code: the operation's own table, else the common codes. */
+export function errorCodePointer(operationId: string, code: string): string {
+  if (code in getOperation(operationId).errorCodes) return operationPointer(operationId, "x-ontap-error-codes", code);
+  if (code in commonErrorCodes()) return specPointer("x-ontap-common-error-codes", code);
+  throw new Error(`error code ${code} is documented neither for ${operationId} nor as a common code`);
+}
+
+/** The spec pointer of a component schema, or of a property path under it: schemaPointer("job", "state"). */
+export function schemaPointer(name: string, ...properties: string[]): string {
+  return specPointer("components", "schemas", name, ...properties.flatMap((p) => ["properties", p]));
 }

@@ -28,8 +28,19 @@ export interface CheckMeta {
   title: string;
   /** One sentence in RFC 2119 words: "A collection GET MUST return only ..." */
   requirement: string;
-  /** Where the rule is written: spec/ontap.yaml#..., spec/conventions.md §1, a docs section. */
+  /** Where else the rule is written: spec/conventions.md §1, a docs section, NetApp's clients (the spec elements are in `spec`). */
   ref: string;
+  /**
+   * The elements of spec/ontap.yaml the check enforces, as JSON pointers
+   * (`spec/ontap.yaml#/paths/~1cluster~1software/patch`,
+   * `spec/ontap.yaml#/components/schemas/license_package/properties/state`);
+   * at least one, each resolving (checked when the check is defined).
+   */
+  spec: string[];
+  /** The export of suites/oracles/ that decides the check, or null where the contract's validators (call()) or the check itself decide. */
+  oracle: string | null;
+  /** `path:line` of the line that holds the check's id (for a check made from a template, its rule), relative to the project. */
+  definedAt: string;
   severity: Severity;
   /** The least permissive profile the check can run under. */
   profile: Profile;

@@ -4,6 +4,7 @@
 // All reads: the phase runs under every profile.
 import { filterTypes, operations, paramsFor, type Operation } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { filterFieldsFor } from "../../generators/filters.ts";
 import { AMBIGUOUS, checkFilter } from "../oracles/index.ts";
@@ -30,13 +31,15 @@ async function exact(ctx: CheckContext, op: Operation, param: string, field: str
 }
 
 export const boundaryChecks: Check[] = [
-  {
+  defineCheck({
     ...base,
     id: "boundary.query.integer-limits",
     operation: "licenses_get",
     title: "Integer query parameters are accepted at their documented bounds and rejected one past them",
     requirement: "A GET MUST accept every integer query parameter at its documented minimum and maximum, and MUST reject a value one below the minimum or one above the maximum with HTTP 400 and a documented error code.",
-    ref: "spec/ontap.yaml#/components/parameters (return_timeout 0..120; max_records has no bound in any NetApp definition)",
+    ref: "NetApp's definitions (return_timeout 0..120; max_records has no bound in any of them)",
+    spec: ["spec/ontap.yaml#/components/parameters/return_timeout_get", "spec/ontap.yaml#/components/parameters/max_records"],
+    oracle: null,
     async run(ctx) {
       // Every case is one independent request: side by side, judged as a loop would be.
       const cases = readOps().filter(noPathParams).flatMap((op) => paramsFor(op, ctx.target.version).filter((x) => x.in === "query" && x.schema?.type === "integer").flatMap((p) => {
@@ -55,14 +58,16 @@ export const boundaryChecks: Check[] = [
         if (r.status !== 400) ctx.fail(`${op.apiPath}?${p.name}=${v} answered ${r.status}`, { received: r.status, documented: `400: ${p.name} is ${min ?? "-∞"}..${max ?? "∞"}`, exchange: r.exchange });
       });
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "boundary.query.enum-values",
     operation: "licenses_get",
     title: "Every value of every enum filter selects exactly the records holding it",
     requirement: "For each enum filter of each collection and each of its documented values, a GET filtered on that value MUST return exactly the records whose field holds it.",
-    ref: "spec/conventions.md §1; enums of spec/ontap.yaml",
+    ref: "spec/conventions.md §1",
+    spec: ["spec/ontap.yaml#/components/schemas/license_state", "spec/ontap.yaml#/components/schemas/license_scope", "spec/ontap.yaml#/components/schemas/software_history_state", "spec/ontap.yaml#/components/schemas/job_state"],
+    oracle: "checkFilter",
     async run(ctx) {
       let tried = 0;
       await ctx.each(listings(), async (op) => {
@@ -76,14 +81,16 @@ export const boundaryChecks: Check[] = [
       });
       if (!tried) ctx.skip("no collection has an enum filter");
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "boundary.query.string-extremes",
     operation: "licenses_get",
     title: "Empty and 1,024-character string filter values select exactly what holds them",
     requirement: "A filter on a string field with an empty quoted value MUST be answered with exactly the records holding it (normally none); a 1,024-character value, if answered, MUST be too (no source promises that so long a value is accepted: a refusal in ONTAP's envelope is a warning).",
     ref: "spec/conventions.md §1 (literals; a quoted value is a literal)",
+    spec: ["spec/ontap.yaml#/components/parameters/license_filter_name", "spec/ontap.yaml#/paths/~1cluster~1software~1packages/get/parameters"],
+    oracle: "checkFilter",
     async run(ctx) {
       let tried = 0;
       const long = "ontap-conformance-".repeat(57).slice(0, 1024);
@@ -106,5 +113,5 @@ export const boundaryChecks: Check[] = [
       });
       if (!tried) ctx.skip("no collection has a string filter");
     },
-  },
+  }),
 ];

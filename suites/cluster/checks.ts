@@ -1,10 +1,11 @@
 // The part of /api/cluster and /api/cluster/nodes clients read first:
 // the version (ref §8, version discovery) and the nodes.
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import { listAll } from "../sample.ts";
 
 export const clusterChecks: Check[] = [
-  {
+  defineCheck({
     id: "cluster.get.version",
     area: "cluster",
     operation: "cluster_get",
@@ -13,6 +14,8 @@ export const clusterChecks: Check[] = [
     title: "GET /api/cluster?fields=version gives full, generation, major and minor",
     requirement: "GET /api/cluster?fields=version MUST return version.full, .generation, .major and .minor, as clients read them first.",
     ref: "spec/sources/ontap-reference.md §8 (version discovery)",
+    spec: ["spec/ontap.yaml#/paths/~1cluster/get", "spec/ontap.yaml#/components/schemas/version"],
+    oracle: null,
     async run(ctx) {
       const r = await ctx.call("cluster_get", { query: { fields: "version" } });
       const v = r.body.version ?? {};
@@ -20,8 +23,8 @@ export const clusterChecks: Check[] = [
       if (missing.length) ctx.fail(`version lacks ${missing.join(", ")}`, { received: v, documented: "full, generation, major, minor", exchange: r.exchange });
       if (!String(v.full).includes(`${v.generation}.${v.major}`)) ctx.fail(`version.full "${v.full}" does not name ${v.generation}.${v.major}`, { received: v, documented: "consistent version parts", exchange: r.exchange });
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "nodes.list.schema",
     area: "cluster",
     operation: "cluster_nodes_get",
@@ -30,11 +33,13 @@ export const clusterChecks: Check[] = [
     severity: "critical",
     title: "GET /api/cluster/nodes?fields=* matches the node records clients read",
     requirement: "Every node returned with fields=* MUST match the modelled fields of the node schema (name, uuid, version, serial_number, ha) of the target's version, and the listing MUST hold at least one node.",
-    ref: "spec/ontap.yaml#/components/schemas/cluster_node; spec/sources/ontap-reference.md §8 (version discovery falls back to the nodes)",
+    ref: "spec/sources/ontap-reference.md §8 (version discovery falls back to the nodes)",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1nodes/get/responses/200", "spec/ontap.yaml#/components/schemas/cluster_node"],
+    oracle: null,
     async run(ctx) {
       // call() validates status, media type and schema of each page.
       const nodes = await listAll(ctx, "cluster_nodes_get");
       if (!nodes.length) ctx.fail("the cluster lists no nodes", { received: 0, documented: "at least one node" });
     },
-  },
+  }),
 ];

@@ -2,8 +2,9 @@
 // (spec/conventions.md): counts, default fields, unknown parameters, plain
 // JSON vs HAL, paging, self links, not-found. Generated per collection from
 // the operation table, so a new collection gets them by being in the spec.
-import { getOperation, matchOperation, paramsFor, schemaFields } from "../../src/contract/index.ts";
+import { errorCodePointer, getOperation, matchOperation, operationPointer, parameterPointer, paramsFor, schemaFields, schemaPointer, specPointer } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { hrefTarget } from "../../src/harness/paging.ts";
 import { listAll, MISSING, walkPages } from "../sample.ts";
@@ -35,14 +36,17 @@ function keyOf(op: string, record: any): string {
 
 function collectionChecks(c: Collection): Check[] {
   const op = getOperation(c.operation);
+  const listSchema = op.statuses.find((s) => s.status === "200")!.schemaName!;
   const base = { area: "conventions" as const, operation: c.operation, profile: "read-only" as const };
   const checks: Check[] = [
-    {
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.num-records`,
       title: `${op.apiPath}: num_records counts the records returned`,
       requirement: "A collection response MUST carry num_records equal to the number of records it returns.",
       ref: `${CONV} §3`,
+      spec: [schemaPointer(listSchema, "num_records")],
+      oracle: null,
       severity: "critical",
       async run(ctx) {
         await ctx.each([{}, { fields: "*" }] as Array<Record<string, string>>, async (query) => {
@@ -53,14 +57,16 @@ function collectionChecks(c: Collection): Check[] {
           }
         });
       },
-    },
+    }),
     c.itemOperation
-      ? {
+      ? defineCheck({
         ...base,
         id: `${c.prefix}.list.default-fields`,
         title: `${op.apiPath}: a collection without fields= returns identifying keys and links only`,
         requirement: "A collection GET without `fields` MUST return only each record's identifying fields and `_links`.",
         ref: `${CONV} §2; spec/sources/ontap-reference.md §5.2`,
+        spec: [parameterPointer(c.operation, "fields"), specPointer("components", "schemas", op.recordSchema!, "x-ontap-keys")],
+        oracle: null,
         severity: "normal",
         async run(ctx) {
           const r = await ctx.call(c.operation, { query: c.all ?? {} });
@@ -70,13 +76,15 @@ function collectionChecks(c: Collection): Check[] {
             if (extra.length) ctx.fail(`records/${i} carries ${extra.join(", ")} although no fields were requested`, { received: Object.keys(record), documented: [...roots], exchange: r.exchange });
           }
         },
-      }
-      : {
+      })
+      : defineCheck({
         ...base,
         id: `${c.prefix}.list.default-fields`,
         title: `${op.apiPath}: records without a self link come with all their attributes by default`,
         requirement: "A collection GET without `fields` whose records have no self link MUST return all the attributes of each record, as with fields=*.",
         ref: "spec/sources/002_d792e4551950e0af.txt:1567 (history: \"provide all the attributes by default in response when the self referential link is not present\")",
+        spec: [parameterPointer(c.operation, "fields"), specPointer("components", "schemas", op.recordSchema!, "x-ontap-keys")],
+        oracle: null,
         severity: "normal",
         async run(ctx) {
           const [plain, all] = await Promise.all([ctx.call(c.operation, { query: c.all ?? {} }), ctx.call(c.operation, { query: { ...(c.all ?? {}), fields: "*" } })]);
@@ -85,13 +93,15 @@ function collectionChecks(c: Collection): Check[] {
           const want = shape(all.body.records ?? []);
           if (got.join("\n") !== want.join("\n")) ctx.fail(`without fields the records carry ${got[0] ?? "nothing"} where fields=* gives ${want[0] ?? "nothing"}`, { received: got, documented: want, exchange: plain.exchange });
         },
-      },
-    {
+      }),
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.unknown-parameter`,
       title: `${op.apiPath}: an unknown query parameter is rejected with 262179`,
       requirement: "A request with an undocumented query parameter MUST be rejected with HTTP 400 and error code 262179.",
       ref: `${CONV} §3; spec/sources/ontap-reference.md §5.6`,
+      spec: [operationPointer(c.operation, "parameters"), errorCodePointer(c.operation, "262179")],
+      oracle: null,
       severity: "normal",
       async run(ctx) {
         const r = await ctx.call(c.operation, { query: { ontap_conformance_unknown: "1" }, expect: "error" });
@@ -100,13 +110,15 @@ function collectionChecks(c: Collection): Check[] {
           ctx.fail("an unknown query parameter was not rejected as documented", { received: `${r.status} code ${code}`, documented: "400 code 262179", exchange: r.exchange });
         }
       },
-    },
-    {
+    }),
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.plain-json`,
       title: `${op.apiPath}: Accept application/json gets plain JSON without HAL links`,
       requirement: "With `Accept: application/json` a server MUST answer application/json and MUST NOT include `_links` other than `next`.",
       ref: "spec/sources/ontap-reference.md §5.7",
+      spec: [operationPointer(c.operation, "responses", "200", "content", "application/json")],
+      oracle: null,
       severity: "minor",
       async run(ctx) {
         const r = await ctx.call(c.operation, { query: { fields: "*", ...(c.all ?? {}) }, accept: "application/json" });
@@ -119,13 +131,15 @@ function collectionChecks(c: Collection): Check[] {
         const halCt = (hal.headers["content-type"] ?? "").split(";")[0];
         if (halCt !== "application/hal+json") ctx.fail("the default response is not application/hal+json", { received: halCt, documented: "application/hal+json", exchange: hal.exchange });
       },
-    },
-    {
+    }),
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.return-records-false`,
       title: `${op.apiPath}: return_records=false returns the count only`,
       requirement: "With return_records=false a collection GET MUST return num_records (the count) and no records; where a threshold cut the count short, the counts along the next links MUST add up to the listing.",
       ref: `${CONV} §3; spec/sources/ontap-reference.md §5.3 (count only: follow next and add the counts)`,
+      spec: [parameterPointer(c.operation, "return_records"), schemaPointer(listSchema, "num_records")],
+      oracle: null,
       severity: "normal",
       async run(ctx) {
         const full = await listAll(ctx, c.operation, c.all);
@@ -139,20 +153,22 @@ function collectionChecks(c: Collection): Check[] {
         });
         if (count !== full.length) ctx.fail(`num_records ${exchanges.length > 1 ? `along ${exchanges.length} answers adds up to` : "is"} ${count} but the listing has ${full.length} records`, { received: count, documented: full.length, exchange: exchanges[0] });
       },
-    },
+    }),
   ];
   const key = op.keys[0];
   const keyOf1 = (r: any) => String(key.split(".").reduce((v: any, k) => v?.[k], r));
   // Paging, order and negation compare records by one identifying key; a
   // collection whose records need several (history) would see ties.
   if (op.keys.length === 1 || c.operation === "cluster_nodes_get") checks.push(
-    {
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.pages`,
       owns: [`${c.operation}:paging`],
       title: `${op.apiPath}: max_records pages are capped, complete and disjoint`,
       requirement: "With max_records=N every page MUST hold at most N records, a page followed by more records MUST carry _links.next, and following next links MUST return every record exactly once, in order.",
       ref: `${CONV} §3`,
+      spec: [parameterPointer(c.operation, "max_records"), schemaPointer("collection_links", "next")],
+      oracle: null,
       severity: "critical",
       async run(ctx) {
         const all = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
@@ -195,13 +211,15 @@ function collectionChecks(c: Collection): Check[] {
           }
         });
       },
-    },
-    {
+    }),
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.order-by`,
       title: `${op.apiPath}: order_by ${key} asc and desc order the records`,
       requirement: "order_by=<field> [asc|desc] MUST return the records sorted by that field, ascending unless desc.",
       ref: `${CONV} §3`,
+      spec: [parameterPointer(c.operation, "order_by")],
+      oracle: null,
       severity: "normal",
       async run(ctx) {
         const keys = (await listAll(ctx, c.operation, c.all)).map(keyOf1);
@@ -212,13 +230,15 @@ function collectionChecks(c: Collection): Check[] {
           if (got.join("\n") !== want.join("\n")) ctx.fail(`order_by=${key} ${dir} returned ${got.slice(0, 5).join(", ")}...`, { received: got, documented: want });
         });
       },
-    },
-    {
+    }),
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.filter-negation`,
       title: `${op.apiPath}: ${key}=!value returns every record but that one`,
       requirement: "A filter `!v` MUST return exactly the records whose field is set and is not v.",
       ref: `${CONV} §1`,
+      spec: [parameterPointer(c.operation, key)],
+      oracle: null,
       severity: "normal",
       async run(ctx) {
         if (!paramsFor(op, ctx.target.version).some((p) => p.name === key)) ctx.skip(`ONTAP ${ctx.target.version} has no ${key} filter on ${op.apiPath}`);
@@ -229,17 +249,19 @@ function collectionChecks(c: Collection): Check[] {
         const want = keys.filter((k) => k !== v);
         if ([...got].sort().join("\n") !== [...want].sort().join("\n")) ctx.fail(`${key}=!"${v}" returned ${got.length} records`, { received: got, documented: want });
       },
-    },
+    }),
   );
   const record = op.recordSchema!;
   const leafTypes = new Map(schemaFields(record).map((f) => [f.path, f]));
   checks.push(
-    {
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.filter-complete`,
       title: `${op.apiPath}: each documented filter returns exactly the records that match`,
       requirement: "A collection GET with a filter field=value MUST return every record of the unfiltered listing whose field equals value (any element, through arrays) and no other.",
       ref: `${CONV} §1`,
+      spec: [operationPointer(c.operation, "parameters")],
+      oracle: null,
       severity: "critical",
       async run(ctx) {
         const withAll = (q: Record<string, string>) => ({ ...(c.prefix === "licenses" && !("state" in q) ? { state: "*" } : {}), ...q });
@@ -267,13 +289,15 @@ function collectionChecks(c: Collection): Check[] {
         });
         if (!tested) ctx.skip("no filter field has a value on this target");
       },
-    },
-    {
+    }),
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.fields`,
       title: `${op.apiPath}: fields=<field> returns that field and nothing else but keys and links`,
       requirement: "A collection GET with fields=f MUST return f wherever the record has it, and MUST NOT return fields other than f, the identifying keys and _links.",
       ref: `${CONV} §2`,
+      spec: [parameterPointer(c.operation, "fields")],
+      oracle: null,
       severity: "normal",
       async run(ctx) {
         const all = await listAll(ctx, c.operation, c.all);
@@ -289,16 +313,18 @@ function collectionChecks(c: Collection): Check[] {
           if (byKey.get(keyOf1(r))?.[field!] !== undefined && r[field!] === undefined) ctx.fail(`fields=${field} left out ${field} of ${keyOf1(r)}, which has it`, { received: Object.keys(r), documented: field });
         }
       },
-    },
+    }),
   );
   if (c.itemOperation) {
     checks.push(
-    {
+    defineCheck({
       ...base,
       id: `${c.prefix}.list.self-links`,
       title: `${op.apiPath}: each record's self link resolves to that record`,
       requirement: "The `_links.self.href` of every record MUST resolve to the same record.",
       ref: "spec/sources/ontap-reference.md §5.7",
+      spec: [schemaPointer("self_link", "self"), operationPointer(c.itemOperation!)],
+      oracle: null,
       severity: "normal",
       async run(ctx) {
         const records = (await listAll(ctx, c.operation, c.all)).slice(0, 5);
@@ -317,7 +343,7 @@ function collectionChecks(c: Collection): Check[] {
           }
         });
       },
-    },
+    }),
     );
   }
   return checks;
@@ -330,41 +356,49 @@ function notFound(ctx: CheckContext, r: { status: number; body: any; exchange: a
 }
 
 const itemChecks: Check[] = [
-  {
+  defineCheck({
     id: "licenses.get.not-found",
     title: "GET /api/cluster/licensing/licenses/{name} of a missing package is 404 with code 4",
     requirement: "A GET of a license package that does not exist MUST answer 404 with error code \"4\".",
     ref: `${CONV} §4`,
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses~1{name}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
+    oracle: null,
     severity: "normal", profile: "read-only", area: "conventions", operation: "license_get",
     async run(ctx) {
       notFound(ctx, await ctx.call("license_get", { path: { name: MISSING }, expect: "error" }));
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "packages.get.not-found",
     title: "GET /api/cluster/software/packages/{version} of a missing package is 404 with code 4",
     requirement: "A GET of a software package that does not exist MUST answer 404 with error code \"4\".",
     ref: `${CONV} §4`,
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1software~1packages~1{version}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
+    oracle: null,
     severity: "normal", profile: "read-only", area: "conventions", operation: "software_package_get",
     async run(ctx) {
       notFound(ctx, await ctx.call("software_package_get", { path: { version: "0.0.0-missing" }, expect: "error" }));
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "nodes.get.not-found",
     title: "GET /api/cluster/nodes/{uuid} of an unknown node is 404 with code 4",
     requirement: "A GET of a node that does not exist MUST answer 404 with error code \"4\".",
     ref: `${CONV} §4; spec/sources/ontap-reference.md §5.6, §8.1`,
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1nodes~1{uuid}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
+    oracle: null,
     severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
     async run(ctx) {
       notFound(ctx, await ctx.call("node_get", { path: { uuid: "00000000-0000-4000-8000-000000000000" }, expect: "error" }));
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "nodes.get.version",
     title: "GET /api/cluster/nodes/{uuid}?fields=version gives that node's full, generation, major and minor",
     requirement: "GET /api/cluster/nodes/{uuid}?fields=version MUST return the node named by the uuid with version.full, .generation, .major and .minor, as the node listing shows them.",
-    ref: "spec/ontap.yaml#/components/schemas/version; spec/sources/ontap-reference.md §8 (version discovery), §8.1 (netapp_ontap Node.get())",
+    ref: "spec/sources/ontap-reference.md §8 (version discovery), §8.1 (netapp_ontap Node.get())",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1nodes~1{uuid}/get", "spec/ontap.yaml#/components/schemas/version"],
+    oracle: null,
     severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
     async run(ctx) {
       const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "uuid,name,version" });
@@ -379,26 +413,30 @@ const itemChecks: Check[] = [
         if (differ.length) ctx.fail(`node ${node.name}: the item's version ${differ.join(", ")} differ from the listing's`, { received: v, documented: node.version, exchange: r.exchange });
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "jobs.get.not-found",
     title: "GET /api/cluster/jobs/{uuid} of an unknown job is 404 with code 4",
     requirement: "A GET of a job that does not exist MUST answer 404 with error code \"4\" (\"entry doesn't exist\").",
     ref: `${CONV} §4; spec/sources/ontap-reference.md §8`,
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1jobs~1{uuid}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
+    oracle: null,
     severity: "normal", profile: "read-only", area: "conventions", operation: "job_get",
     async run(ctx) {
       notFound(ctx, await ctx.call("job_get", { path: { uuid: "00000000-0000-4000-8000-000000000000" }, expect: "error" }));
     },
-  },
+  }),
 ];
 
 /** fields= beyond one name (ref §5.2, §8): braces, exclusions, lists, the empty value, unknown names. */
 const fieldsChecks: Check[] = [
-  {
+  defineCheck({
     id: "licenses.list.fields-syntax",
     title: "/api/cluster/licensing/licenses: fields= takes braces, exclusions, lists and the empty value, and refuses mismatched braces and unknown names",
     requirement: "A collection GET MUST read fields=b.{c,d} as b.c,b.d, fields=b,!b.c as b without b.c, a comma list as each field, and an empty fields= as the default fields; it MUST reject mismatched braces with 400 and code 262286 and an unknown field name with 400, unless ignore_unknown_fields=true.",
     ref: "spec/sources/ontap-reference.md §5.2, §8 (query values); spec/conventions.md §2; suites/oracles/fields.ts checkFields",
+    spec: ["spec/ontap.yaml#/components/parameters/fields", "spec/ontap.yaml#/components/parameters/ignore_unknown_fields", "spec/ontap.yaml#/x-ontap-common-error-codes/262286"],
+    oracle: "checkFields",
     severity: "normal",
     profile: "read-only",
     area: "conventions",
@@ -421,7 +459,7 @@ const fieldsChecks: Check[] = [
       if (unknown.status !== 400) ctx.fail(`fields naming an unknown field answered ${unknown.status}`, { received: unknown.status, documented: 400, exchange: unknown.exchange });
       await ctx.call("licenses_get", { query: { ...all, fields: "ontap_conformance_unknown", ignore_unknown_fields: "true" } });
     },
-  },
+  }),
 ];
 
 export const conventionsChecks: Check[] = [...COLLECTIONS.flatMap(collectionChecks), ...itemChecks, ...fieldsChecks];

@@ -3,8 +3,9 @@
 // max_records, judged by the independent filter oracle against the
 // unfiltered listing, across every page.
 import fc from "fast-check";
-import { filterTypes, getOperation } from "../../src/contract/index.ts";
+import { filterTypes, getOperation, operationPointer } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { filterCaseArb, filterFieldsFor, type FilterCase } from "../../generators/filters.ts";
 import { AMBIGUOUS, CANNOT_PARSE, checkFilter } from "../oracles/index.ts";
@@ -43,11 +44,13 @@ function showShape(s: Shape): string {
 
 function filterProperty(l: Listing): Check {
   const op = getOperation(l.operation);
-  return {
+  return defineCheck({
     id: `${l.prefix}.list.filter-property`,
     title: `${op.apiPath}: generated filters, with fields, order_by and paging, return exactly the matching records`,
     requirement: "For every filter expression of the query language (values, wildcards, negation, alternatives, comparisons, ranges, null, quoted literals, several filters ANDed), a collection GET MUST return every record of the unfiltered listing that satisfies it and no other, across all pages, whatever fields, order_by and max_records are also given.",
     ref: "spec/conventions.md §1, §3",
+    spec: [operationPointer(l.operation, "parameters")],
+    oracle: "checkFilter",
     severity: "critical",
     profile: "read-only",
     area: "conventions",
@@ -98,7 +101,7 @@ function filterProperty(l: Listing): Check {
         }
       }, { name: `${l.prefix} filters`, show: showShape });
     },
-  };
+  });
 }
 
 export const propertyChecks: Check[] = LISTINGS.map(filterProperty);

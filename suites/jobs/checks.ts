@@ -1,6 +1,7 @@
 // Jobs: /api/cluster/jobs/{uuid}, reached from the job links of async
 // answers.
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { existsIn } from "../../src/contract/index.ts";
 import { softwarePackages } from "../sample.ts";
@@ -17,7 +18,7 @@ async function harmlessJob(ctx: CheckContext): Promise<{ job: any; exchange: any
 }
 
 export const jobsChecks: Check[] = [
-  {
+  defineCheck({
     id: "jobs.get.terminal",
     area: "jobs",
     operation: "job_get",
@@ -25,7 +26,9 @@ export const jobsChecks: Check[] = [
     severity: "critical",
     title: "A job reached from a job link moves queued → running → success|failure and stays there",
     requirement: "A job MUST only move forward through queued, running (or paused) to success or failure, and MUST NOT leave a terminal state.",
-    ref: "spec/ontap.yaml#/components/schemas/job; spec/sources/ontap-reference.md §5.4",
+    ref: "spec/sources/ontap-reference.md §5.4",
+    spec: ["spec/ontap.yaml#/components/schemas/job_state", "spec/ontap.yaml#/paths/~1cluster~1jobs~1{uuid}/get"],
+    oracle: null,
     async run(ctx) {
       const { job, exchange } = await harmlessJob(ctx);
       const order = ["queued", "running", "paused", "success", "failure"];
@@ -54,8 +57,8 @@ export const jobsChecks: Check[] = [
         delay = Math.min(delay * 2, 1000);
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "jobs.get.description",
     area: "jobs",
     operation: "job_get",
@@ -64,6 +67,8 @@ export const jobsChecks: Check[] = [
     title: "A job's description names the request that started it",
     requirement: "The description of a job started by PATCH /api/cluster/software MUST name that request (\"PATCH /api/cluster/software\").",
     ref: "docs: Manage cluster software > Examples (job description)",
+    spec: ["spec/ontap.yaml#/components/schemas/job/properties/description"],
+    oracle: null,
     async run(ctx) {
       const { job, exchange } = await harmlessJob(ctx);
       const done = await ctx.awaitJob(job, { exchange });
@@ -71,7 +76,8 @@ export const jobsChecks: Check[] = [
         ctx.fail(`the job's description is "${done.description}"`, { received: done.description, documented: "PATCH /api/cluster/software" });
       }
     },
-  },  {
+  }),
+  defineCheck({
     id: "jobs.get.failure",
     area: "jobs",
     operation: "job_get",
@@ -80,7 +86,9 @@ export const jobsChecks: Check[] = [
     severity: "normal",
     title: "A job that fails ends in failure with its code, message and error",
     requirement: "A download from a URL that cannot be fetched MUST answer 202 at once with a job (return_timeout defaults to 0); the job MUST end in state failure with a non-zero code and a message, from ONTAP 9.9 also an error with code and message, and GET /cluster/software/download MUST then report failure.",
-    ref: "spec/sources/ontap-reference.md §5.4 (job polling), §2.10, §8 (async); spec/ontap.yaml#/components/schemas/job",
+    ref: "spec/sources/ontap-reference.md §5.4 (job polling), §2.10, §8 (async)",
+    spec: ["spec/ontap.yaml#/components/schemas/job/properties/code", "spec/ontap.yaml#/components/schemas/job/properties/message", "spec/ontap.yaml#/components/schemas/job/properties/error", "spec/ontap.yaml#/paths/~1cluster~1software~1download/post/responses/202"],
+    oracle: null,
     async run(ctx) {
       await skipIfUpdating(ctx, "a download would be refused with 10551357");
       // A host under .invalid never resolves (RFC 2606), so no cluster can fetch it; the reference mock fails a download whose path says "fail".
@@ -107,8 +115,8 @@ export const jobsChecks: Check[] = [
         }
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "jobs.link.plain-json",
     area: "jobs",
     operation: "software_modify",
@@ -117,6 +125,8 @@ export const jobsChecks: Check[] = [
     title: "An asynchronous answer to Accept: application/json still links its job",
     requirement: "A 202 answered with `Accept: application/json` MUST carry job._links.self.href, leading to that job, as the docs' examples show and NetApp's clients follow it.",
     ref: "spec/sources/002_d792e4551950e0af.txt (PATCH validate_only and POST download examples, accept: application/json); spec/sources/ontap-reference.md §5.7, §8.1 (na_ontap_restit)",
+    spec: ["spec/ontap.yaml#/components/schemas/job_link", "spec/ontap.yaml#/paths/~1cluster~1software/patch/responses/202/content/application~1json"],
+    oracle: null,
     async run(ctx) {
       const pkg = (await softwarePackages(ctx))[0];
       if (!pkg) ctx.skip("the target holds no software package to validate against, so no job can be started harmlessly");
@@ -129,5 +139,5 @@ export const jobsChecks: Check[] = [
       if (!href.includes("/api/cluster/jobs/") || uuid !== r.body.job.uuid) ctx.fail(`the job link ${href} does not lead to job ${r.body.job.uuid}`, { received: href, documented: `/api/cluster/jobs/${r.body.job.uuid}`, exchange: r.exchange });
       await ctx.awaitJob(r.body.job, { exchange: r.exchange });
     },
-  },
+  }),
 ];

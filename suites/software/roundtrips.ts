@@ -3,6 +3,7 @@
 // suite adds are deleted again in a finally block.
 import { compareVersions, getOperation, paramsFor } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { softwarePackages, walkPages } from "../sample.ts";
 import { skipIfUpdating, UPDATE_IN_PROGRESS } from "./busy.ts";
@@ -40,7 +41,7 @@ async function hasPackage(ctx: CheckContext, version: string): Promise<boolean> 
 }
 
 export const softwareRoundTrips: Check[] = [
-  {
+  defineCheck({
     ...base,
     id: "packages.download.lifecycle",
     operation: "software_package_create",
@@ -48,6 +49,8 @@ export const softwareRoundTrips: Check[] = [
     title: "A download runs as a job, reports its progress, and adds the package",
     requirement: "POST /cluster/software/download MUST answer 201 or 202 with a job; the job MUST end in success, GET /download MUST then report success, and the package MUST be listed only after the download succeeded.",
     ref: "docs: Manage cluster software downloads",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1software~1download/post", "spec/ontap.yaml#/components/schemas/software_package_download_get/properties/state"],
+    oracle: null,
     async run(ctx) {
       const url = ctx.target.downloadUrl ?? (ctx.target.acceptsTestPackages ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
       if (!url) ctx.skip("no package URL the target can download: set downloadUrl in the config");
@@ -76,8 +79,8 @@ export const softwareRoundTrips: Check[] = [
         for (const v of added) await deletePackage(ctx, v);
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "packages.upload.multipart",
     operation: "software_upload",
@@ -85,7 +88,9 @@ export const softwareRoundTrips: Check[] = [
     since: "9.8",
     title: "A multipart upload with one part named file adds the package",
     requirement: "POST /cluster/software/upload with one multipart part named `file` MUST start a job that ends in success and adds the package; two files MUST be rejected with 10551807.",
-    ref: "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post",
+    ref: "docs: Upload a software or firmware package (one multipart part named file)",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1software~1upload/post", "spec/ontap.yaml#/components/schemas/software_upload", "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post/x-ontap-error-codes/10551807"],
+    oracle: null,
     async run(ctx) {
       if (!ctx.target.acceptsTestPackages) ctx.skip("uploading needs a real image on a real cluster; set testPackages: true for a mock that accepts made-up package files");
       await skipIfUpdating(ctx, "the suite adds no package to a cluster in the middle of an update");
@@ -108,8 +113,8 @@ export const softwareRoundTrips: Check[] = [
         if (added && (await hasPackage(ctx, version))) await deletePackage(ctx, version);
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "packages.delete.job",
     operation: "software_package_delete",
@@ -117,6 +122,8 @@ export const softwareRoundTrips: Check[] = [
     title: "Deleting a package runs a job and removes it; a missing one is 10551325",
     requirement: "DELETE /cluster/software/packages/{version} MUST remove the package through a job, and MUST answer 10551325 for a package that is not there.",
     ref: "docs: Manage cluster software packages > Delete a software package",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1software~1packages~1{version}/delete", "spec/ontap.yaml#/paths/~1cluster~1software~1packages~1{version}/delete/x-ontap-error-codes/10551325"],
+    oracle: null,
     async run(ctx) {
       const missing = await ctx.call("software_package_delete", { path: { version: "0.0.0-ontap-conformance" }, expect: "error" });
       if (!["10551325", "4"].includes(missing.body?.error?.code)) ctx.fail("deleting a missing package did not answer 10551325", { received: `${missing.status} ${missing.body?.error?.code}`, documented: "10551325", exchange: missing.exchange });
@@ -130,8 +137,8 @@ export const softwareRoundTrips: Check[] = [
       await deletePackage(ctx, version);
       if (await hasPackage(ctx, version)) ctx.fail(`package ${version} is still listed after its delete job succeeded`, { documented: "gone" });
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "software.upgrade.full",
     operation: "software_modify",
@@ -140,6 +147,8 @@ export const softwareRoundTrips: Check[] = [
     title: "A full upgrade walks legal states to completed, updates nodes and writes history",
     requirement: "A PATCH with version and skip_warnings MUST start an update whose state moves only along legal transitions to completed, after which every node runs the version and the history holds a record per node.",
     ref: "docs: Manage cluster software > Upgrade flows",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1software/patch", "spec/ontap.yaml#/components/schemas/software_state", "spec/ontap.yaml#/components/schemas/software_history"],
+    oracle: null,
     async run(ctx) {
       if (!ctx.target.allowUpgrade) ctx.skip("upgrading needs allowUpgrade: true in the config (it cannot be rolled back)");
       await skipIfUpdating(ctx, "a second update is not started");
@@ -177,5 +186,5 @@ export const softwareRoundTrips: Check[] = [
       const historyAfter = await countOf(ctx, "software_history_collection_get", historyQuery);
       if (historyAfter - historyBefore < 1) ctx.fail(`no history record to ${target} was written`, { received: historyAfter, documented: `more than ${historyBefore}` });
     },
-  },
+  }),
 ];

@@ -26,7 +26,7 @@ describe("the error-code table (generators/error-codes.ts)", () => {
 });
 
 function result(id: string, operation: string, coverage: CheckResult["coverage"], status: CheckResult["status"] = "pass", message?: string): CheckResult {
-  return { id, title: id, requirement: "", ref: "", severity: "normal", profile: "read-only", area: "licensing", operation, status, message, warnings: [], durationMs: 1, exchanges: [], coverage };
+  return { id, title: id, requirement: "", ref: "", spec: [], oracle: null, definedAt: "", severity: "normal", profile: "read-only", area: "licensing", operation, status, message, warnings: [], durationMs: 1, exchanges: [], coverage };
 }
 
 describe("buildCoverage", () => {
