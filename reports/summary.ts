@@ -4,8 +4,9 @@
 import { phaseOf, type CheckResult, type CheckStatus, type Phase } from "../src/harness/check.ts";
 import type { Coverage } from "./coverage.ts";
 import type { BaselineEntry, BaselineOutcome } from "./baseline.ts";
+import { SUMMARY_FORMAT } from "./summary-format.ts";
 
-export const SUMMARY_FORMAT = "ontap-conformance/summary@1";
+export { SUMMARY_FORMAT };
 
 export interface SummaryCheck {
   id: string;

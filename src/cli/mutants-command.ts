@@ -10,33 +10,13 @@ import type { Mutant } from "../../mock/mutants/types.ts";
 import type { Summary } from "../../reports/summary.ts";
 import { allChecks } from "../../suites/index.ts";
 import { mergeMutants } from "../../reports/compare.ts";
+import { MUTANTS_FORMAT, type KillRow, type MutantsSummary } from "../../reports/kill-table.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { readTables, runSuite, selectEntries, writeTable } from "./catalog-engine.ts";
 import { requireWholeCatalog, settleKillMap, type KillMapOptions } from "./kill-map.ts";
 
-export const MUTANTS_FORMAT = "ontap-conformance/mutants@1";
-
-export interface KillRow {
-  mutant: string;
-  category: string;
-  breaks: string;
-  /** error: the run against this mutant could not complete (counted as not killed). */
-  status: "killed" | "survived" | "equivalent" | "error";
-  killedBy: string[];
-}
-
-export interface MutantsSummary {
-  format: typeof MUTANTS_FORMAT;
-  start: string;
-  durationMs: number;
-  shard?: string;
-  reference: { failed: string[] };
-  kills: KillRow[];
-  /** check id → mutants that make it fail. */
-  checkToMutants: Record<string, string[]>;
-  /** Checks no mutant of this run made fail. */
-  unkilledChecks: string[];
-}
+// The kill table's format lives with the other report formats (reports/kill-table.ts); re-exported for the CLI.
+export { MUTANTS_FORMAT, type KillRow, type MutantsSummary } from "../../reports/kill-table.ts";
 
 /** One strict, destructive run of the suite against `mutant` (or the reference). */
 async function runAgainst(mutant: Mutant | undefined, dir: string): Promise<Summary> {

@@ -52,7 +52,7 @@ describe("the command line", () => {
   });
 
   it("a misspelt subcommand names itself and the nearest command", () => {
-    expectOneLine(cli(["rnu", "--target", "https://x"]), /^ontap-conformance: unknown command "rnu" \(did you mean "run"\?\); the commands are run, list, compare, mutants, mock$/);
+    expectOneLine(cli(["rnu", "--target", "https://x"]), /^ontap-conformance: unknown command "rnu" \(did you mean "run"\?\); the commands are run, list, compare, mutants, variants, mock$/);
     expectOneLine(cli(["lsit"]), /unknown command "lsit" \(did you mean "list"\?\)/);
     // Run's options without the command: said as such, not "too many arguments".
     expectOneLine(cli(["--target", "https://x"]), /--target needs a command before it, e\.g\. ontap-conformance run --target https:\/\/x/);

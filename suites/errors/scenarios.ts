@@ -1,10 +1,11 @@
-// How to provoke each documented error code (x-ontap-error-codes), or why a
+// The error-code scenarios of the errors.* checks (suites/errors/checks.ts):
+// how to provoke each documented error code (x-ontap-error-codes), or why a
 // client cannot on a healthy cluster. The codes themselves come from the
 // spec; this table only adds the "how" or the "why not", and a test keeps
 // the two in step (a code added to the spec without a row here fails).
-import type { Profile } from "../src/harness/check.ts";
-import type { CallParams, CallResult, CheckContext } from "../src/harness/context.ts";
-import { checksum, nlfKey, shortKey, signature, TEST_KEY_CATALOG } from "./license-keys.ts";
+import type { Profile } from "../../src/harness/profiles.ts";
+import type { CallParams, CallResult, CheckContext } from "../../src/harness/context.ts";
+import { checksum, nlfKey, shortKey, signature, TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
 
 export type Need = "testKeys" | "testPackages" | "allowUpgrade";
 
