@@ -86,6 +86,8 @@ export interface Operation {
   recordSchema?: string;
   /** Identifying fields of a record (x-ontap-keys). */
   keys: string[];
+  /** Filters a collection GET applies when the request names none on their field (x-ontap-default-filters), by parameter. */
+  defaultFilters: Record<string, string>;
 }
 
 const METHODS: HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
@@ -180,6 +182,7 @@ function build(): Operation[] {
         collection,
         recordSchema,
         keys,
+        defaultFilters: { ...(op["x-ontap-default-filters"] ?? {}) },
       });
     }
   }
@@ -412,4 +415,34 @@ export function errorCodePointer(operationId: string, code: string): string {
 /** The spec pointer of a component schema, or of a property path under it: schemaPointer("job", "state"). */
 export function schemaPointer(name: string, ...properties: string[]): string {
   return specPointer("components", "schemas", name, ...properties.flatMap((p) => ["properties", p]));
+}
+
+/** A collection of the contract, as the suites and the mock derive their per-collection rules from it. */
+export interface Collection {
+  /** The collection GET. */
+  operation: Operation;
+  /** The resource's name: the last segment of its path (licenses, packages, history, nodes, jobs); check ids begin with it. */
+  name: string;
+  /** The GET of one record by its key, where the contract has one (a record's self link leads there). */
+  item?: Operation;
+  /** The query that lifts the default filters (x-ontap-default-filters): `state=*` on the license listing; {} elsewhere. */
+  complete: Record<string, string>;
+  /** The default filters by the field they filter (`{ state: "!unlicensed" }`), as the oracles judge them. */
+  defaults: Record<string, string>;
+}
+
+/** Every collection GET of the contract, in document order. */
+export function collections(): Collection[] {
+  return operations().filter((op) => op.collection).map((op) => ({
+    operation: op,
+    name: op.path.split("/").pop()!,
+    item: operations().find((o) => o.method === "GET" && !o.collection && o.path.startsWith(`${op.path}/{`) && o.path.indexOf("/", op.path.length + 1) < 0),
+    complete: completeQuery(op.id),
+    defaults: Object.fromEntries(Object.entries(op.defaultFilters).map(([param, text]) => [op.params.find((p) => p.name === param)?.field ?? param, text])),
+  }));
+}
+
+/** The query that returns a collection whole, its default filters lifted ({} for a collection without defaults). */
+export function completeQuery(operationId: string): Record<string, string> {
+  return Object.fromEntries(Object.keys(getOperation(operationId).defaultFilters).map((p) => [p, "*"]));
 }

@@ -3,7 +3,9 @@ import { isDeepStrictEqual } from "node:util";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import { allPackages, licensedPackages, listAll, MISSING, pick } from "../sample.ts";
-import { AMBIGUOUS, checkPackageState } from "../oracles/index.ts";
+import { COMMON_CODES, completeQuery, filterTypes, getOperation, LICENSE_CREATE_CODES } from "../../src/contract/index.ts";
+import { checkDefaultListingHidesUnlicensed, checkFilter, checkPackageState } from "../oracles/index.ts";
+import { judge } from "../judge.ts";
 import { licensingRoundTrips } from "./roundtrips.ts";
 import { postErrors } from "./post-errors.ts";
 
@@ -25,7 +27,7 @@ const readChecks: Check[] = [
     oracle: null,
     async run(ctx) {
       // call() validates status, content type and schema of each page.
-      await listAll(ctx, "licenses_get", { state: "*" });
+      await allPackages(ctx);
     },
   }),
   defineCheck({
@@ -55,16 +57,15 @@ const readChecks: Check[] = [
     requirement: "A license listing without a state query MUST NOT return unlicensed packages, and `state=unlicensed` MUST return them.",
     ref: `${DOCS} > Retrieve license packages; Retrieving a collection of unlicensed packages`,
     spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/get", "spec/ontap.yaml#/components/parameters/license_filter_state"],
-    oracle: null,
+    oracle: "checkDefaultListingHidesUnlicensed",
     async run(ctx) {
-      const shown = await listAll(ctx, "licenses_get");
-      const leaked = shown.filter((p) => p.state === "unlicensed");
-      if (leaked.length) ctx.fail(`the default listing returns unlicensed packages: ${leaked.map((p) => p.name).join(", ")}`, { received: leaked.map((p) => p.name), documented: "only packages with installed licenses" });
+      const all = await allPackages(ctx);
+      const shown = await licensedPackages(ctx);
       const unlicensed = await listAll(ctx, "licenses_get", { state: "unlicensed" });
-      const wrong = unlicensed.filter((p) => p.state !== "unlicensed");
-      if (wrong.length) ctx.fail(`state=unlicensed returns packages in other states: ${wrong.map((p) => `${p.name}=${p.state}`).join(", ")}`, { received: wrong, documented: "state unlicensed only" });
-      const overlap = unlicensed.filter((u) => shown.some((s) => s.name === u.name));
-      if (overlap.length) ctx.fail(`packages both licensed and unlicensed: ${overlap.map((p) => p.name).join(", ")}`, { received: overlap.map((p) => p.name), documented: "disjoint" });
+      // state=unlicensed is a filter like any other: exactly the unlicensed packages of the whole listing.
+      judge(ctx, checkFilter({ filters: [["state", "unlicensed"]], types: filterTypes("license_package", { version: ctx.target.version }), filtered: unlicensed, unfiltered: all, key: getOperation("licenses_get").keys }), { context: "state=unlicensed" });
+      // The default listing (no state query) hides every package state=unlicensed returned.
+      judge(ctx, checkDefaultListingHidesUnlicensed(shown, { unlicensed: unlicensed.map((p) => p.name) }), { context: "the default listing" });
       if (!unlicensed.length) ctx.warn("the target has no unlicensed package, so state=unlicensed could only be checked for soundness");
     },
   }),
@@ -92,19 +93,15 @@ const readChecks: Check[] = [
     profile: "read-only",
     severity: "critical",
     title: "A package's state agrees with the compliance of its licenses",
-    requirement: "A package with a noncompliant license MUST NOT be compliant, a compliant package MUST NOT hold a noncompliant or unknown license, and a package without licenses MUST be unlicensed.",
+    requirement: "A package whose licenses are all noncompliant (expired, over capacity, or noncompliant themselves) MUST NOT be compliant, a package with an active license MUST NOT be unlicensed, and a package without licenses MUST be unlicensed.",
     ref: `${DOCS} > Licensing terms; Cluster state`,
     spec: ["spec/ontap.yaml#/components/schemas/license_package/properties/state", "spec/ontap.yaml#/components/schemas/license_compliance"],
-    oracle: null,
+    oracle: "checkPackageState",
     async run(ctx) {
-      // Only contradictions the docs make certain; precedence between unknown and noncompliant is not documented.
-      for (const p of await allPackages(ctx)) {
-        const states: string[] = (p.licenses ?? []).map((l: any) => l.compliance?.state).filter(Boolean);
-        if (!(p.licenses ?? []).length && p.state !== "unlicensed") ctx.fail(`package ${p.name} has no licenses but is ${p.state}`, { received: p.state, documented: "unlicensed" });
-        if (p.state === "compliant" && states.some((s) => s === "noncompliant" || s === "unknown")) {
-          ctx.fail(`package ${p.name} is compliant although a license is ${states.find((s) => s !== "compliant")}`, { received: { state: p.state, licenses: states }, documented: "noncompliant (or unknown) when a license is" });
-        }
-      }
+      // The package against its own licenses only (the nodes are licenses.list.state-derived's); only contradictions
+      // the docs make certain fail, what they leave open (unknown vs noncompliant) is a warning.
+      const now = new Date();
+      for (const p of await allPackages(ctx)) judge(ctx, checkPackageState(p, [], now, { allFields: true }));
     },
   }),
   defineCheck({
@@ -117,15 +114,14 @@ const readChecks: Check[] = [
     requirement: "A filter on licenses.serial_number MUST return exactly the packages with a license of that serial number.",
     ref: "spec/conventions.md §1.3",
     spec: ["spec/ontap.yaml#/components/parameters/license_filter_licenses_serial_number"],
-    oracle: null,
+    oracle: "checkFilter",
     async run(ctx) {
       const all = await allPackages(ctx);
       const serial = pick(ctx, all.flatMap((p) => (p.licenses ?? []).map((l: any) => l.serial_number)).filter(Boolean), "license serial number");
-      const expected = all.filter((p) => (p.licenses ?? []).some((l: any) => l.serial_number === serial)).map((p) => p.name).sort();
-      const got = (await listAll(ctx, "licenses_get", { "licenses.serial_number": `"${serial}"`, state: "*" })).map((p) => p.name).sort();
-      if (JSON.stringify(got) !== JSON.stringify(expected)) {
-        ctx.fail(`licenses.serial_number="${serial}" returned ${got.join(", ") || "nothing"}`, { received: got, documented: expected });
-      }
+      const complete = completeQuery("licenses_get");
+      const got = await listAll(ctx, "licenses_get", { "licenses.serial_number": `"${serial}"`, ...complete });
+      const filters = [["licenses.serial_number", `"${serial}"`], ...Object.entries(complete)] as Array<[string, string]>;
+      judge(ctx, checkFilter({ filters, types: filterTypes("license_package", { version: ctx.target.version }), filtered: got, unfiltered: all, key: getOperation("licenses_get").keys }), { context: `licenses.serial_number="${serial}"` });
     },
   }),
   defineCheck({
@@ -142,7 +138,7 @@ const readChecks: Check[] = [
     async run(ctx) {
       const before = await allPackages(ctx);
       const r = await ctx.call("license_delete", { path: { name: MISSING }, query: { serial_number: "*" }, expect: "error" });
-      if (r.status !== 404 || r.body?.error?.code !== "4") ctx.fail("deleting a missing package did not answer 404 code 4", { received: `${r.status} ${JSON.stringify(r.body)}`, documented: `404 {"error": {"code": "4", "message": "entry doesn't exist"}}`, exchange: r.exchange });
+      if (r.status !== 404 || r.body?.error?.code !== COMMON_CODES.NOT_FOUND) ctx.fail(`deleting a missing package did not answer 404 code ${COMMON_CODES.NOT_FOUND}`, { received: `${r.status} ${JSON.stringify(r.body)}`, documented: `404 {"error": {"code": "${COMMON_CODES.NOT_FOUND}", "message": "entry doesn't exist"}}`, exchange: r.exchange });
       // Equal as JSON values: the members of an object come in any order (RFC 8259 §4).
       const after = await allPackages(ctx);
       if (!isDeepStrictEqual(after, before)) ctx.fail("the rejected DELETE changed the licenses", { received: "a different license list", documented: "unchanged" });
@@ -163,7 +159,7 @@ const readChecks: Check[] = [
       const before = await allPackages(ctx);
       const r = await ctx.call("license_create", { body: { keys: [] }, expect: "error" });
       const codes = postErrors(r.body).errors.map((e) => e.code);
-      if (!codes.includes("1115130")) ctx.fail("an empty key list was not rejected with 1115130", { received: codes, documented: ["1115130"], exchange: r.exchange });
+      if (!codes.includes(LICENSE_CREATE_CODES.NO_LICENSE_CODE)) ctx.fail(`an empty key list was not rejected with ${LICENSE_CREATE_CODES.NO_LICENSE_CODE}`, { received: codes, documented: [LICENSE_CREATE_CODES.NO_LICENSE_CODE], exchange: r.exchange });
       // Equal as JSON values: the members of an object come in any order (RFC 8259 §4).
       const after = await allPackages(ctx);
       if (!isDeepStrictEqual(after, before)) ctx.fail("the rejected POST changed the licenses", { received: "a different license list", documented: "unchanged" });
@@ -177,19 +173,14 @@ const readChecks: Check[] = [
     severity: "critical",
     title: "A package's state follows the docs' criteria: a license for every node, none expired or over capacity",
     requirement: "A package MUST NOT be in a state the docs' licensing terms rule out: a node-scoped package without a valid license for every node, or one whose licenses have all expired or exceed their capacity, MUST NOT be compliant, and a package with an active license MUST NOT be unlicensed.",
-    ref: `${DOCS} > Licensing terms (Scope, Time period, Usage); suites/oracles/licensing.ts checkPackageState`,
+    ref: `${DOCS} > Licensing terms (Scope, Time period, Usage)`,
     spec: ["spec/ontap.yaml#/components/schemas/license_package/properties/state", "spec/ontap.yaml#/components/schemas/license_package/properties/scope", "spec/ontap.yaml#/components/schemas/license/properties/expiry_time", "spec/ontap.yaml#/components/schemas/license_capacity"],
     oracle: "checkPackageState",
     async run(ctx) {
       // The oracle judges each package against the cluster's nodes; what the docs leave open is a warning.
       const nodes = (await listAll(ctx, "cluster_nodes_get", { fields: "name" })).map((n) => ({ name: String(n.name) }));
       const now = new Date();
-      for (const p of await allPackages(ctx)) {
-        for (const v of checkPackageState(p, nodes, now)) {
-          if (v.rule === AMBIGUOUS) ctx.warn(v.message);
-          else ctx.fail(v.message, { received: v.received, documented: v.expected });
-        }
-      }
+      for (const p of await allPackages(ctx)) judge(ctx, checkPackageState(p, nodes, now, { allFields: true }));
     },
   }),
   defineCheck({
@@ -205,9 +196,9 @@ const readChecks: Check[] = [
     spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/get/description"],
     oracle: null,
     async run(ctx) {
-      for (const query of [{}, { state: "*" }] as Array<Record<string, string>>) {
+      for (const query of [{}, completeQuery("licenses_get")]) {
         const base = (await listAll(ctx, "licenses_get", { fields: "name", ...query })).filter((p) => String(p.name).toLowerCase() === "base");
-        if (base.length) ctx.fail(`the listing${query.state ? " with state=*" : ""} returns the Base license record`, { received: base, documented: "no base package from ONTAP 9.11.1" });
+        if (base.length) ctx.fail(`the listing${Object.keys(query).length ? ` with ${new URLSearchParams(query)}` : ""} returns the Base license record`, { received: base, documented: "no base package from ONTAP 9.11.1" });
       }
     },
   }),

@@ -3,7 +3,7 @@
 // key is rejected with the code spec/test-keys.md gives and changes nothing;
 // a batch reports an outcome per key.
 import fc from "fast-check";
-import { existsIn, getOperation, paramsFor } from "../../src/contract/index.ts";
+import { completeQuery, existsIn, getOperation, paramsFor } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
@@ -42,7 +42,7 @@ function target(serials: string[], free: string[], nlfV2: boolean) {
 async function undo(ctx: CheckContext, c: LicenseCase): Promise<void> {
   const i = c.installs!;
   // call(), not send(): an undo that fails must say so, not leave the next case a polluted target.
-  if (i.bundle) await ctx.call("license_delete_collection", { query: { "licenses.installed_license": i.bundle, serial_number: i.serial, state: "*" } });
+  if (i.bundle) await ctx.call("license_delete_collection", { query: { "licenses.installed_license": i.bundle, serial_number: i.serial, ...completeQuery("licenses_get") } });
   else for (const p of i.packages) await ctx.call("license_delete", { path: { name: p }, query: { serial_number: i.serial } });
 }
 

@@ -2,6 +2,7 @@
 // keys (spec/test-keys.md), bundles, batches. Each check restores what it
 // changed in a finally block, so the license list after the run equals the
 // one before, even when a check fails.
+import { completeQuery } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
@@ -94,7 +95,7 @@ export const licensingRoundTrips: Check[] = [
       const bundle = "Conformance Test Bundle";
       const serial = "9876543210";
       const before = await licenseState(ctx);
-      const query = { "licenses.installed_license": "Conformance*Test*Bundle", serial_number: serial, state: "*" };
+      const query = { "licenses.installed_license": "Conformance*Test*Bundle", serial_number: serial, ...completeQuery("licenses_get") };
       try {
         await ctx.call("license_create", { body: { keys: [nlfKey({ version: "2", serialNumber: serial, packages: pkgs, scope: "cluster", product: bundle })] } });
         for (const p of pkgs) {

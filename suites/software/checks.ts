@@ -1,15 +1,21 @@
 // Cluster software: the profile, validation and estimates, actions, download,
 // upload, packages and history.
-import { parameterPointer } from "../../src/contract/index.ts";
+import { getOperation, parameterPointer, SOFTWARE_DOWNLOAD_CODES, SOFTWARE_UPLOAD_CODES } from "../../src/contract/index.ts";
+import { rejectionCodes } from "../oracles/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { listAll, pick, softwarePackages } from "../sample.ts";
 import { softwareRoundTrips } from "./roundtrips.ts";
-import { skipIfUpdating, UPDATE_IN_PROGRESS, updateUnderWay } from "./busy.ts";
+import { skipIfUpdating, UPDATE_IN_PROGRESS, updateState } from "./busy.ts";
 
 const DOCS = "docs: Manage cluster software (spec/sources/002_d792e4551950e0af.txt)";
+/** The documented bounds of stabilize_minutes (its schema in spec/ontap.yaml). */
+const STABILIZE = getOperation("software_modify").params.find((p) => p.name === "stabilize_minutes")!.schema as { minimum: number; maximum: number };
 const base = { area: "software" as const };
+
+/** The codes a download refuses a URL with: bad syntax, an unsupported scheme, an invalid URL (9.17.1). */
+const INVALID_URL: string[] = [SOFTWARE_DOWNLOAD_CODES.INVALID_URL_SYNTAX, SOFTWARE_DOWNLOAD_CODES.UNSUPPORTED_URL_SCHEME, SOFTWARE_DOWNLOAD_CODES.INVALID_URL];
 
 /** The parts of the profile a validate/estimate request must leave alone. */
 async function installState(ctx: CheckContext): Promise<string> {
@@ -155,8 +161,8 @@ const readChecks: Check[] = [
     profile: "non-disruptive",
     severity: "normal",
     since: "9.8",
-    title: "stabilize_minutes outside 1..60 is rejected",
-    requirement: "A PATCH with stabilize_minutes of 0 or 61 MUST be rejected with a 4xx error envelope and start nothing.",
+    title: `stabilize_minutes outside ${STABILIZE.minimum}..${STABILIZE.maximum} is rejected`,
+    requirement: `A PATCH with stabilize_minutes of ${STABILIZE.minimum - 1} or ${STABILIZE.maximum + 1} (one past each documented bound) MUST be rejected with a 4xx error envelope and start nothing.`,
     ref: "the parameter's minimum and maximum",
     spec: [parameterPointer("software_modify", "stabilize_minutes")],
     oracle: null,
@@ -164,7 +170,7 @@ const readChecks: Check[] = [
       // A package that exists, so stabilize_minutes is the only thing wrong with the request.
       const pkg = pick(ctx, await softwarePackages(ctx), "software package");
       const before = await installState(ctx);
-      for (const value of ["0", "61"]) {
+      for (const value of [String(STABILIZE.minimum - 1), String(STABILIZE.maximum + 1)]) {
         const r = await ctx.call("software_modify", { query: { stabilize_minutes: value, validate_only: "true" }, body: { version: pkg.version }, expect: "error" });
         if (r.status >= 500) ctx.fail(`stabilize_minutes=${value} answered ${r.status}`, { received: r.status, documented: "400", exchange: r.exchange });
       }
@@ -178,20 +184,21 @@ const readChecks: Check[] = [
     profile: "non-disruptive",
     severity: "normal",
     title: "resume or cancel with no update under way is rejected",
-    requirement: "`action=resume` or `action=cancel` when no update is under way MUST be rejected with a documented code (10551303, 10551524, 10551297, 10551306) and change nothing.",
+    requirement: "`action=resume` or `action=cancel` when no update is under way MUST be rejected with a code the docs give for that action in that state (resume: 10551297, 10551303 or 10551434; cancel: 10551297, 10551306 or 10551524; suites/oracles/upgrade.ts rejectionCodes) and change nothing.",
     ref: `${DOCS} > ONTAP Error Response codes`,
     spec: [parameterPointer("software_modify", "action"), "spec/ontap.yaml#/paths/~1cluster~1software/patch/x-ontap-error-codes"],
-    oracle: null,
+    oracle: "rejectionCodes",
     async run(ctx) {
       const before = await installState(ctx);
       for (const action of ["resume", "cancel"]) {
         // Read again right before each request: an update someone starts meanwhile must never receive a resume or a cancel.
-        const busy = await updateUnderWay(ctx);
-        if (busy) ctx.skip(`an update is under way on the target (state ${busy}): action=${action} could act on it, so it is not sent`);
+        const state = await updateState(ctx);
+        if (state.underWay) ctx.skip(`an update is under way on the target (state ${state.state}): action=${action} could act on it, so it is not sent`);
         const r = await ctx.call("software_modify", { query: { action }, body: {}, expect: "error" });
         const code = r.body?.error?.code;
-        if (!["10551303", "10551524", "10551297", "10551306", "10551300"].includes(code)) {
-          ctx.fail(`action=${action} with no update under way was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: "10551303 / 10551524 / 10551297 / 10551306", exchange: r.exchange });
+        const documented = rejectionCodes(state.state, action);
+        if (!documented.includes(code)) {
+          ctx.fail(`action=${action} with no update under way (state ${state.state ?? "none"}) was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: documented.join(" / "), exchange: r.exchange });
         }
       }
       if ((await installState(ctx)) !== before) ctx.fail("a rejected action changed the installation", { documented: "unchanged" });
@@ -204,7 +211,7 @@ const readChecks: Check[] = [
     profile: "non-disruptive",
     severity: "normal",
     title: "A download URL with bad syntax or an unsupported scheme is rejected",
-    requirement: "POST /cluster/software/download with an invalid URL MUST be rejected with 39387137, 39387138 or 10551885 and download nothing.",
+    requirement: `POST /cluster/software/download with an invalid URL MUST be rejected with ${INVALID_URL.join(", ")} and download nothing.`,
     ref: "docs: Manage cluster software downloads > ONTAP Error Response Codes",
     spec: ["spec/ontap.yaml#/paths/~1cluster~1software~1download/post/x-ontap-error-codes/39387137", "spec/ontap.yaml#/paths/~1cluster~1software~1download/post/x-ontap-error-codes/39387138", "spec/ontap.yaml#/paths/~1cluster~1software~1download/post/x-ontap-error-codes/10551885"],
     oracle: null,
@@ -213,7 +220,7 @@ const readChecks: Check[] = [
       for (const url of ["not a url", "gopher://server/image.tgz"]) {
         const r = await ctx.call("software_package_create", { body: { url }, expect: "error" });
         const code = r.body?.error?.code;
-        if (!["39387137", "39387138", "10551885"].includes(code)) ctx.fail(`url "${url}" was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: "39387137 / 39387138 / 10551885", exchange: r.exchange });
+        if (!INVALID_URL.includes(code)) ctx.fail(`url "${url}" was not rejected with a documented code`, { received: `${r.status} code ${code}`, documented: INVALID_URL.join(" / "), exchange: r.exchange });
       }
       const after = (await softwarePackages(ctx)).map((p) => p.version).sort().join(",");
       if (after !== before) ctx.fail("a rejected download changed the packages", { received: after, documented: before });
@@ -234,7 +241,7 @@ const readChecks: Check[] = [
     async run(ctx) {
       const r = await ctx.call("software_upload", { rawBody: { text: "{}", contentType: "application/json" }, expect: "error" });
       const code = r.body?.error?.code;
-      if (code !== "10551808") ctx.fail("a non-multipart upload was not rejected with 10551808", { received: `${r.status} code ${code}`, documented: "10551808", exchange: r.exchange });
+      if (code !== SOFTWARE_UPLOAD_CODES.NOT_MULTIPART) ctx.fail(`a non-multipart upload was not rejected with ${SOFTWARE_UPLOAD_CODES.NOT_MULTIPART}`, { received: `${r.status} code ${code}`, documented: SOFTWARE_UPLOAD_CODES.NOT_MULTIPART, exchange: r.exchange });
     },
   }),
   defineCheck({

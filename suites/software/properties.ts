@@ -9,6 +9,7 @@ import { checkProperty } from "../../src/harness/property.ts";
 import { boundaryCases, softwareVariantArb, type SoftwareTarget, type SoftwareVariant as SoftwareCase } from "../../generators/software-variants.ts";
 import { profileAllows } from "../../src/harness/check.ts";
 import { listAll } from "../sample.ts";
+import { skipIfUpdating } from "./busy.ts";
 
 async function snapshot(ctx: CheckContext): Promise<string> {
   const sw = await ctx.call("software_get", { query: { fields: "state,pending_version,version" } });
@@ -23,8 +24,7 @@ function codesOf(body: any): string[] {
 
 /** What the software generators need to know of the target; skips while an update runs. */
 async function softwareTarget(ctx: CheckContext): Promise<SoftwareTarget> {
-  const sw = await ctx.call("software_get", { query: { fields: "state" } });
-  if (sw.body.state && !["completed", "canceled", "failed"].includes(sw.body.state)) ctx.skip(`an update is in progress (${sw.body.state}); bad inputs are not sent during an update`);
+  await skipIfUpdating(ctx, "bad inputs are not sent during an update");
   const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "name,ha.partners" });
   const repository = (await listAll(ctx, "software_packages_collection_get", { fields: "version" })).map((p) => p.version);
   return {
