@@ -25,6 +25,18 @@ export function conformanceMarkdown(checks: Check[], killMap: KillMap = readKill
     "from a template, its rule). **Killed by** names the mutants of `mock/mutants/catalog.ts` that make it fail, from the",
     "committed kill map (`mock/mutants/kill-map.json`, kept fresh by CI: `ontap-conformance mutants --check-kill-map`).",
     "",
+    "**Ids and areas.** An id is `<subject>.<aspect>.<rule>`, three kebab-case parts (checked when the suite loads,",
+    "`suites/define.ts`). The *subject* is the resource the check is about, the last segment of its path (`cluster`,",
+    "`nodes`, `licenses`, `software`, `packages`, `history`, `jobs`), or a family of checks made per operation or across",
+    "operations: `examples` (the docs' example requests) and `errors` (the documented error codes), whose aspect is the",
+    "operation id; `boundary` (documented limits and enum values) and `framework` (the parameters ONTAP's framework takes",
+    "everywhere). The *aspect* is the kind of request (`list`, `get`, `create`, `modify`, `delete`) or the action",
+    "exercised (`install`, `download`, `upload`, `validate`, `estimate`, `upgrade`, `link`, `inputs`, `query`); the",
+    "*rule* says what is held (`-property` for a property-based check). The *area* is the subject's (cluster and nodes:",
+    "`cluster`; licenses: `licensing`; software, packages and history: `software`; jobs: `jobs`; examples and errors: the",
+    "tag of the operation), except `conventions`: the rules of `spec/conventions.md` every collection follows, made per",
+    "collection of the operation table, and the boundary and framework families.",
+    "",
   ];
   const areas = [...new Set(checks.map((c) => c.area))];
   for (const area of areas) {

@@ -50,8 +50,14 @@ export interface CheckMeta {
   area: Area;
   /** The operation the check is about (operationId). */
   operation: string;
-  /** ONTAP version the checked behaviour appeared in (older targets skip). */
+  /**
+   * ONTAP version the checked behaviour appeared in (older targets skip):
+   * computed from x-ontap-introduced of the operation and of the parameters
+   * in `uses`; written by hand only for a behaviour the spec does not gate.
+   */
   since?: string;
+  /** Query parameters of `operation` the check cannot do without (its `since` follows theirs). */
+  uses?: string[];
   /** The phase the check runs in (default: contract). */
   phase?: Phase;
   /**

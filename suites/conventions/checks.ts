@@ -345,28 +345,6 @@ const itemChecks: Check[] = [
     },
   }),
   defineCheck({
-    id: "nodes.get.version",
-    title: "GET /api/cluster/nodes/{uuid}?fields=version gives that node's full, generation, major and minor",
-    requirement: "GET /api/cluster/nodes/{uuid}?fields=version MUST return the node named by the uuid with version.full, .generation, .major and .minor, as the node listing shows them.",
-    ref: "spec/sources/ontap-reference.md §8 (version discovery), §8.1 (netapp_ontap Node.get())",
-    spec: ["spec/ontap.yaml#/paths/~1cluster~1nodes~1{uuid}/get", "spec/ontap.yaml#/components/schemas/version"],
-    oracle: null,
-    severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
-    async run(ctx) {
-      const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "uuid,name,version" });
-      if (!nodes.length) ctx.skip("the target lists no node");
-      for (const node of nodes.slice(0, 4)) {
-        const r = await ctx.call("node_get", { path: { uuid: node.uuid }, query: { fields: "version" } });
-        const v = r.body.version ?? {};
-        const missing = ["full", "generation", "major", "minor"].filter((k) => v[k] === undefined);
-        if (r.body.uuid !== node.uuid) ctx.fail(`GET /api/cluster/nodes/${node.uuid} answered node ${r.body.uuid}`, { received: r.body.uuid, documented: node.uuid, exchange: r.exchange });
-        if (missing.length) ctx.fail(`node ${node.name}: version lacks ${missing.join(", ")}`, { received: v, documented: "full, generation, major, minor", exchange: r.exchange });
-        const differ = ["full", "generation", "major", "minor"].filter((k) => v[k] !== node.version?.[k]);
-        if (differ.length) ctx.fail(`node ${node.name}: the item's version ${differ.join(", ")} differ from the listing's`, { received: v, documented: node.version, exchange: r.exchange });
-      }
-    },
-  }),
-  defineCheck({
     id: "jobs.get.not-found",
     title: "GET /api/cluster/jobs/{uuid} of an unknown job is 404 with code 4",
     requirement: "A GET of a job that does not exist MUST answer 404 with error code \"4\" (\"entry doesn't exist\").",

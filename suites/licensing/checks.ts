@@ -189,6 +189,7 @@ const readChecks: Check[] = [
     operation: "licenses_get",
     profile: "read-only",
     severity: "minor",
+    // A behaviour the spec does not gate: the docs' note (000, Retrieve license packages) dates it.
     since: "9.11.1",
     title: "From ONTAP 9.11.1 the license listing holds no Base license record",
     requirement: "From ONTAP 9.11.1 a GET of the license collection MUST NOT return the base package, with or without a state query.",

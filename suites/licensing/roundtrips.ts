@@ -83,7 +83,6 @@ export const licensingRoundTrips: Check[] = [
     id: "licenses.install.nlf-bundle-roundtrip",
     operation: "license_delete_collection",
     severity: "critical",
-    since: "9.9",
     title: "An NLFv2 bundle installs its packages and is deleted by licenses.installed_license",
     requirement: "An NLFv2 key MUST install each of its packages with installed_license set to the bundle; a member MUST NOT be deletable alone (1115564); a query DELETE by installed_license MUST remove the whole bundle.",
     ref: `${REF}; docs: Deleting all licenses installed with NLFv2`,

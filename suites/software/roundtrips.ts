@@ -76,7 +76,6 @@ export const softwareRoundTrips: Check[] = [
     id: "packages.upload.multipart",
     operation: "software_upload",
     severity: "normal",
-    since: "9.8",
     title: "A multipart upload with one part named file adds the package",
     requirement: "POST /cluster/software/upload with one multipart part named `file` MUST start a job that ends in success and adds the package; two files MUST be rejected with 10551807.",
     ref: "docs: Upload a software or firmware package (one multipart part named file)",
