@@ -1,7 +1,7 @@
 // /api/cluster/licensing/licenses and /{name}.
 import { OntapError } from "../errors.ts";
 import { compileFilters, matchesCompiled, parseExpression } from "../query/index.ts";
-import { compareVersions, filterTypes } from "../../src/contract/index.ts";
+import { compareVersions, filterTypes, LICENSE_CREATE_CODES } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";
 import { projectToVersion } from "../server/version.ts";
@@ -94,5 +94,5 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
 }
 
 export const LICENSING_REQUIRED_BODY_CODES = {
-  license_create: { keys: new OntapError(400, 1115130, "No license code was provided.") },
+  license_create: { keys: new OntapError(400, Number(LICENSE_CREATE_CODES.NO_LICENSE_CODE), "No license code was provided.") },
 };

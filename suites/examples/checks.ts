@@ -2,7 +2,7 @@
 // replayed against the target where the profile allows. Reads are replayed
 // on every profile; the docs' writes (installs, deletes, downloads, updates)
 // are not: the stateful phase makes its own, and undoes them.
-import { acceptedParams, loadExamples, matchOperation, operationPointer, type Fixture } from "../../src/contract/index.ts";
+import { acceptedParams, COMMON_CODES, loadExamples, matchOperation, operationPointer, type Fixture } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 
@@ -52,7 +52,7 @@ function replayCheck(operation: string, list: Replay[]): Check {
         const shown = `${req.path}${Object.keys(req.query).length ? `?${new URLSearchParams(req.query)}` : ""} (${fixture.id})`;
         if (r.status < 300) return;
         const code = r.body?.error?.code;
-        if (r.status === 404 && Object.keys(path).length && code === "4") return; // the target holds no such item
+        if (r.status === 404 && Object.keys(path).length && code === COMMON_CODES.NOT_FOUND) return; // the target holds no such item
         if (r.status === 400 && undocumented.length) {
           ctx.warn(`docs quirk example-undocumented-parameter: the example ${shown} sends ${undocumented.join(", ")}, which the contract does not document; the target rejected it (${code}) as the contract says`);
           return;

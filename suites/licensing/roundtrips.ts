@@ -2,7 +2,7 @@
 // keys (spec/test-keys.md), bundles, batches. Each check restores what it
 // changed in a finally block, so the license list after the run equals the
 // one before, even when a check fails.
-import { completeQuery } from "../../src/contract/index.ts";
+import { completeQuery, LICENSE_DELETE_CODES } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
@@ -103,7 +103,7 @@ export const licensingRoundTrips: Check[] = [
           if (lic?.installed_license !== bundle) ctx.fail(`${p} was not installed as part of "${bundle}"`, { received: lic, documented: { serial_number: serial, installed_license: bundle }, exchange: r.exchange });
         }
         const member = await ctx.call("license_delete", { path: { name: pkgs[0] }, query: { serial_number: serial }, expect: "error" });
-        if (member.body?.error?.code !== "1115564") ctx.fail("deleting one member of a bundle was not refused with 1115564", { received: `${member.status} ${member.body?.error?.code}`, documented: "1115564", exchange: member.exchange });
+        if (member.body?.error?.code !== LICENSE_DELETE_CODES.PART_OF_NLF_BUNDLE) ctx.fail(`deleting one member of a bundle was not refused with ${LICENSE_DELETE_CODES.PART_OF_NLF_BUNDLE}`, { received: `${member.status} ${member.body?.error?.code}`, documented: LICENSE_DELETE_CODES.PART_OF_NLF_BUNDLE, exchange: member.exchange });
         const del = await ctx.call("license_delete_collection", { query });
         if (del.body?.num_records !== pkgs.length) ctx.warn(`the query DELETE reported num_records ${del.body?.num_records} for ${pkgs.length} licenses`);
         const left = changed(before, await licenseState(ctx));
