@@ -10,8 +10,9 @@
 // validates or estimates. Valid downloads and uploads do write (a package
 // lands in the repository): their `effect` says so.
 import fc from "fast-check";
-import { deref, getOperation, loadSpec, operations, paramsFor, valueSchema, type Operation } from "../src/contract/index.ts";
+import { COMMON_CODES, commonErrorCodes, deref, getOperation, loadSpec, operations, paramsFor, valueSchema, type Operation } from "../src/contract/index.ts";
 import type { CallParams } from "../src/harness/context.ts";
+import { rejectionCodes } from "../suites/oracles/index.ts";
 
 export type SoftwareOperation = "software_modify" | "software_package_create" | "software_upload";
 export type Effect = "none" | "validate" | "write";
@@ -66,9 +67,10 @@ export interface SoftwareTarget {
 
 // ---------------------------------------------------------------- the contract
 
-const COMMON = loadSpec()["x-ontap-common-error-codes"] as Record<string, { meaning: string }>;
-const INVALID_VALUE = ["262185"], FIELD_VALUE = ["262197"], READ_ONLY = ["262196"], UNEXPECTED = ["262179"], MISSING = ["262212"];
-const ACTION_IDLE: Record<string, string[]> = { pause: ["10551300"], resume: ["10551303"], cancel: ["10551297"] };
+const COMMON = commonErrorCodes();
+const INVALID_VALUE = [COMMON_CODES.INVALID_VALUE], FIELD_VALUE = [COMMON_CODES.INVALID_FIELD_VALUE], READ_ONLY = [COMMON_CODES.FIELD_NOT_SETTABLE], UNEXPECTED = [COMMON_CODES.UNEXPECTED_ARGUMENT], MISSING = [COMMON_CODES.REQUIRED_VALUE_MISSING];
+/** The codes an action may be refused with when no update is under way: the upgrade oracle's (suites/oracles/upgrade.ts rejectionCodes). */
+const idleCodes = (action: string): string[] => rejectionCodes(undefined, action);
 const URL_SYNTAX = ["39387137", "10551885"];
 
 /** The resolved schema of a query parameter of an operation. */
@@ -90,7 +92,7 @@ export const SOFTWARE_CASE_KINDS: Record<string, SoftwareKindInfo> = {
   "modify-stabilize-above": k(M, false, INVALID_VALUE, "validate", "stabilize_minutes above its maximum (61 and more)", REPO),
   "modify-stabilize-not-integer": k(M, false, INVALID_VALUE, "validate", "stabilize_minutes that is no integer (1.5, ten, 8m)", REPO),
   "modify-action-invalid": k(M, false, [...INVALID_VALUE, ...FIELD_VALUE], "none", "action not in its enum, including other cases of enum values: in the query 262185 (invalid value), in the body 262197 (invalid value for field)"),
-  "modify-action-idle": k(M, false, Object.values(ACTION_IDLE).flat(), "none", "each enum action (query or body) with no update in progress: pause 10551300, resume 10551303, cancel 10551297", { precondition: "no-update-in-progress" }),
+  "modify-action-idle": k(M, false, [...new Set(queryParam(M, "action").enum!.flatMap(idleCodes))], "none", "each enum action (query or body) with no update in progress, refused with a code the docs give for that action (suites/oracles/upgrade.ts rejectionCodes)", { precondition: "no-update-in-progress" }),
   "modify-pause-after-invalid": k(M, false, INVALID_VALUE, "validate", "pause_after not in its enum", REPO),
   "modify-boolean-invalid": k(M, false, INVALID_VALUE, "validate", "a boolean flag other than validate_only (kept true) set to a non-boolean", REPO),
   "modify-nodes-unknown": k(M, false, [...INVALID_VALUE, "10551368"], "validate", "nodes_to_update names a node that is not in the cluster (no operation code: the common invalid value, or the HA-pair code)", { ...REPO, codeMayComeFromJob: true }),
@@ -185,7 +187,7 @@ export function softwareKindArbs(t: SoftwareTarget): Record<string, fc.Arbitrary
       .filter(([a]) => !actions.includes(a))
       .map(([a, inBody]) => inBody ? make("modify-action-invalid", { body: { action: a } }, `PATCH ${JSON.stringify({ action: a })}`, FIELD_VALUE) : make("modify-action-invalid", { query: { action: a } }, show({ action: a }), INVALID_VALUE)),
     "modify-action-idle": fc.tuple(fc.constantFrom(...actions), fc.boolean()).map(([a, inBody]) => {
-      const codes = ACTION_IDLE[a] ?? [];
+      const codes = idleCodes(a);
       return inBody && bodyActions.includes(a) ? make("modify-action-idle", { body: { action: a } }, `PATCH ${JSON.stringify({ action: a })}`, codes) : make("modify-action-idle", { query: { action: a } }, show({ action: a }), codes);
     }),
     "modify-boolean-invalid": fc.tuple(fc.constantFrom(...["skip_warnings", "estimate_only", "force_rolling", "show_validation_details"].filter((f) => has.has(f))), fc.constantFrom("maybe", "2", "truthy", "nope", "t rue"))
@@ -308,7 +310,7 @@ export function boundaryCases(t: SoftwareTarget): BoundaryCase[] {
         for (const v of s.enum as string[]) {
           if (op.id === M && p.name === "action") {
             // An action needs no version: the PATCH is the action alone.
-            out.push({ kind: "enum-value", operation: op.id, param: p.name, in: "query", value: v, params: { query: { action: v } }, valid: false, expectStatus: "4xx", expectCodes: ACTION_IDLE[v] ?? [], effect: "none", precondition: "no-update-in-progress", what: `PATCH ${op.apiPath}?action=${v} (no update in progress)` });
+            out.push({ kind: "enum-value", operation: op.id, param: p.name, in: "query", value: v, params: { query: { action: v } }, valid: false, expectStatus: "4xx", expectCodes: idleCodes(v), effect: "none", precondition: "no-update-in-progress", what: `PATCH ${op.apiPath}?action=${v} (no update in progress)` });
           } else push(op, { kind: "enum-value", param: p.name, in: "query", value: v, valid: true, expectStatus: "2xx", expectCodes: [] }, q(v));
         }
       }
@@ -335,7 +337,7 @@ export function boundaryCases(t: SoftwareTarget): BoundaryCase[] {
       push(op, { kind: "string-long", param: "version", in: "body", value: long, valid: false, expectStatus: "4xx", expectCodes: ["10551325", "10551315"], codeMayComeFromJob: true }, { body: { version: long } });
       // Writable body enums of the PATCH (software_reference.action): alone, like the query action.
       const action = deref(doc, doc.components.schemas.software_reference.properties.action);
-      for (const v of action.enum as string[]) out.push({ kind: "enum-value", operation: op.id, param: "action", in: "body", value: v, params: { body: { action: v } }, valid: false, expectStatus: "4xx", expectCodes: ACTION_IDLE[v] ?? [], effect: "none", precondition: "no-update-in-progress", what: `PATCH ${op.apiPath} {"action":"${v}"} (no update in progress)` });
+      for (const v of action.enum as string[]) out.push({ kind: "enum-value", operation: op.id, param: "action", in: "body", value: v, params: { body: { action: v } }, valid: false, expectStatus: "4xx", expectCodes: idleCodes(v), effect: "none", precondition: "no-update-in-progress", what: `PATCH ${op.apiPath} {"action":"${v}"} (no update in progress)` });
     }
   }
   return out;

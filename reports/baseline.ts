@@ -7,7 +7,7 @@
 // report nothing.
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
-import { SUMMARY_FORMAT } from "./summary.ts";
+import { SUMMARY_FORMAT } from "./summary-format.ts";
 
 export interface BaselineEntry {
   id: string;

@@ -3,7 +3,7 @@
 // a CI comment) and the HTML page.
 import type { Summary } from "./summary.ts";
 import { describeEntry } from "./baseline.ts";
-import type { MutantsSummary } from "../src/cli/mutants-command.ts";
+import type { MutantsSummary } from "./kill-table.ts";
 
 export interface Change {
   id: string;

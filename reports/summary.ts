@@ -4,14 +4,17 @@
 import { phaseOf, type CheckResult, type CheckStatus, type Phase } from "../src/harness/check.ts";
 import type { Coverage } from "./coverage.ts";
 import type { BaselineEntry, BaselineOutcome } from "./baseline.ts";
+import { SUMMARY_FORMAT } from "./summary-format.ts";
 
-export const SUMMARY_FORMAT = "ontap-conformance/summary@1";
+export { SUMMARY_FORMAT };
 
 export interface SummaryCheck {
   id: string;
   title: string;
   area: string;
   operation: string;
+  /** The elements of spec/ontap.yaml the check enforces (JSON pointers, CheckMeta.spec). */
+  spec: string[];
   profile: string;
   severity: string;
   phase: Phase;
@@ -89,7 +92,7 @@ export function buildSummary(input: {
       totals[r.status]++;
       totals.warnings += r.warnings.length;
       return {
-        id: r.id, title: r.title, area: r.area, operation: r.operation, profile: r.profile, severity: r.severity, phase: phaseOf(r),
+        id: r.id, title: r.title, area: r.area, operation: r.operation, spec: r.spec, profile: r.profile, severity: r.severity, phase: phaseOf(r),
         status: r.status, ...(r.message ? { message: r.message } : {}), ...(r.status === "skip" && r.notTested ? { notTestedBecause: r.notTested.owner } : {}), warnings: r.warnings, durationMs: r.durationMs,
       };
     });

@@ -2,7 +2,7 @@
 // target's collections in full, following next links whole and only while
 // they advance (src/harness/paging.ts), so checks can pick real names,
 // versions and records, or skip when there is nothing to test.
-import { getOperation } from "../src/contract/index.ts";
+import { completeQuery, getOperation } from "../src/contract/index.ts";
 import type { CallResult, CheckContext } from "../src/harness/context.ts";
 import { PageWalk, recordIdentity } from "../src/harness/paging.ts";
 import { encodeQuery, type Exchange } from "../src/harness/transport.ts";
@@ -55,9 +55,9 @@ export async function listAll(ctx: CheckContext, operationId: string, query: Rec
   return (await walkPages(ctx, operationId, { fields: "*", ...query })).records;
 }
 
-/** Every license package, licensed or not (`state=*` includes unlicensed ones). */
+/** Every license package, licensed or not (the listing's default filters lifted: `state=*` includes unlicensed ones). */
 export function allPackages(ctx: CheckContext): Promise<any[]> {
-  return listAll(ctx, "licenses_get", { state: "*" });
+  return listAll(ctx, "licenses_get", completeQuery("licenses_get"));
 }
 
 export async function licensedPackages(ctx: CheckContext): Promise<any[]> {

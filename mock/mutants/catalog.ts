@@ -1,19 +1,24 @@
 // The mutant catalog: each entry breaks one rule of the contract and
 // nothing else. `ontap-conformance mutants` runs the suite against each and
 // expects at least one check to fail (the mutant is "killed").
-import { frameworkParamNames } from "../../src/contract/index.ts";
+import { collections, completeQuery, frameworkParamNames, operationKind, operations } from "../../src/contract/index.ts";
 import { OntapError } from "../errors.ts";
 import { PAGE_TOKEN_PARAM } from "../server/collection.ts";
 import { listLicenses } from "../routes/licensing.ts";
 import { eachRecord, rewriteQuery, rewriteReply, type Mutant } from "./types.ts";
 
-const COLLECTIONS = ["licenses_get", "software_packages_collection_get", "software_history_collection_get", "cluster_nodes_get", "job_collection_get"];
+// Derived from the operation table (spec/ontap.yaml), never listed by hand: a collection added to the spec is mutated too.
+/** The collection GETs. */
+const COLLECTIONS = collections().map((c) => c.operation.id);
+/** Collection GETs whose records link to an item GET, and those item GETs. */
+const LINKED = collections().filter((c) => c.item).map((c) => c.operation.id);
+const ITEMS = collections().flatMap((c) => (c.item ? [c.item.id] : []));
 /** Query parameters that steer a listing (the framework's, spec x-ontap-framework-params, and the paging token); everything else on a collection GET is a filter. */
 const CONTROL = new Set([...frameworkParamNames(), PAGE_TOKEN_PARAM]);
 /** GETs of one object at a path without parameters. */
-const SINGLETONS = ["cluster_get", "software_get", "software_download_get"];
+const SINGLETONS = operations().filter((o) => operationKind(o) === "singleton").map((o) => o.id);
 /** Operations that answer with a job link. */
-const ASYNC = ["software_modify", "software_package_create", "software_package_delete", "software_upload"];
+const ASYNC = operations().filter((o) => o.async).map((o) => o.id);
 
 export const MUTANTS: Mutant[] = [
   // ---- schema
@@ -66,7 +71,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "status.missing-item-200", category: "status", breaks: "a missing item answers 404",
-    wrap: rewriteReply(["license_get", "software_package_get", "job_get", "node_get"], (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
+    wrap: rewriteReply(ITEMS, (r, ctx) => (r.status === 404 ? { status: 200, body: { name: ctx.pathParams.name ?? "x", version: ctx.pathParams.version, uuid: ctx.pathParams.uuid } } : r)),
   },
   {
     name: "status.bad-input-500", category: "status", breaks: "bad input answers 4xx, never 5xx",
@@ -113,7 +118,7 @@ export const MUTANTS: Mutant[] = [
   // ---- query semantics
   {
     name: "query.filter-ignored", category: "query", breaks: "filters select records",
-    wrap: rewriteQuery(COLLECTIONS, (q) => { for (const k of [...q.keys()]) if (!CONTROL.has(k) && k !== "state") q.delete(k); }),
+    wrap: rewriteQuery(COLLECTIONS, (q, ctx) => { for (const k of [...q.keys()]) if (!CONTROL.has(k) && !(k in ctx.op.defaultFilters)) q.delete(k); }),
   },
   {
     name: "query.negation-ignored", category: "query", breaks: "`!x` selects records whose field is not x",
@@ -196,7 +201,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "hal.self-wrong", category: "hal", breaks: "a record's self link leads to that record",
-    wrap: rewriteReply(["licenses_get", "software_packages_collection_get", "cluster_nodes_get", "job_collection_get"], (r) => {
+    wrap: rewriteReply(LINKED, (r) => {
       const recs = (r.body as any)?.records;
       if (Array.isArray(recs) && recs.length > 1) {
         const hrefs = recs.map((x: any) => x._links?.self?.href);
@@ -211,11 +216,11 @@ export const MUTANTS: Mutant[] = [
   // ---- jobs
   {
     name: "jobs.link-without-uuid", category: "jobs", breaks: "a job link carries the job's uuid",
-    wrap: rewriteReply(["software_modify", "software_package_create", "software_package_delete", "software_upload"], (r) => { delete (r.body as any)?.job?.uuid; }),
+    wrap: rewriteReply(ASYNC, (r) => { delete (r.body as any)?.job?.uuid; }),
   },
   {
     name: "jobs.broken-link", category: "jobs", breaks: "a job link points at /api/cluster/jobs/{uuid}",
-    wrap: rewriteReply(["software_modify", "software_package_create", "software_package_delete", "software_upload"], (r) => { const j = (r.body as any)?.job; if (j?._links?.self) j._links.self.href = "/api/cluster/jobs/00000000-0000-4000-8000-000000000000"; }),
+    wrap: rewriteReply(ASYNC, (r) => { const j = (r.body as any)?.job; if (j?._links?.self) j._links.self.href = "/api/cluster/jobs/00000000-0000-4000-8000-000000000000"; }),
   },
   {
     name: "jobs.never-terminal", category: "jobs", breaks: "jobs end in success or failure",
@@ -244,7 +249,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "licensing.unlicensed-shown", category: "licensing", breaks: "the default listing hides unlicensed packages",
-    wrap: rewriteQuery(["licenses_get"], (q) => { if (!q.has("state")) q.set("state", "*"); }),
+    // The listing's default filters lifted (x-ontap-default-filters: state=* where no state query is given).
+    wrap: rewriteQuery(["licenses_get"], (q) => { for (const [param, all] of Object.entries(completeQuery("licenses_get"))) if (!q.has(param)) q.set(param, all); }),
   },
   // ---- software semantics
   {
@@ -347,7 +353,7 @@ export const MUTANTS: Mutant[] = [
   },
 ];
 
-/** A fixed sample for `npm test`: one per category, quick to kill. */
+/** A fixed sample for `npm test`: six mutants, each of another category (schema, status, envelope, query, licensing, software), quick to kill. */
 export const SAMPLE = ["schema.package-state-capitalised", "status.license-create-200", "envelope.flat", "query.num-records-off-by-one", "licensing.unlicensed-shown", "software.validate-starts-upgrade"];
 
 export function findMutant(name: string): Mutant {

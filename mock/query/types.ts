@@ -3,7 +3,10 @@
 // type from a record's data, so `007` on an integer field equals 7 even
 // though the record holds the number 7 and the query holds a string.
 
-export type FieldType = "string" | "enum" | "integer" | "boolean" | "date-time";
+import type { ScalarFieldType } from "../../src/contract/fields.ts";
+
+/** The contract's scalar field types (src/contract/fields.ts), defined once. */
+export type FieldType = ScalarFieldType;
 
 /** Dotted field path (`licenses.compliance.state`) → its type. A path not listed compares as a string. */
 export type FieldTypes = Record<string, FieldType>;

@@ -1,7 +1,7 @@
 // /api/cluster/licensing/licenses and /{name}.
 import { OntapError } from "../errors.ts";
 import { compileFilters, matchesCompiled, parseExpression } from "../query/index.ts";
-import { compareVersions, filterTypes } from "../../src/contract/index.ts";
+import { compareVersions, filterTypes, LICENSE_CREATE_CODES } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";
 import { projectToVersion } from "../server/version.ts";
@@ -40,10 +40,14 @@ function matchingLicenses(state: MockState, filters: Record<string, string>): In
  */
 export function listLicenses(state: MockState, ctx: RequestContext, opts: { listBase?: boolean } = {}): Reply {
   const filters = filtersOf(ctx);
-  // By default only packages with installed licenses; any state query shows the others too
-  // (the licensing overview, ref §5.1: `?name=flexcache&state=unlicensed`); no Base record from 9.11.1 (licensing page's note).
+  // By default only packages with installed licenses: the listing's default filters (x-ontap-default-filters,
+  // state=!unlicensed) apply where the request names no filter on their field; any state query shows the others
+  // too (the licensing overview, ref §5.1: `?name=flexcache&state=unlicensed`). No Base record from 9.11.1 (licensing page's note).
+  const byParam = new Map(ctx.op.params.map((p) => [p.name, p.field ?? p.name]));
+  const defaults = Object.fromEntries(Object.entries(ctx.op.defaultFilters).map(([param, text]) => [byParam.get(param) ?? param, text]).filter(([field]) => !(field in filters)));
+  const hidden = compileFilters(defaults, filterTypes("license_package", { version: state.version }) as never);
   const noBase = !opts.listBase && compareVersions(state.version, "9.11.1") >= 0;
-  const records = state.licensing.packages().filter((p) => ("state" in filters || p.state !== "unlicensed") && !(noBase && p.name === "base"));
+  const records = state.licensing.packages().filter((p) => matchesCompiled(p, hidden) && !(noBase && p.name === "base"));
   return listReply(ctx, state.version, records, source, { filters });
 }
 
@@ -90,5 +94,5 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
 }
 
 export const LICENSING_REQUIRED_BODY_CODES = {
-  license_create: { keys: new OntapError(400, 1115130, "No license code was provided.") },
+  license_create: { keys: new OntapError(400, Number(LICENSE_CREATE_CODES.NO_LICENSE_CODE), "No license code was provided.") },
 };

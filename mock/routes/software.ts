@@ -4,7 +4,7 @@ import { OntapError } from "../errors.ts";
 import type { Job } from "../cluster-software/jobs.ts";
 import { itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { projectToVersion } from "../server/version.ts";
-import { successStatuses } from "../../src/contract/index.ts";
+import { SOFTWARE_MODIFY_CODES, SOFTWARE_UPLOAD_CODES, successStatuses } from "../../src/contract/index.ts";
 import type { Handler, Reply, RequestContext } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
 
@@ -53,18 +53,18 @@ function parseMultipart(ctx: RequestContext): Promise<Array<{ field: string; fil
     try {
       parser = busboy({ headers: ctx.headers, limits: { files: 16, fileSize: 64 * 1024 * 1024 } });
     } catch {
-      reject(new OntapError(400, 10551808, "The request is not multipart/form-data."));
+      reject(new OntapError(400, Number(SOFTWARE_UPLOAD_CODES.NOT_MULTIPART), "The request is not multipart/form-data."));
       return;
     }
     const files: Array<{ field: string; filename: string }> = [];
     parser.on("file", (field, stream, info) => {
       files.push({ field, filename: info.filename ?? "upload.tgz" });
       // A truncated body fails the file stream too; unhandled, that error would escape the request.
-      stream.on("error", () => reject(new OntapError(400, 10551808, "The multipart/form-data body could not be read.")));
+      stream.on("error", () => reject(new OntapError(400, Number(SOFTWARE_UPLOAD_CODES.NOT_MULTIPART), "The multipart/form-data body could not be read.")));
       stream.resume();
     });
     parser.on("field", (field) => files.push({ field, filename: "" }));
-    parser.on("error", () => reject(new OntapError(400, 10551808, "The multipart/form-data body could not be read.")));
+    parser.on("error", () => reject(new OntapError(400, Number(SOFTWARE_UPLOAD_CODES.NOT_MULTIPART), "The multipart/form-data body could not be read.")));
     parser.on("close", () => resolve(files));
     parser.end(ctx.rawBody);
   });
@@ -89,7 +89,7 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
       // NetApp's 9.16.1+ definition (error table of software_modify): "skip_nodes_at_target_version
       // cannot be specified in a validate_only, pause, resume, or cancel operations."
       if (ctx.query.has("skip_nodes_at_target_version") && (flag(ctx, "validate_only") || action)) {
-        throw new OntapError(400, 10551899, "skip_nodes_at_target_version cannot be specified in a validate_only, pause, resume or cancel operation.", { target: "skip_nodes_at_target_version" });
+        throw new OntapError(400, Number(SOFTWARE_MODIFY_CODES.SKIP_NODES_AT_TARGET_VERSION_CONFLICT), "skip_nodes_at_target_version cannot be specified in a validate_only, pause, resume or cancel operation.", { target: "skip_nodes_at_target_version" });
       }
       const job = sw.update({
         version: body.version,
@@ -124,7 +124,7 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
 
     // multipart/form-data only (10551808, ref §2.9, §3).
     software_upload: async (ctx) => {
-      if (ctx.contentType !== "multipart/form-data") throw new OntapError(400, 10551808, "The request is not multipart/form-data.");
+      if (ctx.contentType !== "multipart/form-data") throw new OntapError(400, Number(SOFTWARE_UPLOAD_CODES.NOT_MULTIPART), "The request is not multipart/form-data.");
       const { job, version } = sw.startUpload(await parseMultipart(ctx));
       return asyncReply(ctx, state, job, { status: 201, location: `${PACKAGES}/${encodeURIComponent(version)}`, records: () => sw.packages.filter((p) => p.version === version) });
     },

@@ -7,8 +7,11 @@ import { matchesOnly } from "../harness/select.ts";
 import { parseOnly } from "./selection.ts";
 import { allChecks } from "../../suites/index.ts";
 import { requirementCoverageMarkdown } from "./requirements-markdown.ts";
+import { readKillMap, type KillMap } from "./kill-map.ts";
 
-export function conformanceMarkdown(checks: Check[]): string {
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+export function conformanceMarkdown(checks: Check[], killMap: KillMap = readKillMap()): string {
   const lines = [
     "# ONTAP REST API conformance: licensing and software",
     "",
@@ -17,16 +20,34 @@ export function conformanceMarkdown(checks: Check[]): string {
     "Each requirement is one check of the suite. **Profile** is the least permissive profile under which it runs:",
     "`read-only` sends GET/HEAD/OPTIONS only; `non-disruptive` adds validate_only/estimate_only requests and invalid",
     "requests that must be rejected; `destructive` installs and deletes licenses and packages and runs upgrades.",
+    "**Reference** names the elements of `spec/ontap.yaml` the check enforces (JSON pointers), its oracle in `suites/oracles/`",
+    "where one decides it, and its other sources. **Defined at** is the line that holds the check's id (or, for a check made",
+    "from a template, its rule). **Killed by** names the mutants of `mock/mutants/catalog.ts` that make it fail, from the",
+    "committed kill map (`mock/mutants/kill-map.json`, kept fresh by CI: `ontap-conformance mutants --check-kill-map`).",
+    "",
+    "**Ids and areas.** An id is `<subject>.<aspect>.<rule>`, three kebab-case parts (checked when the suite loads,",
+    "`suites/define.ts`). The *subject* is the resource the check is about, the last segment of its path (`cluster`,",
+    "`nodes`, `licenses`, `software`, `packages`, `history`, `jobs`), or a family of checks made per operation or across",
+    "operations: `examples` (the docs' example requests) and `errors` (the documented error codes), whose aspect is the",
+    "operation id; `boundary` (documented limits and enum values) and `framework` (the parameters ONTAP's framework takes",
+    "everywhere). The *aspect* is the kind of request (`list`, `get`, `create`, `modify`, `delete`) or the action",
+    "exercised (`install`, `download`, `upload`, `validate`, `estimate`, `upgrade`, `link`, `inputs`, `query`); the",
+    "*rule* says what is held (`-property` for a property-based check). The *area* is the subject's (cluster and nodes:",
+    "`cluster`; licenses: `licensing`; software, packages and history: `software`; jobs: `jobs`; examples and errors: the",
+    "tag of the operation), except `conventions`: the rules of `spec/conventions.md` every collection follows, made per",
+    "collection of the operation table, and the boundary and framework families.",
     "",
   ];
   const areas = [...new Set(checks.map((c) => c.area))];
   for (const area of areas) {
     const inArea = checks.filter((c) => c.area === area);
-    lines.push(`## ${area} (${inArea.length} checks)`, "", "| id | requirement | operation | profile | severity | reference |", "| --- | --- | --- | --- | --- | --- |");
+    lines.push(`## ${area} (${inArea.length} checks)`, "", "| id | requirement | operation | profile | severity | reference | defined at | killed by |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const c of inArea) {
       const op = getOperation(c.operation);
       const since = c.since ? ` (ONTAP ${c.since}+)` : "";
-      lines.push(`| \`${c.id}\` | ${c.requirement.replace(/\|/g, "\\|")}${since} | ${op.method} ${op.apiPath} | ${c.profile} | ${c.severity} | ${c.ref.replace(/\|/g, "\\|")} |`);
+      const reference = [...c.spec.map((p) => `\`${p}\``), ...(c.oracle ? [`oracle \`${c.oracle}\``] : []), c.ref].join("; ");
+      const killers = killMap.checks[c.id] ?? [];
+      lines.push(`| \`${c.id}\` | ${cell(c.requirement)}${since} | ${op.method} ${op.apiPath} | ${c.profile} | ${c.severity} | ${cell(reference)} | [${c.definedAt}](${c.definedAt.replace(/:(\d+)$/, "#L$1")}) | ${killers.length ? killers.map((m) => `\`${m}\``).join(", ") : "none"} |`);
     }
     lines.push("");
   }
@@ -39,7 +60,10 @@ export function listCommand(opts: { markdown?: boolean; only?: string; json?: bo
   const only = parseOnly(opts.only, allChecks());
   const checks = allChecks().filter((c) => matchesOnly(only, c.id, c.area));
   if (opts.markdown) out(conformanceMarkdown(checks));
-  else if (opts.json) out(JSON.stringify(checks.map(({ run: _run, ...meta }) => meta), null, 2));
+  else if (opts.json) {
+    const killMap = readKillMap();
+    out(JSON.stringify(checks.map(({ run: _run, id, spec, oracle, definedAt, ...meta }) => ({ id, spec, oracle, definedAt, killedBy: killMap.checks[id] ?? [], ...meta })), null, 2));
+  }
   else {
     const width = Math.max(...checks.map((c) => c.id.length));
     for (const c of checks) out(`${c.id.padEnd(width)}  ${c.area.padEnd(11)} ${c.profile.padEnd(14)} ${c.title}`);

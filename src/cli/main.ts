@@ -95,6 +95,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--shard <i/n>", "run every n-th mutant starting at i (to spread over machines)")
     .option("--out <file>", "write the kill table and check-to-mutant map as JSON")
     .option("--merge <files...>", "merge the --out files of --shard runs into one kill table (with --out)")
+    .option("--write-kill-map", "write what this run of the whole catalog found to mock/mutants/kill-map.json (commit it)")
+    .option("--check-kill-map", "exit 1 when this run of the whole catalog finds other kills than the committed mock/mutants/kill-map.json (CI)")
     .action(async (opts) => setExit(await mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program

@@ -10,39 +10,20 @@ import type { Mutant } from "../../mock/mutants/types.ts";
 import type { Summary } from "../../reports/summary.ts";
 import { allChecks } from "../../suites/index.ts";
 import { mergeMutants } from "../../reports/compare.ts";
+import { MUTANTS_FORMAT, type KillRow, type MutantsSummary } from "../../reports/kill-table.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { readTables, runSuite, selectEntries, writeTable } from "./catalog-engine.ts";
+import { requireWholeCatalog, settleKillMap, type KillMapOptions } from "./kill-map.ts";
 
-export const MUTANTS_FORMAT = "ontap-conformance/mutants@1";
-
-export interface KillRow {
-  mutant: string;
-  category: string;
-  breaks: string;
-  /** error: the run against this mutant could not complete (counted as not killed). */
-  status: "killed" | "survived" | "equivalent" | "error";
-  killedBy: string[];
-}
-
-export interface MutantsSummary {
-  format: typeof MUTANTS_FORMAT;
-  start: string;
-  durationMs: number;
-  shard?: string;
-  reference: { failed: string[] };
-  kills: KillRow[];
-  /** check id → mutants that make it fail. */
-  checkToMutants: Record<string, string[]>;
-  /** Checks no mutant of this run made fail. */
-  unkilledChecks: string[];
-}
+// The kill table's format lives with the other report formats (reports/kill-table.ts); re-exported for the CLI.
+export { MUTANTS_FORMAT, type KillRow, type MutantsSummary } from "../../reports/kill-table.ts";
 
 /** One strict, destructive run of the suite against `mutant` (or the reference). */
 async function runAgainst(mutant: Mutant | undefined, dir: string): Promise<Summary> {
   return (await runSuite(mutant, dir, { strict: true, label: mutant?.name ?? "the reference" })).summary;
 }
 
-function mergeCommand(files: string[], outFile: string | undefined, out: (s: string) => void): number {
+function mergeCommand(files: string[], outFile: string | undefined, killMap: KillMapOptions, out: (s: string) => void): number {
   if (!outFile) throw new UsageError("--merge needs --out FILE for the merged kill table");
   const parts = readTables<MutantsSummary>(files, MUTANTS_FORMAT, "kill table");
   const merged = mergeMutants(parts);
@@ -50,11 +31,14 @@ function mergeCommand(files: string[], outFile: string | undefined, out: (s: str
   const survivors = merged.kills.filter((k) => k.status === "survived");
   out(`${merged.kills.length} mutants from ${parts.length} shards: ${merged.kills.filter((k) => k.status === "killed").length} killed, ${survivors.length} survived`);
   if (merged.unkilledChecks.length) out(`checks no mutant kills (defects): ${merged.unkilledChecks.join(", ")}`);
-  return survivors.length || merged.reference.failed.length ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
+  const mapAgrees = settleKillMap(merged.checkToMutants, killMap, out);
+  return survivors.length || merged.reference.failed.length || !mapAgrees ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
 }
 
-export async function mutantsCommand(opts: { only?: string; sample?: boolean; shard?: string; out?: string; merge?: string[] }, out: (s: string) => void): Promise<number> {
-  if (opts.merge) return mergeCommand(opts.merge, opts.out, out);
+export async function mutantsCommand(opts: { only?: string; sample?: boolean; shard?: string; out?: string; merge?: string[]; writeKillMap?: boolean; checkKillMap?: boolean }, out: (s: string) => void): Promise<number> {
+  const killMap: KillMapOptions = { write: opts.writeKillMap, check: opts.checkKillMap };
+  if (opts.merge) return mergeCommand(opts.merge, opts.out, killMap, out);
+  requireWholeCatalog(killMap, opts.only ? `--only ${opts.only}` : opts.sample ? "--sample" : opts.shard ? `--shard ${opts.shard}` : undefined);
   const started = Date.now();
   const selected = selectEntries(MUTANTS, SAMPLE, opts, { noun: "mutant", file: "mock/mutants/catalog.ts" });
   const shard = opts.shard;
@@ -99,7 +83,8 @@ export async function mutantsCommand(opts: { only?: string; sample?: boolean; sh
   if (survivors.length) out(`survivors (missing or weak checks): ${survivors.map((k) => k.mutant).join(", ")}`);
   if (!opts.only && !opts.sample && !shard && unkilledChecks.length) out(`checks no mutant kills (defects): ${unkilledChecks.join(", ")}`);
   if (opts.out) out(`kill table: ${writeTable(opts.out, summary)}`);
+  const mapAgrees = settleKillMap(checkToMutants, killMap, out);
   // Over the whole catalog, a check no mutant kills is a defect too (it has not been shown able to fail).
   const defects = !opts.only && !opts.sample && !shard ? unkilledChecks.length : 0;
-  return survivors.length || refFailed.length || defects ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
+  return survivors.length || refFailed.length || defects || !mapAgrees ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
 }

@@ -16,13 +16,14 @@ import { compactReport } from "../../reports/html.ts";
 import { summaryMarkdown } from "../../reports/summary-md.ts";
 import { writeBundle } from "../../reports/bundle.ts";
 import { buildCoverage, coverageTable, type Coverage } from "../../reports/coverage.ts";
+import { errorCodeTable } from "../../suites/errors/scenarios.ts";
 import { coverageHtml } from "../../reports/coverage-html.ts";
 import { phaseOf, type Check, type CheckResult, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
 import { InventoryUnreadable, takeInventory, teardown as restore, type Inventory } from "../harness/inventory.ts";
 import { Ledger } from "../harness/ledger.ts";
 import { HttpClient } from "../harness/transport.ts";
-import { resolvePassword } from "../harness/password.ts";
+import { PasswordUnavailable, resolvePassword } from "../harness/password.ts";
 import type { RunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
 import { notApplicable } from "../harness/select.ts";
@@ -413,7 +414,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       };
     }
     if (interrupt.interrupted) summary.interrupted = true;
-    summary.coverage = redactor.redactJson(buildCoverage(results, found.version)) as Coverage;
+    summary.coverage = redactor.redactJson(buildCoverage(results, found.version, errorCodeTable)) as Coverage;
     writeFileSync(join(runDir, "coverage.html"), coverageHtml(summary.coverage, { target: summary.target, version: found.version, profile }));
     const reportStarted = Date.now();
     // An interrupted run skips the HTML report: the user is waiting for the prompt.
@@ -442,11 +443,11 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     // Whatever ended the run once the target was named (unreachable, refused, unreadable inventory, a prompt
     // that got no password, a broken suite), the report says why every selected check did not run.
     if (!reported) {
-      const reason = redact(e instanceof TargetUnusable || e instanceof UsageError ? e.message : `the run broke: ${(e as Error).message}`);
+      const reason = redact(e instanceof TargetUnusable || e instanceof UsageError || e instanceof PasswordUnavailable ? e.message : `the run broke: ${(e as Error).message}`);
       await reportUnusable(reason, { ...finish, checks, selection: { disabled, only, profile, info: {} }, target: redact(shownTarget), profile, seed, runs, strict, started });
       out(`report: ${join(runDir, "summary.md")}`);
     }
-    if (e instanceof TargetUnusable) throw new UsageError(e.message);
+    if (e instanceof TargetUnusable || e instanceof PasswordUnavailable) throw new UsageError(e.message);
     throw e;
   } finally {
     interrupt.dispose();

@@ -5,6 +5,8 @@ import { deref, loadSpec, type Json } from "./spec.ts";
 import { existsIn, type OntapVersion } from "./version.ts";
 
 export type FieldType = "string" | "enum" | "integer" | "boolean" | "date-time" | "object" | "array";
+/** The types a query compares a field by (conventions §1.2): every type but objects and arrays. */
+export type ScalarFieldType = Exclude<FieldType, "object" | "array">;
 
 export interface FieldInfo {
   path: string;
@@ -71,7 +73,7 @@ export function schemaFields(schemaName: string, opts: { version?: OntapVersion 
 }
 
 /** Dotted path → comparison type, for the leaf fields a filter can name. */
-export function filterTypes(schemaName: string, opts: { version?: OntapVersion | string } = {}): Record<string, Exclude<FieldType, "object" | "array">> {
+export function filterTypes(schemaName: string, opts: { version?: OntapVersion | string } = {}): Record<string, ScalarFieldType> {
   const out: Record<string, Exclude<FieldType, "object" | "array">> = {};
   for (const f of schemaFields(schemaName, opts)) {
     if (f.type !== "object" && f.type !== "array") out[f.path] = f.type;

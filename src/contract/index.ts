@@ -6,3 +6,4 @@ export * from "./fields.ts";
 export * from "./quirks.ts";
 export * from "./validators.ts";
 export * from "./examples.ts";
+export * from "./codes.ts";

@@ -2,7 +2,7 @@
 // from spec/ontap.yaml. The mock, the harness, the suites, the generators and
 // the reports read it instead of retyping paths, parameters, statuses, error
 // codes, version gates, safety and async-ness.
-import { deref, escapePointer, loadSpec, type Json } from "./spec.ts";
+import { deref, escapePointer, loadSpec, SPEC_FILE, specPointer, type Json } from "./spec.ts";
 import { existsIn, type OntapVersion } from "./version.ts";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -86,6 +86,8 @@ export interface Operation {
   recordSchema?: string;
   /** Identifying fields of a record (x-ontap-keys). */
   keys: string[];
+  /** Filters a collection GET applies when the request names none on their field (x-ontap-default-filters), by parameter. */
+  defaultFilters: Record<string, string>;
 }
 
 const METHODS: HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
@@ -180,6 +182,7 @@ function build(): Operation[] {
         collection,
         recordSchema,
         keys,
+        defaultFilters: { ...(op["x-ontap-default-filters"] ?? {}) },
       });
     }
   }
@@ -369,4 +372,77 @@ export function commonErrorCodes(): Record<string, ErrorCodeInfo> {
 /** Whether an error code is documented for the operation or common to all. */
 export function isDocumentedErrorCode(op: Operation, code: string): boolean {
   return code in op.errorCodes || code in commonErrorCodes();
+}
+
+/** The spec pointer of an operation, or of an element under it: operationPointer("software_modify", "x-ontap-error-codes", "10551303"). */
+export function operationPointer(operationId: string, ...tokens: string[]): string {
+  const op = getOperation(operationId);
+  return specPointer("paths", op.path, op.method.toLowerCase(), ...tokens);
+}
+
+/**
+ * The spec pointer of a parameter of an operation: the component it refers to
+ * (`#/components/parameters/max_records`), else its place in the operation's
+ * or its path's parameter list. A framework parameter the operation does not
+ * declare points at its x-ontap-framework-params entry.
+ */
+export function parameterPointer(operationId: string, name: string): string {
+  const op = getOperation(operationId);
+  const doc = loadSpec();
+  const item = doc.paths[op.path];
+  const lists: Array<[Json[] | undefined, string[]]> = [
+    [item[op.method.toLowerCase()].parameters, ["paths", op.path, op.method.toLowerCase(), "parameters"]],
+    [item.parameters, ["paths", op.path, "parameters"]],
+  ];
+  for (const [list, at] of lists) {
+    const index = (list ?? []).findIndex((raw) => deref(doc, raw).name === name);
+    if (index < 0) continue;
+    const ref = list![index].$ref;
+    return typeof ref === "string" ? `${SPEC_FILE}${ref}` : specPointer(...at, String(index));
+  }
+  const framework = (doc["x-ontap-framework-params"] ?? []).findIndex((e: Json) => e.name === name);
+  if (framework >= 0) return specPointer("x-ontap-framework-params", String(framework));
+  throw new Error(`${operationId} has no parameter ${name}`);
+}
+
+/** The spec pointer of an error code: the operation's own table, else the common codes. */
+export function errorCodePointer(operationId: string, code: string): string {
+  if (code in getOperation(operationId).errorCodes) return operationPointer(operationId, "x-ontap-error-codes", code);
+  if (code in commonErrorCodes()) return specPointer("x-ontap-common-error-codes", code);
+  throw new Error(`error code ${code} is documented neither for ${operationId} nor as a common code`);
+}
+
+/** The spec pointer of a component schema, or of a property path under it: schemaPointer("job", "state"). */
+export function schemaPointer(name: string, ...properties: string[]): string {
+  return specPointer("components", "schemas", name, ...properties.flatMap((p) => ["properties", p]));
+}
+
+/** A collection of the contract, as the suites and the mock derive their per-collection rules from it. */
+export interface Collection {
+  /** The collection GET. */
+  operation: Operation;
+  /** The resource's name: the last segment of its path (licenses, packages, history, nodes, jobs); check ids begin with it. */
+  name: string;
+  /** The GET of one record by its key, where the contract has one (a record's self link leads there). */
+  item?: Operation;
+  /** The query that lifts the default filters (x-ontap-default-filters): `state=*` on the license listing; {} elsewhere. */
+  complete: Record<string, string>;
+  /** The default filters by the field they filter (`{ state: "!unlicensed" }`), as the oracles judge them. */
+  defaults: Record<string, string>;
+}
+
+/** Every collection GET of the contract, in document order. */
+export function collections(): Collection[] {
+  return operations().filter((op) => op.collection).map((op) => ({
+    operation: op,
+    name: op.path.split("/").pop()!,
+    item: operations().find((o) => o.method === "GET" && !o.collection && o.path.startsWith(`${op.path}/{`) && o.path.indexOf("/", op.path.length + 1) < 0),
+    complete: completeQuery(op.id),
+    defaults: Object.fromEntries(Object.entries(op.defaultFilters).map(([param, text]) => [op.params.find((p) => p.name === param)?.field ?? param, text])),
+  }));
+}
+
+/** The query that returns a collection whole, its default filters lifted ({} for a collection without defaults). */
+export function completeQuery(operationId: string): Record<string, string> {
+  return Object.fromEntries(Object.keys(getOperation(operationId).defaultFilters).map((p) => [p, "*"]));
 }

@@ -48,3 +48,17 @@ export function deref(doc: Json, node: Json): Json {
 export function escapePointer(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
+
+/** How checks name the document in their spec pointers. */
+export const SPEC_FILE = "spec/ontap.yaml";
+
+/** A pointer into spec/ontap.yaml as a check names it: specPointer("components", "schemas", "job") = `spec/ontap.yaml#/components/schemas/job`. */
+export function specPointer(...tokens: string[]): string {
+  return `${SPEC_FILE}#/${tokens.map(escapePointer).join("/")}`;
+}
+
+/** The element of spec/ontap.yaml a spec pointer names; throws when it names none. */
+export function resolveSpecPointer(pointer: string): Json {
+  if (!pointer.startsWith(`${SPEC_FILE}#/`)) throw new Error(`${pointer} is not a pointer into ${SPEC_FILE} (${SPEC_FILE}#/...)`);
+  return resolveRef(loadSpec(), pointer.slice(SPEC_FILE.length));
+}

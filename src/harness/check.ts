@@ -2,9 +2,15 @@
 // requirement it enforces in RFC 2119 words, the spec reference, a severity
 // and the profile it needs. Suites are tables of checks.
 import type { CheckContext } from "./context.ts";
+import type { CheckCoverage } from "./coverage.ts";
+import type { CheckStatus } from "./outcomes.ts";
+import type { Profile } from "./profiles.ts";
 
-export type Profile = "read-only" | "non-disruptive" | "destructive";
-export const PROFILES: Profile[] = ["read-only", "non-disruptive", "destructive"];
+// The outcome classes and the profiles have their own modules (the context
+// throws the one and reads the other without importing the check table);
+// re-exported here for the modules that read checks.
+export * from "./outcomes.ts";
+export * from "./profiles.ts";
 
 /** Allure's severities. */
 export type Severity = "blocker" | "critical" | "normal" | "minor" | "trivial";
@@ -19,25 +25,39 @@ export type Area = "conventions" | "licensing" | "software" | "jobs" | "cluster"
 export type Phase = "examples" | "contract" | "boundary" | "property" | "stateful";
 export const PHASES: Phase[] = ["examples", "contract", "boundary", "property", "stateful"];
 
-/** pass | fail | skip (with reason) | disabled (by configuration) | error (the suite or transport broke). */
-export type CheckStatus = "pass" | "fail" | "skip" | "disabled" | "error";
-
 export interface CheckMeta {
   /** Stable id: area.operation-ish.rule, e.g. licenses.list.filter-complete */
   id: string;
   title: string;
   /** One sentence in RFC 2119 words: "A collection GET MUST return only ..." */
   requirement: string;
-  /** Where the rule is written: spec/ontap.yaml#..., spec/conventions.md §1, a docs section. */
+  /** Where else the rule is written: spec/conventions.md §1, a docs section, NetApp's clients (the spec elements are in `spec`). */
   ref: string;
+  /**
+   * The elements of spec/ontap.yaml the check enforces, as JSON pointers
+   * (`spec/ontap.yaml#/paths/~1cluster~1software/patch`,
+   * `spec/ontap.yaml#/components/schemas/license_package/properties/state`);
+   * at least one, each resolving (checked when the check is defined).
+   */
+  spec: string[];
+  /** The export of suites/oracles/ that decides the check, or null where the contract's validators (call()) or the check itself decide. */
+  oracle: string | null;
+  /** `path:line` of the line that holds the check's id (for a check made from a template, its rule), relative to the project. */
+  definedAt: string;
   severity: Severity;
   /** The least permissive profile the check can run under. */
   profile: Profile;
   area: Area;
   /** The operation the check is about (operationId). */
   operation: string;
-  /** ONTAP version the checked behaviour appeared in (older targets skip). */
+  /**
+   * ONTAP version the checked behaviour appeared in (older targets skip):
+   * computed from x-ontap-introduced of the operation and of the parameters
+   * in `uses`; written by hand only for a behaviour the spec does not gate.
+   */
   since?: string;
+  /** Query parameters of `operation` the check cannot do without (its `since` follows theirs). */
+  uses?: string[];
   /** The phase the check runs in (default: contract). */
   phase?: Phase;
   /**
@@ -64,58 +84,9 @@ export interface Check extends CheckMeta {
   run(ctx: CheckContext): Promise<void>;
 }
 
-export function profileAllows(active: Profile, needed: Profile): boolean {
-  return PROFILES.indexOf(active) >= PROFILES.indexOf(needed);
-}
-
-/** Which contract of a read a failure is about (see CheckMeta.owns). */
-export type Aspect = "contract" | "paging";
-
-/** Thrown by a check that found a departure from the contract. */
-export class CheckFailure extends Error {
-  /** Set when the departure is of a read's generic contract (status, media type, schema) or its paging. */
-  aspect?: { operation: string; kind: Aspect };
-  /** The exchange whose answer departs (the report marks its step as the failed one). */
-  exchangeId?: number;
-  constructor(message: string, aspect?: { operation: string; kind: Aspect }, exchangeId?: number) {
-    super(message);
-    this.name = "CheckFailure";
-    this.aspect = aspect;
-    this.exchangeId = exchangeId;
-  }
-}
-
-/**
- * Thrown when a read the check needs (a sampling listing) departs from the
- * contract and another check of the run owns that contract: the check could
- * not test what it is about, and the departure is reported once, there.
- */
-export class NotTested extends Error {
-  constructor(readonly owner: string, readonly reason: string) {
-    super(`not tested: a read this check needs departs from the contract, which ${owner} reports (${reason.split("\n")[0]})`);
-    this.name = "NotTested";
-  }
-}
-
-/** Thrown to end a check as skipped, with the reason shown in reports. */
-export class CheckSkip extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = "CheckSkip";
-  }
-}
-
-/** Thrown when the suite itself or the transport broke: an error, not a conformance failure. */
-export class CheckError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CheckError";
-  }
-}
-
 export interface CheckResult extends CheckMeta {
   /** What the check exercised (statuses, parameters, codes, fields per operation). */
-  coverage?: import("./coverage.ts").CheckCoverage;
+  coverage?: CheckCoverage;
   status: CheckStatus;
   message?: string;
   warnings: string[];

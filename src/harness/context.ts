@@ -3,7 +3,9 @@
 // `awaitJob()`. A departure from the contract ends the check with a message
 // that says what was received, what is documented, and how to reproduce it.
 import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
-import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect, type Profile } from "./check.ts";
+import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect } from "./outcomes.ts";
+import type { Profile } from "./profiles.ts";
+import type { ErrorCodeMet } from "./coverage.ts";
 import type { Exchange, HttpClient, RequestSpec } from "./transport.ts";
 import type { Ledger } from "./ledger.ts";
 import { hrefTarget } from "./paging.ts";
@@ -77,15 +79,6 @@ export function fillPath(op: Operation, params: Record<string, string> = {}): st
     if (!(name in params)) throw new CheckError(`path parameter "${name}" missing for ${op.id}`);
     return encodeURIComponent(params[name]);
   });
-}
-
-/** How a documented error code was met by a check (the run's error-code coverage). */
-export interface ErrorCodeMet {
-  operation: string;
-  code: string;
-  /** provoked: a scenario sent a request that must raise it; injected: the embedded mock's fault switch raised it. */
-  outcome: "provoked" | "injected";
-  what: string;
 }
 
 /** What a check's context knows of the run beyond the target (all optional: benches and tests build bare contexts). */

@@ -3,8 +3,16 @@
 // response fields that were validated (success bodies of call()). The run
 // merges these into the coverage matrix (reports/coverage.ts).
 import { matchOperation } from "../contract/index.ts";
-import type { ErrorCodeMet } from "./context.ts";
 import type { Exchange } from "./transport.ts";
+
+/** How a documented error code was met by a check (the run's error-code coverage). */
+export interface ErrorCodeMet {
+  operation: string;
+  code: string;
+  /** provoked: a scenario sent a request that must raise it; injected: the embedded mock's fault switch raised it. */
+  outcome: "provoked" | "injected";
+  what: string;
+}
 
 export interface OperationTouch {
   statuses: string[];

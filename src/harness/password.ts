@@ -2,7 +2,14 @@
 // an interactive prompt (only on a terminal). Never a plain flag, never a
 // config file, never logged.
 import { createInterface } from "node:readline";
-import { UsageError } from "../cli/exit-codes.ts";
+
+/** No password could be had: the run cannot start (the CLI says so in one line, exit 2). */
+export class PasswordUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PasswordUnavailable";
+  }
+}
 
 async function prompt(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
@@ -21,10 +28,10 @@ async function prompt(question: string): Promise<string> {
 export async function resolvePassword(opts: { passwordEnv?: string; env: NodeJS.ProcessEnv }): Promise<string> {
   if (opts.passwordEnv) {
     const v = opts.env[opts.passwordEnv];
-    if (v === undefined) throw new UsageError(`the environment variable ${opts.passwordEnv} (--password-env) is not set`);
+    if (v === undefined) throw new PasswordUnavailable(`the environment variable ${opts.passwordEnv} (--password-env) is not set`);
     return v;
   }
   if (opts.env.ONTAP_PASSWORD !== undefined) return opts.env.ONTAP_PASSWORD;
   if (process.stdin.isTTY) return prompt("ONTAP password: ");
-  throw new UsageError("no password: set ONTAP_PASSWORD, or name a variable with --password-env VAR (there is no terminal to ask on)");
+  throw new PasswordUnavailable("no password: set ONTAP_PASSWORD, or name a variable with --password-env VAR (there is no terminal to ask on)");
 }

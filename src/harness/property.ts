@@ -4,7 +4,7 @@
 // what was received and documented, and a curl line (from the check's own
 // ctx.fail, which carries the exchange).
 import fc from "fast-check";
-import { CheckError, CheckFailure, CheckSkip, NotTested } from "./check.ts";
+import { CheckError, CheckFailure, CheckSkip, NotTested } from "./outcomes.ts";
 import type { CheckContext } from "./context.ts";
 
 export interface PropertyOptions<T> {

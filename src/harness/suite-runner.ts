@@ -20,13 +20,14 @@ declare module "vitest" {
   }
 }
 
-/** Allure labels: epic/feature/story = area/operation/check id, severity, run parameters, spec link. */
+/** Allure labels: epic/feature/story = area/operation/check id, severity, a `spec` label per spec pointer, run parameters. */
 async function label(check: Check, cfg: ReturnType<typeof inject<"ontapRun">>): Promise<void> {
   await allure.epic(check.area);
   await allure.feature(check.operation);
   await allure.story(check.id);
   await allure.severity(check.severity);
-  await allure.description(`${check.requirement}\n\nReference: ${check.ref}`);
+  for (const pointer of check.spec) await allure.label("spec", pointer);
+  await allure.description(`${check.requirement}\n\nSpec: ${check.spec.join(", ")}${check.oracle ? `\n\nOracle: suites/oracles ${check.oracle}` : ""}\n\nReference: ${check.ref}\n\nDefined at: ${check.definedAt}`);
   await allure.parameter("target", cfg.info.url);
   await allure.parameter("ONTAP version", cfg.info.version ?? "unknown");
   await allure.parameter("profile", cfg.profile);

@@ -7,10 +7,11 @@
 // automation, whatever the operation's definition lists.
 import { clientSentParams, existsIn, operationKind, operations } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CallResult } from "../../src/harness/context.ts";
 import { HARMLESS } from "../errors/checks.ts";
 
-const REF = "spec/ontap.yaml#/x-ontap-framework-params (clients-send); spec/sources/ontap-reference.md §8, §8.1";
+const REF = "x-ontap-framework-params clients-send; spec/sources/ontap-reference.md §8, §8.1";
 
 /** Writes whose harmless request (suites/errors/checks.ts) the docs say is refused, with a documented code. */
 const REFUSED = ["license_create", "license_delete", "software_modify", "software_package_create", "software_package_delete", "software_upload"];
@@ -19,7 +20,7 @@ const codeOf = (r: CallResult): string | undefined => r.body?.error?.code ?? r.b
 const shown = (q: Record<string, string>) => Object.entries(q).map(([k, v]) => `${k}=${v}`).join("&");
 
 export const frameworkChecks: Check[] = [
-  {
+  defineCheck({
     id: "framework.get.client-parameters",
     area: "conventions",
     operation: "software_get",
@@ -28,6 +29,8 @@ export const frameworkChecks: Check[] = [
     title: "Every GET without path parameters accepts the max_records=1024&fields= that na_ontap_rest_info sends",
     requirement: "A collection or singleton GET (/cluster, /cluster/software, /cluster/software/download included) MUST answer the query parameters NetApp's clients send with every GET (max_records=1024, an empty fields=) as it answers the plain GET, not with 262179.",
     ref: REF,
+    spec: ["spec/ontap.yaml#/x-ontap-framework-params"],
+    oracle: null,
     async run(ctx) {
       let tried = 0;
       for (const op of operations().filter((o) => o.method === "GET" && !o.path.includes("{") && existsIn(ctx.target.version, o.introduced))) {
@@ -41,8 +44,8 @@ export const frameworkChecks: Check[] = [
       }
       if (!tried) ctx.skip("no GET of this target's release takes a parameter clients send");
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "framework.write.client-parameters",
     area: "conventions",
     operation: "license_create",
@@ -51,6 +54,8 @@ export const frameworkChecks: Check[] = [
     title: "Every write answers the return_timeout=30 of NetApp's clients as it answers the same request without it",
     requirement: "A POST, PATCH or DELETE (license POST and DELETE included, which are synchronous and ignore it) MUST judge a request carrying return_timeout=30 as it judges the same request without it: the same status and error code, never 262179 for return_timeout.",
     ref: REF,
+    spec: ["spec/ontap.yaml#/x-ontap-framework-params"],
+    oracle: null,
     async run(ctx) {
       let tried = 0;
       // Requests the target rejects whatever return_timeout says (an invalid key, entries that do not
@@ -71,5 +76,5 @@ export const frameworkChecks: Check[] = [
       }
       if (!tried) ctx.skip("no write of this target's release could be tried without changing the target");
     },
-  },
+  }),
 ];

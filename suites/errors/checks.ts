@@ -1,12 +1,13 @@
 // Error-code coverage: for each operation with documented error codes
-// (x-ontap-error-codes), send every scenario of generators/error-codes.ts the
+// (x-ontap-error-codes), send every scenario of suites/errors/scenarios.ts the
 // profile and target allow and check it is answered with its code; on the
 // embedded mock, raise the codes no client can provoke through the mock's
 // fault switch, so the envelope and status of each are exercised too.
-import { commonErrorCodes, compareVersions, operations, paramsFor, type Operation } from "../../src/contract/index.ts";
+import { commonErrorCodes, compareVersions, operationPointer, operations, paramsFor, type Operation } from "../../src/contract/index.ts";
 import { profileAllows, type Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CallParams, CallResult, CheckContext } from "../../src/harness/context.ts";
-import { SCENARIOS, UNPROVOKABLE, type Need } from "../../generators/error-codes.ts";
+import { SCENARIOS, UNPROVOKABLE, type Need } from "./scenarios.ts";
 
 /** A request of each operation that is valid as far as input checks go but changes nothing if it reaches the handler. */
 export const HARMLESS: Record<string, CallParams> = {
@@ -40,11 +41,13 @@ function statusFor(op: Operation, code: string): number {
 
 function codesCheck(op: Operation): Check {
   const area = op.tags.includes("licensing") ? "licensing" : "software";
-  return {
+  return defineCheck({
     id: `errors.${op.id.replace(/_/g, "-")}.documented-codes`,
     title: `${op.method} ${op.apiPath}: every documented error code is provoked, or raised by the mock's fault switch`,
     requirement: "A request that breaks a documented rule MUST be rejected with a 4xx status and the error code the docs give for that rule, in ONTAP's error envelope.",
-    ref: `spec/ontap.yaml#x-ontap-error-codes of ${op.id}; generators/error-codes.ts`,
+    ref: "suites/errors/scenarios.ts (how each code is provoked, or why a client cannot)",
+    spec: [operationPointer(op.id, "x-ontap-error-codes")],
+    oracle: null,
     severity: "normal",
     profile: "non-disruptive",
     area,
@@ -85,7 +88,7 @@ function codesCheck(op: Operation): Check {
       }
       if (!ran) ctx.skip(`no error scenario of ${op.id} can run here: ${notes.join("; ") || "none is defined"}`);
     },
-  };
+  });
 }
 
 function judge(ctx: CheckContext, op: Operation, code: string, what: string, r: CallResult): void {

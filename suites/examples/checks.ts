@@ -2,8 +2,9 @@
 // replayed against the target where the profile allows. Reads are replayed
 // on every profile; the docs' writes (installs, deletes, downloads, updates)
 // are not: the stateful phase makes its own, and undoes them.
-import { acceptedParams, loadExamples, matchOperation, type Fixture } from "../../src/contract/index.ts";
+import { acceptedParams, COMMON_CODES, loadExamples, matchOperation, operationPointer, type Fixture } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 
 interface Replay {
   fixture: Fixture;
@@ -29,11 +30,13 @@ function replays(): Map<string, Replay[]> {
 
 function replayCheck(operation: string, list: Replay[]): Check {
   const area = list[0].fixture.id.startsWith("licensing") ? "licensing" : operation === "job_get" ? "jobs" : "software";
-  return {
+  return defineCheck({
     id: `examples.${operation.replace(/_/g, "-")}.replay`,
     title: `The docs' example requests of ${operation} (${list.length}) are answered as the contract says`,
     requirement: "Each GET request the docs show as an example MUST be answered with a documented status and a body that matches the contract; an item the target does not hold MUST be 404.",
     ref: list.map((r) => `spec/examples/${r.fixture.id}.json`).join(", "),
+    spec: [operationPointer(operation, "responses")],
+    oracle: null,
     severity: "normal",
     profile: "read-only",
     phase: "examples",
@@ -49,7 +52,7 @@ function replayCheck(operation: string, list: Replay[]): Check {
         const shown = `${req.path}${Object.keys(req.query).length ? `?${new URLSearchParams(req.query)}` : ""} (${fixture.id})`;
         if (r.status < 300) return;
         const code = r.body?.error?.code;
-        if (r.status === 404 && Object.keys(path).length && code === "4") return; // the target holds no such item
+        if (r.status === 404 && Object.keys(path).length && code === COMMON_CODES.NOT_FOUND) return; // the target holds no such item
         if (r.status === 400 && undocumented.length) {
           ctx.warn(`docs quirk example-undocumented-parameter: the example ${shown} sends ${undocumented.join(", ")}, which the contract does not document; the target rejected it (${code}) as the contract says`);
           return;
@@ -57,7 +60,7 @@ function replayCheck(operation: string, list: Replay[]): Check {
         ctx.fail(`the docs example ${shown} was answered ${r.status}${code ? ` code ${code}` : ""}`, { received: r.status, documented: "a success, or 404 for an item the target lacks", exchange: r.exchange });
       });
     },
-  };
+  });
 }
 
 export const exampleChecks: Check[] = [...replays()].map(([op, list]) => replayCheck(op, list));

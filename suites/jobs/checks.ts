@@ -1,9 +1,12 @@
 // Jobs: /api/cluster/jobs/{uuid}, reached from the job links of async
 // answers.
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
-import { existsIn } from "../../src/contract/index.ts";
+import { getOperation, schemaFields } from "../../src/contract/index.ts";
 import { softwarePackages } from "../sample.ts";
+import { checkFinishedJob, checkJobDescription, checkJobProgress, isJobTerminal } from "../oracles/index.ts";
+import { judge } from "../judge.ts";
 import { skipIfUpdating, UPDATE_IN_PROGRESS } from "../software/busy.ts";
 
 /** A job the check may start without changing anything: a validate_only PATCH. */
@@ -17,7 +20,7 @@ async function harmlessJob(ctx: CheckContext): Promise<{ job: any; exchange: any
 }
 
 export const jobsChecks: Check[] = [
-  {
+  defineCheck({
     id: "jobs.get.terminal",
     area: "jobs",
     operation: "job_get",
@@ -25,28 +28,25 @@ export const jobsChecks: Check[] = [
     severity: "critical",
     title: "A job reached from a job link moves queued → running → success|failure and stays there",
     requirement: "A job MUST only move forward through queued, running (or paused) to success or failure, and MUST NOT leave a terminal state.",
-    ref: "spec/ontap.yaml#/components/schemas/job; spec/sources/ontap-reference.md §5.4",
+    ref: "spec/sources/ontap-reference.md §5.4",
+    spec: ["spec/ontap.yaml#/components/schemas/job_state", "spec/ontap.yaml#/paths/~1cluster~1jobs~1{uuid}/get"],
+    oracle: "checkJobProgress",
     async run(ctx) {
       const { job, exchange } = await harmlessJob(ctx);
-      const order = ["queued", "running", "paused", "success", "failure"];
       const seen: string[] = [];
       const deadline = Date.now() + 60_000;
       let delay = 2;
       for (;;) {
         const r = await ctx.call("job_get", { path: { uuid: job.uuid }, query: { fields: "*" } });
         const state = r.body.state;
-        const last = seen[seen.length - 1];
-        if (last !== state) {
-          const terminal = last === "success" || last === "failure";
-          if (terminal || (last && order.indexOf(state) < order.indexOf(last) && !(last === "paused" && state === "running"))) {
-            ctx.fail(`the job moved from ${last} to ${state}`, { received: [...seen, state].join(" → "), documented: "queued → running → success | failure", exchange: r.exchange });
-          }
+        if (seen[seen.length - 1] !== state) {
           seen.push(state);
+          judge(ctx, checkJobProgress(seen), { context: `the job's states ${seen.join(" → ")}`, exchange: r.exchange });
         }
-        if (state === "success" || state === "failure") {
+        if (isJobTerminal(state)) {
           const again = await ctx.call("job_get", { path: { uuid: job.uuid }, query: { fields: "state" } });
-          if (again.body.state !== state) ctx.fail(`the job left its terminal state ${state} for ${again.body.state}`, { received: again.body.state, documented: state, exchange: again.exchange });
-          if (state === "success" && r.body.code !== undefined && r.body.code !== 0) ctx.fail(`a successful job carries code ${r.body.code}`, { received: r.body.code, documented: 0, exchange: r.exchange });
+          judge(ctx, checkJobProgress([...seen, again.body.state]), { context: "read again once finished", exchange: again.exchange });
+          judge(ctx, checkFinishedJob(r.body), { exchange: r.exchange });
           return;
         }
         if (Date.now() > deadline) ctx.fail(`job ${job.uuid} did not finish within 60 s (states: ${seen.join(" → ")})`, { documented: "success or failure", exchange });
@@ -54,8 +54,8 @@ export const jobsChecks: Check[] = [
         delay = Math.min(delay * 2, 1000);
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "jobs.get.description",
     area: "jobs",
     operation: "job_get",
@@ -64,14 +64,16 @@ export const jobsChecks: Check[] = [
     title: "A job's description names the request that started it",
     requirement: "The description of a job started by PATCH /api/cluster/software MUST name that request (\"PATCH /api/cluster/software\").",
     ref: "docs: Manage cluster software > Examples (job description)",
+    spec: ["spec/ontap.yaml#/components/schemas/job/properties/description"],
+    oracle: "checkJobDescription",
     async run(ctx) {
       const { job, exchange } = await harmlessJob(ctx);
       const done = await ctx.awaitJob(job, { exchange });
-      if (!/PATCH\s+\/api\/cluster\/software/.test(done.description ?? "")) {
-        ctx.fail(`the job's description is "${done.description}"`, { received: done.description, documented: "PATCH /api/cluster/software" });
-      }
+      const op = getOperation("software_modify");
+      judge(ctx, checkJobDescription(done, { method: op.method, path: op.apiPath }), { exchange });
     },
-  },  {
+  }),
+  defineCheck({
     id: "jobs.get.failure",
     area: "jobs",
     operation: "job_get",
@@ -80,7 +82,9 @@ export const jobsChecks: Check[] = [
     severity: "normal",
     title: "A job that fails ends in failure with its code, message and error",
     requirement: "A download from a URL that cannot be fetched MUST answer 202 at once with a job (return_timeout defaults to 0); the job MUST end in state failure with a non-zero code and a message, from ONTAP 9.9 also an error with code and message, and GET /cluster/software/download MUST then report failure.",
-    ref: "spec/sources/ontap-reference.md §5.4 (job polling), §2.10, §8 (async); spec/ontap.yaml#/components/schemas/job",
+    ref: "spec/sources/ontap-reference.md §5.4 (job polling), §2.10, §8 (async)",
+    spec: ["spec/ontap.yaml#/components/schemas/job/properties/code", "spec/ontap.yaml#/components/schemas/job/properties/message", "spec/ontap.yaml#/components/schemas/job/properties/error", "spec/ontap.yaml#/paths/~1cluster~1software~1download/post/responses/202"],
+    oracle: "checkFinishedJob",
     async run(ctx) {
       await skipIfUpdating(ctx, "a download would be refused with 10551357");
       // A host under .invalid never resolves (RFC 2606), so no cluster can fetch it; the reference mock fails a download whose path says "fail".
@@ -93,11 +97,8 @@ export const jobsChecks: Check[] = [
         if (r.status !== 202) ctx.fail(`a download without return_timeout answered ${r.status}`, { received: r.status, documented: "202 at once with a job (return_timeout defaults to 0)", exchange: r.exchange });
         const job = await ctx.awaitJob(r.body?.job, { exchange: r.exchange });
         if (job.state !== "failure") ctx.fail(`a download from ${url} ended in ${job.state}`, { received: job, documented: "failure", exchange: r.exchange });
-        if (typeof job.code !== "number" || job.code === 0) ctx.fail(`a failed job carries code ${job.code}`, { received: job, documented: "the job's final error code (not 0)", exchange: r.exchange });
-        if (typeof job.message !== "string" || !job.message) ctx.fail("a failed job carries no message", { received: job, documented: "the error text in message", exchange: r.exchange });
-        if (existsIn(ctx.target.version, "9.9") && (typeof job.error?.code !== "string" || !job.error.code || typeof job.error?.message !== "string")) {
-          ctx.fail("a failed job carries no error with code and message", { received: job, documented: 'error: {"code": "<code>", "message": "..."} (ONTAP 9.9 and later)', exchange: r.exchange });
-        }
+        // The job's error object is in the schema from the release that introduced it (x-ontap-introduced of job.error).
+        judge(ctx, checkFinishedJob(job, { errorObject: schemaFields("job", { version: ctx.target.version }).some((f) => f.path === "error") }), { exchange: r.exchange });
         const status = await ctx.call("software_download_get", { query: { fields: "*" } });
         if (status.body?.state !== "failure") ctx.fail(`GET /download reports ${status.body?.state} after the download job failed`, { received: status.body, documented: "state failure", exchange: status.exchange });
       } finally {
@@ -107,8 +108,8 @@ export const jobsChecks: Check[] = [
         }
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "jobs.link.plain-json",
     area: "jobs",
     operation: "software_modify",
@@ -117,6 +118,8 @@ export const jobsChecks: Check[] = [
     title: "An asynchronous answer to Accept: application/json still links its job",
     requirement: "A 202 answered with `Accept: application/json` MUST carry job._links.self.href, leading to that job, as the docs' examples show and NetApp's clients follow it.",
     ref: "spec/sources/002_d792e4551950e0af.txt (PATCH validate_only and POST download examples, accept: application/json); spec/sources/ontap-reference.md §5.7, §8.1 (na_ontap_restit)",
+    spec: ["spec/ontap.yaml#/components/schemas/job_link", "spec/ontap.yaml#/paths/~1cluster~1software/patch/responses/202/content/application~1json"],
+    oracle: null,
     async run(ctx) {
       const pkg = (await softwarePackages(ctx))[0];
       if (!pkg) ctx.skip("the target holds no software package to validate against, so no job can be started harmlessly");
@@ -129,5 +132,5 @@ export const jobsChecks: Check[] = [
       if (!href.includes("/api/cluster/jobs/") || uuid !== r.body.job.uuid) ctx.fail(`the job link ${href} does not lead to job ${r.body.job.uuid}`, { received: href, documented: `/api/cluster/jobs/${r.body.job.uuid}`, exchange: r.exchange });
       await ctx.awaitJob(r.body.job, { exchange: r.exchange });
     },
-  },
+  }),
 ];

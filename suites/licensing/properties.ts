@@ -3,8 +3,9 @@
 // key is rejected with the code spec/test-keys.md gives and changes nothing;
 // a batch reports an outcome per key.
 import fc from "fast-check";
-import { existsIn, getOperation, paramsFor } from "../../src/contract/index.ts";
+import { completeQuery, existsIn, getOperation, paramsFor } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { licenseBatchArb, licenseVariantArb, type LicenseVariant as LicenseCase } from "../../generators/license-variants.ts";
@@ -13,7 +14,7 @@ import { listAll } from "../sample.ts";
 import { licenseState } from "./roundtrips.ts";
 import { postErrors } from "./post-errors.ts";
 
-const base = { area: "licensing" as const, profile: "destructive" as const, phase: "property" as const, operation: "license_create", severity: "critical" as const, ref: "spec/test-keys.md; docs: Install one or more feature licenses" };
+const base = { area: "licensing" as const, profile: "destructive" as const, phase: "property" as const, operation: "license_create", severity: "critical" as const, ref: "spec/test-keys.md; docs: Install one or more feature licenses", oracle: null };
 
 function diff(a: Map<string, string>, b: Map<string, string>): string[] {
   return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
@@ -41,7 +42,7 @@ function target(serials: string[], free: string[], nlfV2: boolean) {
 async function undo(ctx: CheckContext, c: LicenseCase): Promise<void> {
   const i = c.installs!;
   // call(), not send(): an undo that fails must say so, not leave the next case a polluted target.
-  if (i.bundle) await ctx.call("license_delete_collection", { query: { "licenses.installed_license": i.bundle, serial_number: i.serial, state: "*" } });
+  if (i.bundle) await ctx.call("license_delete_collection", { query: { "licenses.installed_license": i.bundle, serial_number: i.serial, ...completeQuery("licenses_get") } });
   else for (const p of i.packages) await ctx.call("license_delete", { path: { name: p }, query: { serial_number: i.serial } });
 }
 
@@ -68,19 +69,21 @@ async function oneKey(ctx: CheckContext, c: LicenseCase): Promise<void> {
 }
 
 export const licensingProperties: Check[] = [
-  {
+  defineCheck({
     ...base,
     id: "licenses.install.key-property",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/x-ontap-error-codes"],
     title: "Generated keys: valid ones install exactly their packages and delete cleanly, invalid ones are refused with their code",
     requirement: "A valid key MUST install exactly its packages and MUST be deletable again; an invalid key MUST be rejected with the code spec/test-keys.md gives for its fault and MUST change nothing.",
     async run(ctx) {
       const { serials, free, nlfV2 } = await setting(ctx);
       await checkProperty(ctx, licenseVariantArb(target(serials, free, nlfV2)), (c) => oneKey(ctx, c), { name: "license keys", show, parallel: false });
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "licenses.install.batch-property",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post", "spec/ontap.yaml#/components/schemas/error_responses"],
     title: "Generated batches: each key has its own outcome, good keys install, bad keys change nothing",
     requirement: "A POST with several keys MUST install each valid key and report each invalid one in `errors` (naming its index), and the installed set MUST be exactly the valid keys' packages.",
     async run(ctx) {
@@ -112,5 +115,5 @@ export const licensingProperties: Check[] = [
         if (left.length) ctx.fail(`after undoing the batch, ${left.join(", ")} differ from before`, { received: left, documented: "the licenses as they were" });
       }, { name: "license batches", show: (b) => `${b.kind}: ${b.keys.map(show).join(" | ")}`, parallel: false });
     },
-  },
+  }),
 ];

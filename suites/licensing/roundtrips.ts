@@ -2,7 +2,9 @@
 // keys (spec/test-keys.md), bundles, batches. Each check restores what it
 // changed in a finally block, so the license list after the run equals the
 // one before, even when a check fails.
+import { completeQuery, LICENSE_DELETE_CODES } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { nlfKey, shortKey, TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
 import { allPackages, listAll } from "../sample.ts";
@@ -43,7 +45,7 @@ async function unlicensed(ctx: CheckContext, count: number): Promise<string[]> {
 }
 
 export const licensingRoundTrips: Check[] = [
-  {
+  defineCheck({
     ...base,
     id: "licenses.install.short-key-roundtrip",
     operation: "license_create",
@@ -51,6 +53,8 @@ export const licensingRoundTrips: Check[] = [
     title: "A 28-character key installs exactly its package and deletes cleanly",
     requirement: "A valid 28-character key MUST install exactly its package (201 with Location), and DELETE with its serial number MUST remove it again.",
     ref: REF,
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/responses/201", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses~1{name}/delete"],
+    oracle: null,
     async run(ctx) {
       needTestKeys(ctx);
       const [pkg] = await unlicensed(ctx, 1);
@@ -73,23 +77,24 @@ export const licensingRoundTrips: Check[] = [
         if (installed) await ctx.send("license_delete", { path: { name: pkg }, query: { serial_number: serial } });
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "licenses.install.nlf-bundle-roundtrip",
     operation: "license_delete_collection",
     severity: "critical",
-    since: "9.9",
     title: "An NLFv2 bundle installs its packages and is deleted by licenses.installed_license",
     requirement: "An NLFv2 key MUST install each of its packages with installed_license set to the bundle; a member MUST NOT be deletable alone (1115564); a query DELETE by installed_license MUST remove the whole bundle.",
     ref: `${REF}; docs: Deleting all licenses installed with NLFv2`,
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/delete", "spec/ontap.yaml#/components/schemas/license/properties/installed_license", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses~1{name}/delete/x-ontap-error-codes/1115564"],
+    oracle: null,
     async run(ctx) {
       needTestKeys(ctx);
       const pkgs = await unlicensed(ctx, 2);
       const bundle = "Conformance Test Bundle";
       const serial = "9876543210";
       const before = await licenseState(ctx);
-      const query = { "licenses.installed_license": "Conformance*Test*Bundle", serial_number: serial, state: "*" };
+      const query = { "licenses.installed_license": "Conformance*Test*Bundle", serial_number: serial, ...completeQuery("licenses_get") };
       try {
         await ctx.call("license_create", { body: { keys: [nlfKey({ version: "2", serialNumber: serial, packages: pkgs, scope: "cluster", product: bundle })] } });
         for (const p of pkgs) {
@@ -98,7 +103,7 @@ export const licensingRoundTrips: Check[] = [
           if (lic?.installed_license !== bundle) ctx.fail(`${p} was not installed as part of "${bundle}"`, { received: lic, documented: { serial_number: serial, installed_license: bundle }, exchange: r.exchange });
         }
         const member = await ctx.call("license_delete", { path: { name: pkgs[0] }, query: { serial_number: serial }, expect: "error" });
-        if (member.body?.error?.code !== "1115564") ctx.fail("deleting one member of a bundle was not refused with 1115564", { received: `${member.status} ${member.body?.error?.code}`, documented: "1115564", exchange: member.exchange });
+        if (member.body?.error?.code !== LICENSE_DELETE_CODES.PART_OF_NLF_BUNDLE) ctx.fail(`deleting one member of a bundle was not refused with ${LICENSE_DELETE_CODES.PART_OF_NLF_BUNDLE}`, { received: `${member.status} ${member.body?.error?.code}`, documented: LICENSE_DELETE_CODES.PART_OF_NLF_BUNDLE, exchange: member.exchange });
         const del = await ctx.call("license_delete_collection", { query });
         if (del.body?.num_records !== pkgs.length) ctx.warn(`the query DELETE reported num_records ${del.body?.num_records} for ${pkgs.length} licenses`);
         const left = changed(before, await licenseState(ctx));
@@ -107,8 +112,8 @@ export const licensingRoundTrips: Check[] = [
         if (changed(before, await licenseState(ctx)).length) await ctx.send("license_delete_collection", { query });
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "licenses.install.batch-outcomes",
     operation: "license_create",
@@ -116,6 +121,8 @@ export const licensingRoundTrips: Check[] = [
     title: "A batch with a bad key installs the good ones and names the bad one by index",
     requirement: "A POST whose keys are partly invalid MUST report each invalid key in `errors` and MUST NOT let a bad key change anything.",
     ref: "docs: Installing multiple licenses with one API call; spec/sources/ontap-reference.md §8",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/responses/default", "spec/ontap.yaml#/components/schemas/error_responses"],
+    oracle: null,
     async run(ctx) {
       needTestKeys(ctx);
       const [pkg] = await unlicensed(ctx, 1);
@@ -133,8 +140,8 @@ export const licensingRoundTrips: Check[] = [
         if (now.get(pkg) !== before.get(pkg)) await ctx.send("license_delete", { path: { name: pkg }, query: { serial_number: serial } });
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "licenses.install.invalid-rejected",
     operation: "license_create",
@@ -144,6 +151,8 @@ export const licensingRoundTrips: Check[] = [
     title: "Malformed keys are rejected with a documented code and install nothing",
     requirement: "A key of the wrong length, a bad checksum, broken NLF JSON or a bad NLF signature MUST be rejected in an error envelope (`errors`, or `error`: a named quirk) with a documented code and MUST install nothing.",
     ref: "spec/test-keys.md; docs: Install one or more feature licenses > ONTAP Error Response Codes",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/x-ontap-error-codes", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/responses/default"],
+    oracle: null,
     async run(ctx) {
       const before = await licenseState(ctx);
       const bad = [
@@ -159,7 +168,8 @@ export const licensingRoundTrips: Check[] = [
       const diff = changed(before, await licenseState(ctx));
       if (diff.length) ctx.fail(`rejected keys changed ${diff.join(", ")}`, { received: diff, documented: "nothing changed" });
     },
-  },  {
+  }),
+  defineCheck({
     ...base,
     id: "licenses.delete.serial-number",
     operation: "license_delete",
@@ -167,6 +177,8 @@ export const licensingRoundTrips: Check[] = [
     title: "A license DELETE needs serial_number, and serial_number=* removes every license of the package",
     requirement: "DELETE /cluster/licensing/licenses/{name} without serial_number (a required parameter) MUST be rejected with a 4xx and MUST change nothing; with serial_number=* it MUST remove every license of that package and of no other.",
     ref: `${REF}; docs: Delete a license > Parameters; Deleting with a query`,
+    spec: ["spec/ontap.yaml#/components/parameters/license_serial_number_required", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses~1{name}/delete"],
+    oracle: null,
     async run(ctx) {
       needTestKeys(ctx);
       const [pkg] = await unlicensed(ctx, 1);
@@ -190,8 +202,8 @@ export const licensingRoundTrips: Check[] = [
         if (installed) for (const s of serials) await ctx.send("license_delete", { path: { name: pkg }, query: { serial_number: s } });
       }
     },
-  },
-  {
+  }),
+  defineCheck({
     ...base,
     id: "licenses.create.return-records",
     operation: "license_create",
@@ -199,6 +211,8 @@ export const licensingRoundTrips: Check[] = [
     title: "A license POST returns records only with return_records=true",
     requirement: "A license POST MUST NOT return records by default (return_records defaults to false), and with return_records=true it MUST return the records of the packages its keys installed.",
     ref: `${REF}; docs: Install one or more feature licenses > Parameters (return_records)`,
+    spec: ["spec/ontap.yaml#/components/parameters/return_records_update", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/responses/201"],
+    oracle: null,
     async run(ctx) {
       needTestKeys(ctx);
       const [pkg] = await unlicensed(ctx, 1);
@@ -221,5 +235,5 @@ export const licensingRoundTrips: Check[] = [
         if (installed) await ctx.send("license_delete", remove);
       }
     },
-  },
+  }),
 ];

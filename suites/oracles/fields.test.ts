@@ -59,8 +59,8 @@ describe("checkFields", () => {
   });
 
   it("an item GET without fields returns all standard fields", () => {
-    expect(checkFields({ ...base, requested: "", item: true, records: [FULL] })).toEqual([]);
-    expect(checkFields({ ...base, requested: "", item: true, records: [{ name: "nfs" }] }).map((v) => v.rule)).toContain("fields-missing");
+    expect(checkFields({ ...base, requested: "", allByDefault: true, records: [FULL] })).toEqual([]);
+    expect(checkFields({ ...base, requested: "", allByDefault: true, records: [{ name: "nfs" }] }).map((v) => v.rule)).toContain("fields-missing");
   });
 
   it("named fields, nested paths and braces", () => {

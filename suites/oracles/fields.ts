@@ -111,8 +111,12 @@ export interface CheckFieldsInput {
    * the "present" half is not judged.
    */
   unfiltered?: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>> | readonly unknown[];
-  /** An item GET: no `fields` means all standard fields (collections: keys only). */
-  item?: boolean;
+  /**
+   * Without `fields` the records carry all their standard fields: an item GET,
+   * or a collection whose records have no self link (software history, docs
+   * 002). Otherwise a collection without `fields` returns the keys only.
+   */
+  allByDefault?: boolean;
 }
 
 function lookup(input: CheckFieldsInput): (k: string) => unknown {
@@ -146,7 +150,7 @@ export function checkFields(input: CheckFieldsInput): Violation[] {
     if (e instanceof FieldsParseError) return [{ rule: CANNOT_PARSE, message: `the oracle cannot read fields=${input.requested}: ${e.message}`, received: input.requested }];
     throw e;
   }
-  if (input.item && !sel.all && sel.include.length === 0) sel.all = true;
+  if (input.allByDefault && !sel.all && sel.include.length === 0) sel.all = true;
   const known = input.knownPaths;
   if (known.length > 0) {
     const unknown = [...sel.include, ...sel.exclude].filter((p) => !known.some((k) => under(k, p) || under(p, k)));
@@ -163,8 +167,8 @@ export function checkFields(input: CheckFieldsInput): Violation[] {
   const onTheWay = (p: string): boolean => sel.include.some((n) => n.startsWith(`${p}.`));
   const full = lookup(input);
   const out: Violation[] = [];
-  const f = input.requested === "" ? (input.item ? "an item GET without fields=" : "a request without fields=") : `fields=${input.requested}`;
-  const notRequested = input.requested === "" && !input.item ? "no fields= was sent (keys and _links only)" : `${f} did not request it`;
+  const f = input.requested === "" ? (input.allByDefault ? "a request without fields= (all fields by default)" : "a request without fields=") : `fields=${input.requested}`;
+  const notRequested = input.requested === "" && !input.allByDefault ? "no fields= was sent (keys and _links only)" : `${f} did not request it`;
 
   input.records.forEach((record, index) => {
     const who = describeRecord(record, input.keys, index);

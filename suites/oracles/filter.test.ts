@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { checkFilter, evaluate, FilterParseError, parseExpression, satisfies, type FieldType, type FieldTypes } from "./filter.ts";
+import { checkFilter, evaluate, FilterParseError, parseExpression, type FieldType, type FieldTypes, type Filters } from "./filter.ts";
+import { valuesAt } from "./types.ts";
+
+/** Whether a record satisfies every filter (ANDed): what checkFilter's soundness judges, one record at a time. */
+function satisfies(record: unknown, filters: Filters, types: FieldTypes): boolean {
+  const list: ReadonlyArray<readonly [string, string]> = Array.isArray(filters) ? filters : Object.entries(filters);
+  return list.every(([field, expression]) => {
+    if (!types[field]) throw new FilterParseError(`no field type known for "${field}"`, `${field}=${expression}`);
+    return evaluate(expression, valuesAt(record, field), types[field]);
+  });
+}
 
 type Case = [expression: string, value: unknown, expected: boolean];
 

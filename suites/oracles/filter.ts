@@ -362,11 +362,6 @@ function holdsAll(record: unknown, compiled: CompiledFilter[], opts: EvalOptions
   return compiled.find((f) => !evaluate(f.expression, valuesAt(record, f.field), f.type, opts));
 }
 
-/** Whether a record satisfies every filter (they are ANDed). Throws FilterParseError. */
-export function satisfies(record: unknown, filters: Filters, types: FieldTypes, opts: EvalOptions = {}): boolean {
-  return holdsAll(record, compile(filters, types), opts) === undefined;
-}
-
 // ---------------------------------------------------------------------------
 // The oracle
 

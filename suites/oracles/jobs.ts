@@ -82,3 +82,33 @@ export function checkJobDescription(job: unknown, request: { method: string; pat
   }
   return [{ rule: "job-description", pointer: "/description", message: `the job started by ${expected} is described as ${show(description)}, which does not name that request`, received: description, expected }];
 }
+
+export interface FinishedJobOptions {
+  /** The target's release serves the job's `error` object (ONTAP 9.9 and later, ontap-reference §2.10). */
+  errorObject?: boolean;
+}
+
+/**
+ * What a finished job carries (ontap-reference §2.10, §5.4): a successful
+ * job's `code`, where it has one, is 0; a failed job has a non-zero numeric
+ * `code` and a `message` saying why, and from 9.9 an `error` with its code
+ * and message. Rules: `job-success-code`, `job-failure-code`,
+ * `job-failure-message`, `job-failure-error`. Nothing for a job that has not
+ * finished.
+ */
+export function checkFinishedJob(job: unknown, opts: FinishedJobOptions = {}): Violation[] {
+  const j = isObject(job) ? job : {};
+  const out: Violation[] = [];
+  if (j.state === "success" && j.code !== undefined && j.code !== 0) {
+    out.push({ rule: "job-success-code", pointer: "/code", message: `a successful job carries code ${show(j.code)}`, received: j.code, expected: 0 });
+  }
+  if (j.state === "failure") {
+    if (typeof j.code !== "number" || j.code === 0) out.push({ rule: "job-failure-code", pointer: "/code", message: `a failed job carries code ${show(j.code)}`, received: j.code, expected: "the job's final error code (not 0)" });
+    if (typeof j.message !== "string" || !j.message) out.push({ rule: "job-failure-message", pointer: "/message", message: "a failed job carries no message", received: j.message, expected: "the error text in message" });
+    const error = isObject(j.error) ? j.error : undefined;
+    if (opts.errorObject && (typeof error?.code !== "string" || !error.code || typeof error?.message !== "string")) {
+      out.push({ rule: "job-failure-error", pointer: "/error", message: "a failed job carries no error with code and message", received: j.error, expected: 'error: {"code": "<code>", "message": "..."} (ONTAP 9.9 and later)' });
+    }
+  }
+  return out;
+}

@@ -31,9 +31,11 @@ describe("expectedPackageState / checkPackageState", () => {
     expect(checkPackageState({ ...pkg, state: "unlicensed" }, [], NOW)[0].rule).toBe("license-package-state"); // it has an active license
   });
 
-  it("no licenses: unlicensed; compliant is a violation", () => {
+  it("no licenses: unlicensed; any other state is a violation", () => {
     expect(checkPackageState({ name: "flexcache", state: "unlicensed", licenses: [] }, NODES, NOW)).toEqual([]);
     expect(checkPackageState({ name: "flexcache", state: "compliant", licenses: [] }, NODES, NOW)[0].rule).toBe("license-package-state");
+    expect(checkPackageState({ name: "flexcache", state: "noncompliant", licenses: [] }, NODES, NOW)[0].rule).toBe("license-package-state");
+    expect(checkPackageState({ name: "flexcache", state: "unknown" }, NODES, NOW, { allFields: true })[0].rule).toBe("license-package-state"); // read with fields=*: none
     expect(checkPackageState({ name: "flexcache", state: "unlicensed" }, NODES, NOW)).toEqual([]); // licenses not served
     expect(checkPackageState({ name: "flexcache", state: "compliant" }, NODES, NOW)[0].rule).toBe("ambiguous");
     expect(checkPackageState({ name: "flexcache" }, NODES, NOW)).toEqual([]); // no state served: nothing to judge

@@ -34,6 +34,11 @@ export interface ClusterNode {
 
 export interface LicensingOptions {
   /**
+   * The package was read with `fields=*`: a licenses array it does not carry
+   * is one it does not have (otherwise the field may not have been asked for).
+   */
+  allFields?: boolean;
+  /**
    * Clock tolerance between the suite and the server (ms, default 10 min): a
    * license whose expiry_time is this close to `now` is neither expired nor
    * valid for certain.
@@ -94,12 +99,13 @@ export function expectedPackageState(pkg: unknown, nodes: readonly ClusterNode[]
   const skew = opts.clockSkewMs ?? 10 * 60_000;
   const p = isObject(pkg) ? pkg : {};
   const raw = p.licenses;
+  // A package without a license is unlicensed, whatever else (the docs' "unlicensed" packages are those without
+  // installed licenses, which the default listing hides).
+  const none: PackageStateExpectation = { derived: "unlicensed", forbidden: PACKAGE_STATES.filter((s) => s !== "unlicensed"), reasons: ["the package has no licenses"] };
   if (!Array.isArray(raw)) {
-    return { derived: "unlicensed", forbidden: [], reasons: ["the package carries no licenses array (not requested, or none installed)"] };
+    return opts.allFields ? none : { derived: "unlicensed", forbidden: [], reasons: ["the package carries no licenses array (not requested, or none installed)"] };
   }
-  if (raw.length === 0) {
-    return { derived: "unlicensed", forbidden: ["compliant"], reasons: ["the package has no licenses, so nothing can make it compliant"] };
-  }
+  if (raw.length === 0) return none;
   const licenses = raw.map((l, i) => view(l, i, now, skew));
   const reasons: string[] = [];
   const nodeNames = new Set(nodes.map((n) => n.name));

@@ -26,8 +26,11 @@ export interface CheckPagesInput {
 }
 
 /**
- * Rules: `pages-max-records`, `pages-num-records`, `pages-duplicate` (a
- * record on two pages, or twice on one), `pages-missing`, `pages-extra`,
+ * Rules: `pages-max-records`, `pages-num-records`, `pages-empty` (a page
+ * without records that links to a next one while records of the unpaged
+ * listing remain: a page may hold fewer than max_records when return_timeout
+ * ends it first, ref §5.3, but not none),
+ * `pages-duplicate` (a record on two pages, or twice on one), `pages-missing`, `pages-extra`,
  * `pages-order`, `pages-unidentified`, `pages-next-missing` (the last page
  * has no `next` although records after the last one returned remain; those
  * are not also reported as `pages-missing`). When the last page given still
@@ -39,9 +42,13 @@ export function checkPages(input: CheckPagesInput): Violation[] {
   const out: Violation[] = [];
   const seen = new Map<string, number>(); // key → page index
   const sequence: string[] = [];
+  const total = new Set(unpaged.map((r) => recordKey(r, key)).filter((k) => k !== undefined)).size;
   pages.forEach((page, p) => {
     if (page.records.length > maxRecords) {
       out.push({ rule: "pages-max-records", pointer: `/pages/${p}/records`, message: `page ${p + 1} holds ${page.records.length} records although max_records=${maxRecords}`, received: page.records.length, expected: `at most ${maxRecords}` });
+    }
+    if (page.records.length === 0 && page.next !== undefined && sequence.length < total) {
+      out.push({ rule: "pages-empty", pointer: `/pages/${p}/records`, message: `page ${p + 1} holds no records but links to a next page, with ${total - sequence.length} record(s) of the unpaged listing still to come`, received: 0, expected: `1 to ${maxRecords} records` });
     }
     if (page.num_records !== page.records.length) {
       out.push({ rule: "pages-num-records", pointer: `/pages/${p}/num_records`, message: page.num_records === undefined ? `page ${p + 1} has no num_records although it holds ${page.records.length} records` : `page ${p + 1} says num_records=${JSON.stringify(page.num_records)} but holds ${page.records.length} records`, received: page.num_records, expected: page.records.length });

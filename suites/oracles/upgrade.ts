@@ -62,8 +62,8 @@ export const UPGRADE_EDGES: Readonly<Record<UpgradeState, readonly UpgradeState[
   failed: [],
 };
 
-function isState(s: string): s is UpgradeState {
-  return (UPGRADE_STATES as readonly string[]).includes(s);
+function isState(s: string | undefined): s is UpgradeState {
+  return s !== undefined && (UPGRADE_STATES as readonly string[]).includes(s);
 }
 
 /** Every state reachable from `from` in zero or more steps. */
@@ -80,11 +80,20 @@ export function isTerminal(state: string): boolean {
 }
 
 /**
+ * Where an update stops moving on its own: a final state, or paused
+ * (paused_by_user, paused_on_error wait for a user's resume or cancel). A
+ * client waiting for an update stops polling here (S5).
+ */
+export function isSettled(state: string): boolean {
+  return FINAL.has(state) || state === "paused_by_user" || state === "paused_on_error";
+}
+
+/**
  * Whether the docs allow `action` in `state`. true means a server may accept
  * it ("Not all update operations support these actions"); false means it
  * must reject it.
  */
-export function actionAllowed(state: string, action: string): boolean {
+export function actionAllowed(state: string | undefined, action: string): boolean {
   switch (action) {
     case "pause":
       return state === "in_progress" || state === "waiting";
@@ -96,8 +105,11 @@ export function actionAllowed(state: string, action: string): boolean {
   }
 }
 
-/** The documented error codes a server may use to reject `action` in `state` (empty when it is allowed). */
-export function rejectionCodes(state: string, action: string): string[] {
+/**
+ * The documented error codes a server may use to reject `action` in `state`
+ * (empty when it is allowed); `state` undefined: no update was ever started.
+ */
+export function rejectionCodes(state: string | undefined, action: string): string[] {
   if (actionAllowed(state, action)) return [];
   const idle = !isState(state) || isTerminal(state);
   switch (action) {

@@ -4,17 +4,24 @@
 // /cluster/software/download). A check whose precondition does not hold on
 // such a cluster ends as a skip that names the state; and a request that can
 // change an update under way (pause, resume, cancel) is never sent to one.
+import { SOFTWARE_MODIFY_CODES } from "../../src/contract/index.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
-import { isTerminal } from "../oracles/upgrade.ts";
+import { isTerminal } from "../oracles/index.ts";
 
 /** The documented answer of a cluster that is busy with an update. */
-export const UPDATE_IN_PROGRESS = "10551357";
+export const UPDATE_IN_PROGRESS = SOFTWARE_MODIFY_CODES.UPDATE_IN_PROGRESS;
+
+/** The update state the target reports (undefined: none, no update was ever started), and whether an update is under way (any state but the final ones). */
+export async function updateState(ctx: CheckContext): Promise<{ state?: string; underWay: boolean }> {
+  const r = await ctx.call("software_get", { query: { fields: "state" } });
+  const state: unknown = r.body?.state;
+  return typeof state === "string" ? { state, underWay: !isTerminal(state) } : { underWay: false };
+}
 
 /** The update state when an update is under way (any state but the final ones), else undefined. */
 export async function updateUnderWay(ctx: CheckContext): Promise<string | undefined> {
-  const r = await ctx.call("software_get", { query: { fields: "state" } });
-  const state: unknown = r.body?.state;
-  return typeof state === "string" && !isTerminal(state) ? state : undefined;
+  const s = await updateState(ctx);
+  return s.underWay ? s.state : undefined;
 }
 
 /** Skip, saying why, when an update is under way on the target. */

@@ -3,11 +3,13 @@
 // 4xx and its code, and must change nothing (update state, packages,
 // download state).
 import type { Check } from "../../src/harness/check.ts";
+import { defineCheck } from "../define.ts";
 import type { CallParams, CheckContext } from "../../src/harness/context.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { boundaryCases, softwareVariantArb, type SoftwareTarget, type SoftwareVariant as SoftwareCase } from "../../generators/software-variants.ts";
 import { profileAllows } from "../../src/harness/check.ts";
 import { listAll } from "../sample.ts";
+import { skipIfUpdating } from "./busy.ts";
 
 async function snapshot(ctx: CheckContext): Promise<string> {
   const sw = await ctx.call("software_get", { query: { fields: "state,pending_version,version" } });
@@ -22,8 +24,7 @@ function codesOf(body: any): string[] {
 
 /** What the software generators need to know of the target; skips while an update runs. */
 async function softwareTarget(ctx: CheckContext): Promise<SoftwareTarget> {
-  const sw = await ctx.call("software_get", { query: { fields: "state" } });
-  if (sw.body.state && !["completed", "canceled", "failed"].includes(sw.body.state)) ctx.skip(`an update is in progress (${sw.body.state}); bad inputs are not sent during an update`);
+  await skipIfUpdating(ctx, "bad inputs are not sent during an update");
   const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "name,ha.partners" });
   const repository = (await listAll(ctx, "software_packages_collection_get", { fields: "version" })).map((p) => p.version);
   return {
@@ -65,11 +66,13 @@ async function refusedAndUnchanged(ctx: CheckContext, c: { operation: string; pa
 }
 
 export const softwareProperties: Check[] = [
-  {
+  defineCheck({
     id: "software.inputs.rejected-property",
     title: "Generated bad software inputs (PATCH parameters, download URLs, upload bodies) are refused with their code and change nothing",
     requirement: "A PATCH /cluster/software, POST /cluster/software/download or POST /cluster/software/upload that breaks a documented range, enum, type or body rule MUST be rejected with a 4xx status and the documented code, and MUST NOT change the update state, the packages or the download state.",
-    ref: "spec/ontap.yaml (software_modify parameters, software_package_create, software_upload); generators/software-variants.ts",
+    ref: "generators/software-variants.ts",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1software/patch/parameters", "spec/ontap.yaml#/paths/~1cluster~1software~1download/post/requestBody", "spec/ontap.yaml#/paths/~1cluster~1software~1upload/post/requestBody"],
+    oracle: null,
     severity: "critical",
     profile: "non-disruptive",
     phase: "property",
@@ -82,12 +85,14 @@ export const softwareProperties: Check[] = [
         await refusedAndUnchanged(ctx, c);
       }, { name: "bad software inputs", show: (c) => `${c.kind}: ${c.what}`, parallel: false });
     },
-  },
-  {
+  }),
+  defineCheck({
     id: "software.modify.query-limits",
     title: "PATCH /cluster/software (validate only) takes every documented limit and enum value, and refuses one past each bound",
     requirement: "A validate-only PATCH /cluster/software MUST accept each query enum value and each integer at its documented bounds (return_timeout 0 and 120, stabilize_minutes 1 and 60), MUST refuse a value one past a bound (return_timeout 121, stabilize_minutes 0 and 61) and an empty or 4,096-character version with its documented code, MUST answer an empty or long nodes_to_update without a 5xx, and MUST NOT change the update state, the packages or the download state.",
-    ref: "spec/ontap.yaml (software_modify query parameters; software_reference.version); generators/software-variants.ts boundaryCases",
+    ref: "generators/software-variants.ts boundaryCases",
+    spec: ["spec/ontap.yaml#/paths/~1cluster~1software/patch/parameters", "spec/ontap.yaml#/components/parameters/return_timeout_update", "spec/ontap.yaml#/components/schemas/software_reference/properties/version"],
+    oracle: null,
     severity: "normal",
     profile: "non-disruptive",
     phase: "boundary",
@@ -112,5 +117,5 @@ export const softwareProperties: Check[] = [
         if (after !== before) ctx.fail(`${c.what} (validate only) changed the software state`, { received: after, documented: before, exchange: r.exchange });
       }
     },
-  },
+  }),
 ];

@@ -2,14 +2,14 @@
 // reports what checks exercised and what nothing did.
 import { describe, expect, it } from "vitest";
 import { operations } from "../../src/contract/index.ts";
-import { SCENARIOS, UNPROVOKABLE, errorCodeTable } from "../../generators/error-codes.ts";
+import { SCENARIOS, UNPROVOKABLE, errorCodeTable } from "../../suites/errors/scenarios.ts";
 import { buildCoverage, coverageTable } from "../../reports/coverage.ts";
 import { coverageHtml } from "../../reports/coverage-html.ts";
 import type { CheckResult } from "../../src/harness/check.ts";
 
 const documented = operations().flatMap((op) => Object.keys(op.errorCodes).map((code) => ({ operation: op.id, code })));
 
-describe("the error-code table (generators/error-codes.ts)", () => {
+describe("the error-code table (suites/errors/scenarios.ts)", () => {
   it("gives every documented code of every operation a scenario or a recorded reason", () => {
     const gaps = errorCodeTable(documented).filter((r) => !r.scenario && !r.reason).map((r) => `${r.operation} ${r.code}`);
     expect(gaps).toEqual([]);
@@ -26,7 +26,7 @@ describe("the error-code table (generators/error-codes.ts)", () => {
 });
 
 function result(id: string, operation: string, coverage: CheckResult["coverage"], status: CheckResult["status"] = "pass", message?: string): CheckResult {
-  return { id, title: id, requirement: "", ref: "", severity: "normal", profile: "read-only", area: "licensing", operation, status, message, warnings: [], durationMs: 1, exchanges: [], coverage };
+  return { id, title: id, requirement: "", ref: "", spec: [], oracle: null, definedAt: "", severity: "normal", profile: "read-only", area: "licensing", operation, status, message, warnings: [], durationMs: 1, exchanges: [], coverage };
 }
 
 describe("buildCoverage", () => {
@@ -34,7 +34,7 @@ describe("buildCoverage", () => {
     result("a.check", "licenses_get", { operations: { licenses_get: { statuses: ["200", "400"], params: ["fields", "name"], codes: ["262179"], fields: ["name", "state"] }, license_create: { statuses: ["400"], params: [], codes: ["1115159", "1115130"], fields: [] } }, errorCodes: [{ operation: "license_create", code: "1115159", outcome: "provoked", what: "a 26-character key" }] }),
     result("b.check", "license_delete", undefined, "skip", "needs the destructive profile (this run: read-only)"),
   ];
-  const c = buildCoverage(results, "9.18.1");
+  const c = buildCoverage(results, "9.18.1", errorCodeTable);
   const licenses = c.operations.find((o) => o.operation === "licenses_get")!;
   const create = c.operations.find((o) => o.operation === "license_create")!;
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { judge, variantsCommand, VARIANTS_FORMAT, type VariantsSummary } from "../../src/cli/variants-command.ts";
 import type { Summary, SummaryCheck } from "../../reports/summary.ts";
 
-const check = (id: string, status: SummaryCheck["status"], message?: string): SummaryCheck => ({ id, title: id, area: "conventions", operation: "licenses_get", profile: "read-only", severity: "normal", phase: "contract", status, message, warnings: [], durationMs: 1 });
+const check = (id: string, status: SummaryCheck["status"], message?: string): SummaryCheck => ({ id, title: id, area: "conventions", operation: "licenses_get", spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/get"], profile: "read-only", severity: "normal", phase: "contract", status, message, warnings: [], durationMs: 1 });
 
 function run(checks: SummaryCheck[], exitCode: number, teardown?: Summary["teardown"]) {
   const totals = { pass: 0, fail: 0, skip: 0, disabled: 0, error: 0, checks: checks.length, warnings: 0 };

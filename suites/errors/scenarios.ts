@@ -1,10 +1,13 @@
-// How to provoke each documented error code (x-ontap-error-codes), or why a
+// The error-code scenarios of the errors.* checks (suites/errors/checks.ts):
+// how to provoke each documented error code (x-ontap-error-codes), or why a
 // client cannot on a healthy cluster. The codes themselves come from the
 // spec; this table only adds the "how" or the "why not", and a test keeps
 // the two in step (a code added to the spec without a row here fails).
-import type { Profile } from "../src/harness/check.ts";
-import type { CallParams, CallResult, CheckContext } from "../src/harness/context.ts";
-import { checksum, nlfKey, shortKey, signature, TEST_KEY_CATALOG } from "./license-keys.ts";
+import { completeQuery } from "../../src/contract/index.ts";
+import type { Profile } from "../../src/harness/profiles.ts";
+import type { CallParams, CallResult, CheckContext } from "../../src/harness/context.ts";
+import { checksum, nlfKey, shortKey, signature, TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
+import { updateUnderWay } from "../software/busy.ts";
 
 export type Need = "testKeys" | "testPackages" | "allowUpgrade";
 
@@ -97,7 +100,7 @@ export const SCENARIOS: Scenario[] = [
     try {
       return await ctx.call(LICENSES, { ...keys(bundle("Conformance Bundle B")), expect: "any" });
     } finally {
-      if (first.status < 300) await ctx.send("license_delete_collection", { query: { "licenses.installed_license": "Conformance Bundle A", serial_number: serial, state: "*" } });
+      if (first.status < 300) await ctx.send("license_delete_collection", { query: { "licenses.installed_license": "Conformance Bundle A", serial_number: serial, ...completeQuery("licenses_get") } });
     }
   } },
   // ---- license_delete
@@ -110,7 +113,7 @@ export const SCENARIOS: Scenario[] = [
     try {
       return await ctx.call("license_delete", { path: { name: pkg }, query: { serial_number: serial }, expect: "any" });
     } finally {
-      if (first.status < 300) await ctx.send("license_delete_collection", { query: { "licenses.installed_license": product, serial_number: serial, state: "*" } });
+      if (first.status < 300) await ctx.send("license_delete_collection", { query: { "licenses.installed_license": product, serial_number: serial, ...completeQuery("licenses_get") } });
     }
   } },
   // ---- software_modify (validate_only keeps them non-disruptive)
@@ -160,8 +163,8 @@ function withChecksum(key: string): string {
 /** An action that needs an update in progress, sent when none is (checked first). */
 function idle(action: string) {
   return async (ctx: CheckContext): Promise<CallResult | { skip: string }> => {
-    const sw = await ctx.call("software_get", { query: { fields: "state" } });
-    if (sw.body.state && !["completed", "canceled", "failed"].includes(sw.body.state)) return { skip: `the cluster's update state is ${sw.body.state}` };
+    const state = await updateUnderWay(ctx);
+    if (state) return { skip: `the cluster's update state is ${state}` };
     return ctx.call("software_modify", { query: { action }, body: {}, expect: "any" });
   };
 }
