@@ -95,6 +95,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--shard <i/n>", "run every n-th mutant starting at i (to spread over machines)")
     .option("--out <file>", "write the kill table and check-to-mutant map as JSON")
     .option("--merge <files...>", "merge the --out files of --shard runs into one kill table (with --out)")
+    .option("--parallel <n>", "runs at once, in worker threads (default: the machine's cores)")
+    .option("--whole", "run the whole suite against every mutant (no narrowing to the checks that can see it)")
+    .option("--engine <engine>", "catalog (default) or process: the first engine, one `run` child process per mutant, one after another")
     .action(async (opts) => setExit(await mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
@@ -106,6 +109,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--mode <mode>", "default, strict or both (default both)")
     .option("--out <file>", "write the variant table (every run's false alarms) as JSON")
     .option("--merge <files...>", "merge the --out files of --shard runs into one variant table (with --out)")
+    .option("--parallel <n>", "runs at once, in worker threads (default: the machine's cores)")
+    .option("--engine <engine>", "catalog (default) or process: the first engine, one `run` child process per run, one after another")
     .action(async (opts) => setExit(await variantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
