@@ -12,8 +12,14 @@
 //
 // A narrowed run (`narrow`) runs, of a mutant that changes only some
 // operations' handlers, just the checks that can see it, and proves as it
-// goes that the others would have seen the reference run's answers (see
-// README-catalog.md "Why narrowing is exact"):
+// goes that the others would have seen the reference run's answers. Why that
+// is exact: the mock's state changes only through writes to its handlers
+// (and the clock tasks they start); a GET handler changes nothing (watched in
+// every reference run); a check's requests follow from the seed and the
+// answers it gets. So until some check sends other writes than in the
+// reference run, or meets a changed handler that writes, the state before
+// each check is the reference run's, and a check that reaches no changed
+// operation gets the reference run's answers and verdict. Hence:
 // - a read-only check (GETs only) that never reached a changed operation in
 //   the reference run is not run: its answers come from unchanged handlers
 //   over the same state, so its verdict is the reference's;
