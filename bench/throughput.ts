@@ -25,12 +25,12 @@ const AUTH = basicAuth(DEFAULT_USERNAME, DEFAULT_PASSWORD);
  * ceiling, but it shows how much of the request path is the parse that any
  * client checking a body must do.
  */
-function rawClient(url: string, concurrency: number, parse = false): { send(i: number): Promise<boolean>; close(): Promise<void> } {
+function rawClient(url: string, concurrency: number, parse = false, paths: string[] = MIX.map((m) => m.url)): { send(i: number): Promise<boolean>; close(): Promise<void> } {
   const pool = new undici.Pool(url, { connections: concurrency, pipelining: 1 });
   const headers = { authorization: AUTH, accept: "application/hal+json" };
   return {
     async send(i) {
-      const res = await pool.request({ method: "GET", path: MIX[i % MIX.length].url, headers });
+      const res = await pool.request({ method: "GET", path: paths[i % paths.length], headers });
       const text = await res.body.text();
       if (parse) JSON.parse(text);
       return res.statusCode === 200 && text.length > 0;
@@ -195,29 +195,36 @@ export async function mockVsPrismRow(o: BenchOptions): Promise<RowResult> {
     const mockAnswers = await probe(mock.url);
     const prismAnswers = await probe(prism.url);
     o.log(`  row 2: mock answers ${mockAnswers.join(" / ")}; Prism answers ${prismAnswers.join(" / ")}; Prism start-up ${int(prism.startupMs)} ms`);
+    // The headline: one request, the licence listing with every field, against the mock and against Prism at
+    // its fastest (-v silent: no log line per request). Prism at its default log level and the three-request
+    // mix (the row's figures before issue 22) are sampled in the same passes.
+    const listing = [MIX[0].url];
     const variants: Variant[] = [
-      { label: "reference mock", make: () => rawClient(mock.url, o.concurrency) },
-      { label: "Prism (default log level)", make: () => rawClient(prism.url, o.concurrency) },
-      { label: "Prism -v silent", make: () => rawClient(silent.url, o.concurrency) },
+      { label: "reference mock, listing", make: () => rawClient(mock.url, o.concurrency, false, listing) },
+      { label: "Prism -v silent, listing", make: () => rawClient(silent.url, o.concurrency, false, listing) },
+      { label: "Prism (default log level), listing", make: () => rawClient(prism.url, o.concurrency, false, listing) },
+      { label: "reference mock, mix", make: () => rawClient(mock.url, o.concurrency) },
+      { label: "Prism -v silent, mix", make: () => rawClient(silent.url, o.concurrency) },
     ];
     const s = await sample(variants, o);
-    const [m, p, ps] = variants.map((v) => s.get(v.label)!);
-    const vsPrism = rps(m) / rps(p);
+    const [m, ps, p, mMix, psMix] = variants.map((v) => s.get(v.label)!);
+    const vsSilent = rps(m) / rps(ps);
     return {
       name: "2. Mock throughput vs Prism",
       figure: `${int(rps(m))} req/s`,
-      ratio: `${ratio(vsPrism)} Prism`,
-      target: ">= 3x Prism",
-      met: vsPrism >= 3,
+      ratio: `${ratio(vsSilent)} Prism -v silent`,
+      target: ">= 3x Prism -v silent",
+      met: vsSilent >= 3,
       details: [
-        `reference mock: ${show(m)}`,
-        `Prism 5.14.2, default log level (info, one log line per request to a file): ${show(p)}; mock = ${ratio(vsPrism)}`,
-        `Prism 5.14.2 -v silent: ${show(ps)}; mock = ${ratio(rps(m) / rps(ps))}`,
-        `same client (raw undici Pool, concurrency ${o.concurrency}), same mix: ${MIX.map((m) => `GET ${m.url}`).join(", ")}`,
+        `GET ${listing[0]}: reference mock ${show(m)}`,
+        `  Prism 5.14.2 -v silent: ${show(ps)}; mock = ${ratio(vsSilent)}`,
+        `  Prism 5.14.2, default log level (info, one log line per request to a file): ${show(p)}; mock = ${ratio(rps(m) / rps(p))}`,
+        `the mix (${MIX.map((x) => `GET ${x.url}`).join(", ")}): reference mock ${show(mMix)}; Prism -v silent ${show(psMix)}; mock = ${ratio(rps(mMix) / rps(psMix))}`,
+        `same client (raw undici Pool, concurrency ${o.concurrency}) for every server`,
         `answers (status, bytes): mock ${mockAnswers.join(" / ")}; Prism ${prismAnswers.join(" / ")} (Prism serves schema-generated placeholders, the mock real records)`,
         `Prism loads spec/ontap.yaml (OpenAPI 3.1) as it is; the copy it serves has /api put in front of every path (Prism ignores the server URL's base path). Start-up to first answer ${int(prism.startupMs)} ms (it needs no network: 0 connect() calls under strace, /work/shared/perf-anchors.md)`,
       ],
-      data: { mock: m, prism: p, prismSilent: ps, vsPrism, prismStartupMs: prism.startupMs, mockAnswers, prismAnswers },
+      data: { mock: m, prism: p, prismSilent: ps, mockMix: mMix, prismSilentMix: psMix, vsSilent, vsPrism: rps(m) / rps(p), prismStartupMs: prism.startupMs, mockAnswers, prismAnswers },
     };
   } finally {
     for (const s of servers.reverse()) await s.stop();

@@ -10,7 +10,7 @@ import { errorReply } from "./server/respond.ts";
 import type { Reply } from "./server/types.ts";
 import { PAGE_TOKEN_PARAM } from "./server/collection.ts";
 import { buildState, SCENARIOS, type MockState, type ScenarioName } from "./scenarios/index.ts";
-import { handlersFor, REQUIRED_BODY_CODES } from "./routes/index.ts";
+import { handlersFor, referenceHandlers, REQUIRED_BODY_CODES } from "./routes/index.ts";
 import { controlApi } from "./server/control.ts";
 import type { MockPatch } from "./mutants/types.ts";
 
@@ -55,6 +55,9 @@ export interface MockHandle {
   close(): Promise<void>;
 }
 
+/** Query parameters handled outside the contract: the paging token. One set for every request (dispatch keeps what it judged of a query per set). */
+const EXTRA_QUERY = new Set([PAGE_TOKEN_PARAM]);
+
 export const DEFAULT_USERNAME = "admin";
 export const DEFAULT_PASSWORD = "netapp123";
 export const DEFAULT_VERSION = "9.18.1";
@@ -70,8 +73,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
   };
   const makeState = () => buildState(options.scenario, { version: options.ontapVersion, clockSpeed: opts.clockSpeed ?? 3600, records: opts.records ?? 1000 });
   const withMutant = (st: MockState) => {
+    if (!opts.mutant) return referenceHandlers(st);
     const base = handlersFor(st);
-    if (!opts.mutant) return base;
     opts.mutant.setup?.(st);
     return Object.fromEntries(Object.entries(base).map(([op, h]) => [op, opts.mutant!.wrap?.(op, h, st) ?? h]));
   };
@@ -112,7 +115,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockHandle> {
       return { reply: errorReply(new OntapError(404, 3, "API not found")), plainJson: false, head: false };
     }
     const run = () => dispatch(req, body, {
-      auth: options, version: state.version, handlers, extraQuery: new Set([PAGE_TOKEN_PARAM]), requiredBodyCodes: REQUIRED_BODY_CODES, maxJsonBody: opts.maxJsonBody, takeFault,
+      auth: options, version: state.version, handlers, extraQuery: EXTRA_QUERY, requiredBodyCodes: REQUIRED_BODY_CODES, maxJsonBody: opts.maxJsonBody, takeFault,
     });
     const out = await (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" ? run() : serialised(run));
     opts.mutant?.rewriteResponse?.(out.reply, { method: (req.method ?? "GET").toUpperCase(), path, query: new URL(req.url ?? "/", "http://mock.invalid").searchParams, plainJson: out.plainJson });

@@ -89,10 +89,10 @@ export interface CliRun {
   summary?: any;
 }
 
-/** `node bin/ontap-conformance.mjs <args>`, timed from spawn to exit; reads the run's summary.json. */
-export function runCli(args: string[], opts: { reportDir: string; env?: Record<string, string>; timeoutMs: number }): Promise<CliRun> {
+/** `node bin/ontap-conformance.mjs <args>`, timed from spawn to exit; reads the run's summary.json (a command without --report-dir: none). */
+export function runCli(args: string[], opts: { reportDir?: string; env?: Record<string, string>; timeoutMs: number }): Promise<CliRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, "bin", "ontap-conformance.mjs"), ...args, "--report-dir", opts.reportDir], {
+  const child = spawn(process.execPath, [join(ROOT, "bin", "ontap-conformance.mjs"), ...args, ...(opts.reportDir ? ["--report-dir", opts.reportDir] : [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -113,8 +113,8 @@ export function runCli(args: string[], opts: { reportDir: string; env?: Record<s
     child.once("close", (code) => {
       clearTimeout(timer);
       const wallMs = performance.now() - started;
-      const runs = join(opts.reportDir, "runs");
-      const dirs = existsSync(runs) ? readdirSync(runs).sort() : [];
+      const runs = opts.reportDir ? join(opts.reportDir, "runs") : "";
+      const dirs = runs && existsSync(runs) ? readdirSync(runs).sort() : [];
       const file = dirs.length ? join(runs, dirs[dirs.length - 1], "summary.json") : "";
       const summary = file && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
       resolve({ code, wallMs, timedOut, lines, stderr, summary });

@@ -125,6 +125,20 @@ export class LicenseStore {
     });
   }
 
+  /**
+   * Everything packages() reads, as plain data: the licenses (every field),
+   * the catalog, the nodes (name, online) and which licenses have expired by
+   * now (the one way time changes a package). The licence reads' kept answers
+   * (server/answers.ts) hold while it stays equal. Undefined for a large
+   * store, where comparing it would cost about what keeping saves.
+   */
+  answerInputs(): unknown {
+    if (this.licenses.length + this.deps.catalog.length > 500) return undefined;
+    const now = this.deps.clock.nowMs();
+    const expired = this.licenses.map((l) => Boolean(l.expiry_time && Date.parse(l.expiry_time) < now));
+    return [this.licenses, this.deps.catalog, this.deps.cluster.nodes.map((n) => [n.name, n.online]), expired];
+  }
+
   private keyContext(): KeyContext {
     return {
       catalog: this.deps.catalog.map((c) => c.name),

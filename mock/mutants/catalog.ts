@@ -155,8 +155,11 @@ export const MUTANTS: Mutant[] = [
   {
     name: "query.pages-overlap", category: "query", breaks: "pages are disjoint",
     wrap: (() => {
-      const carried = new Map<string, unknown>();
-      return rewriteReply(COLLECTIONS, (r, ctx) => {
+      // What each mock carries from a page to the next (one map per mock: a process may start this mutant twice).
+      const carriedBy = new WeakMap<object, Map<string, unknown>>();
+      return rewriteReply(COLLECTIONS, (r, ctx, state) => {
+        let carried = carriedBy.get(state);
+        if (!carried) carriedBy.set(state, (carried = new Map()));
         const body = r.body as any;
         const key = `${ctx.path}${ctx.url.search}`;
         const prev = carried.get(key);

@@ -178,13 +178,18 @@ function select(value: unknown, node: Node, inheritedTake: boolean): unknown {
 
 // project runs once per record with the same selection; build its trie once.
 const tries = new WeakMap<FieldSelection, Map<string, Node>>();
+/** The trie last built for a selection, with the option arrays it was built for: a listing asks again with the same arrays for every record. */
+const lastTrie = new WeakMap<FieldSelection, { keys: string[]; expensive?: string[]; trie: Node }>();
 
 function trieFor(selection: FieldSelection, options: ProjectOptions): Node {
+  const last = lastTrie.get(selection);
+  if (last && last.keys === options.keys && last.expensive === options.expensive) return last.trie;
   let byOptions = tries.get(selection);
   if (!byOptions) tries.set(selection, (byOptions = new Map()));
   const key = JSON.stringify([options.keys, options.expensive ?? []]);
   let trie = byOptions.get(key);
   if (!trie) byOptions.set(key, (trie = buildTrie(selection, options)));
+  lastTrie.set(selection, { keys: options.keys, expensive: options.expensive, trie });
   return trie;
 }
 

@@ -46,6 +46,29 @@ function credentials(header: string | undefined): Credentials {
  * method (405, code 3, ref §5.6).
  */
 export function allowedMethods(path: string, version?: string): string[] {
+  const key = `${version ?? ""} ${path}`;
+  const known = allowedCache.get(key);
+  if (known) return known;
+  const methods = computeAllowed(path, version);
+  remember(allowedCache, key, methods);
+  return methods;
+}
+
+/**
+ * Answers that depend only on the request's text and the release, worked
+ * out once per distinct request: the methods a path has, and what is wrong
+ * with a query (the mock answers the same listing over and over; bench
+ * row 2). Each holds at most CACHED entries, the oldest forgotten first.
+ */
+const CACHED = 4096;
+const allowedCache = new Map<string, string[]>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+}
+
+function computeAllowed(path: string, version?: string): string[] {
   const methods = new Set<string>();
   for (const op of operations()) {
     if (matchOperation(op.method, path)?.op === op && existsIn(version, op.introduced)) methods.add(op.method);
@@ -69,7 +92,20 @@ function queryRecord(query: URLSearchParams): Record<string, string | string[]> 
  * 262179 unexpected argument, 262188 specified twice, 262212 required value
  * missing, 262185 invalid value.
  */
-function queryError(op: Operation, query: URLSearchParams, version: string, extraAllowed: Set<string>): OntapError | undefined {
+function queryError(op: Operation, query: URLSearchParams, version: string, extraAllowed: Set<string>, search: string): OntapError | undefined {
+  // What is wrong with a query depends on its text, the operation and the release alone: judged once per distinct query.
+  let cache = queryCaches.get(extraAllowed);
+  if (!cache) queryCaches.set(extraAllowed, (cache = new Map()));
+  const key = `${op.id} ${version} ${search}`;
+  let verdict = cache.get(key);
+  if (verdict === undefined) remember(cache, key, (verdict = judgeQuery(op, query, version, extraAllowed) ?? null));
+  // A fresh error each time: what the caller does with it stays its own.
+  return verdict ? new OntapError(verdict.httpStatus, verdict.code, verdict.message, { target: verdict.target }) : undefined;
+}
+
+const queryCaches = new WeakMap<Set<string>, Map<string, OntapError | null>>();
+
+function judgeQuery(op: Operation, query: URLSearchParams, version: string, extraAllowed: Set<string>): OntapError | undefined {
   const record = queryRecord(query);
   // A name given twice is refused whatever it is (262188 "field specified
   // twice", ref §5.6): the contract's validator lets filters repeat, and a
@@ -199,7 +235,7 @@ export async function dispatch(req: IncomingMessage, rawBody: Buffer, opts: Disp
   // The opt-in read-only user (--read-only-user): 403 code 6 on writes (ref §5.5 RBAC, §5.6).
   if (isReader && op.method !== "GET") return fail(new OntapError(403, 6, "Permission denied: the user is not authorized to perform this operation."), plural);
 
-  const qErr = queryError(op, url.searchParams, opts.version, opts.extraQuery);
+  const qErr = queryError(op, url.searchParams, opts.version, opts.extraQuery, url.search);
   if (qErr) return fail(qErr, plural);
 
   const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();

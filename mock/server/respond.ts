@@ -58,15 +58,21 @@ const BASE_HEADERS = {
   "x-content-type-options": "nosniff",
 };
 
+/** A reply's body as JSON text, as it is sent for a request that asked for plain JSON (`plainJson`) or HAL. */
+export function bodyText(reply: Reply, plainJson: boolean): string {
+  return JSON.stringify(plainJson && !reply.keepLinks ? stripLinks(reply.body) : reply.body);
+}
+
 export function send(res: ServerResponse, reply: Reply, opts: { plainJson: boolean; head?: boolean }): void {
   const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers };
-  let payload: Buffer | undefined;
+  // The body goes out as the JSON text itself: node:http then writes the head and the body in one piece, and no
+  // copy of the text into a Buffer is made first (the same bytes, UTF-8).
+  let payload: string | Buffer | undefined;
   if (reply.body !== undefined) {
-    const body = opts.plainJson && !reply.keepLinks ? stripLinks(reply.body) : reply.body;
-    payload = Buffer.from(JSON.stringify(body));
+    payload = reply.payload ?? bodyText(reply, opts.plainJson);
     headers["content-type"] = reply.headers?.["content-type"] ?? (opts.plainJson ? JSON_TYPE : HAL);
   }
-  headers["content-length"] = String(payload?.length ?? 0);
+  headers["content-length"] = String(payload === undefined ? 0 : typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
   res.writeHead(reply.status, headers);
   res.end(opts.head ? undefined : payload);
 }

@@ -25,6 +25,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Keep HAL links even for Accept: application/json (only mutants set this). */
   keepLinks?: boolean;
+  /** The body as it is sent for the request's Accept, already written as JSON bytes (an answer the mock keeps for repeated reads: server/answers.ts). */
+  payload?: Buffer;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;

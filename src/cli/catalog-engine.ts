@@ -1,17 +1,29 @@
 // The engine behind `mutants` and `variants`: pick entries of a catalog
-// (--only, --sample, --shard), run the whole suite (destructive, seed 1)
-// against the reference mock changed by one entry, and read back the run's
-// summary. Mutants judge the runs by kills, variants by false alarms; both
-// share how a run is made, so their verdicts come from the same runs.
+// (--only, --sample, --shard), run the suite (destructive, seed 1) against
+// the reference mock changed by one entry, and read back the run's summary.
+// Mutants judge the runs by kills, variants by false alarms; both share how
+// a run is made, so their verdicts come from the same runs.
+//
+// Runs are made in worker threads (CatalogPool), as many as the machine has
+// cores: each worker loads the suite once and runs entry after entry in
+// process (catalog-run.ts), each with its own mock, port and report
+// directory. A mutant that changes only some operations' handlers is run
+// narrowed to the checks that can see it (catalog-run.ts says why that is
+// exact); the others take the reference run's verdicts. The first engine,
+// one `ontap-conformance run` child process per entry, stays as
+// `--engine process` (runSuite) to cross-check the two.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { startMock } from "../../mock/index.ts";
 import type { MockPatch } from "../../mock/mutants/types.ts";
 import type { WireBehaviour } from "../../mock/variants/types.ts";
 import { startWireProxy } from "../../mock/variants/wire.ts";
 import type { Summary } from "../../reports/summary.ts";
+import type { CatalogRun, NarrowPlan } from "./catalog-run.ts";
 import { UsageError } from "./exit-codes.ts";
 
 const BIN = new URL("../../bin/ontap-conformance.mjs", import.meta.url);
@@ -50,6 +62,108 @@ export function selectEntries<T extends CatalogEntry>(catalog: T[], sample: stri
   return selected;
 }
 
+/** One run for a worker: the reference, or a catalog entry by name (functions do not cross threads). */
+export interface CatalogJob {
+  kind: "reference" | "mutant" | "variant";
+  name?: string;
+  strict: boolean;
+  /** Where the run writes (runs/<id>/summary.json). */
+  dir: string;
+  narrow?: NarrowPlan;
+}
+
+/** --parallel: how many runs at once (default: the machine's cores). */
+export function parseParallel(text: string | number | undefined): number {
+  if (text === undefined) return availableParallelism();
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--parallel takes a whole number from 1 to 64, not "${text}"`);
+  return n;
+}
+
+/**
+ * Worker threads that make catalog runs, `size` at once: a job waits for a
+ * free worker; a worker is started when first needed and keeps its loaded
+ * modules for the next job.
+ */
+export class CatalogPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: Array<{ job: CatalogJob; resolve: (r: CatalogRun) => void; reject: (e: Error) => void }> = [];
+  private busy = 0;
+  private nextId = 1;
+  /** Runs made, and the time workers spent on them. */
+  readonly stats = { runs: 0, busyMs: 0 };
+
+  constructor(readonly size: number) {}
+
+  run(job: CatalogJob): Promise<CatalogRun> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length && (this.idle.length || this.all.length < this.size)) {
+      const worker = this.idle.pop() ?? this.spawn();
+      const { job, resolve, reject } = this.queue.shift()!;
+      const id = this.nextId++;
+      const started = Date.now();
+      this.busy++;
+      const done = (msg: { id: number; result?: CatalogRun; error?: string }) => {
+        if (msg.id !== id) return;
+        worker.off("message", done);
+        worker.off("error", failed);
+        this.busy--;
+        this.stats.runs++;
+        this.stats.busyMs += Date.now() - started;
+        this.idle.push(worker);
+        if (msg.error !== undefined) reject(new Error(msg.error));
+        else resolve(msg.result!);
+        this.pump();
+      };
+      const failed = (e: Error) => {
+        // The worker itself died: its job fails, and the worker is not reused.
+        worker.off("message", done);
+        this.busy--;
+        this.all.splice(this.all.indexOf(worker), 1);
+        reject(e);
+        this.pump();
+      };
+      worker.on("message", done);
+      worker.once("error", failed);
+      worker.postMessage({ id, job });
+    }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL("./catalog-worker.mjs", import.meta.url));
+    this.all.push(worker);
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+}
+
+/** Why a catalog entry cannot be narrowed (it changes more than some operations' handlers), or undefined. */
+export function wholeRunReason(patch: MockPatch): string | undefined {
+  if (patch.setup) return "it changes the mock's state or behaviour (setup)";
+  if (patch.rewriteRequest) return "it rewrites every request";
+  if (patch.rewriteResponse) return "it rewrites every answer";
+  if (patch.options) return "it runs the mock with other options";
+  return undefined;
+}
+
+/** What a narrowed run needs of the reference run; undefined when the reference run forbids narrowing (a GET changed the state). */
+export function narrowPlanOf(reference: CatalogRun): NarrowPlan | undefined {
+  if (reference.statefulReads.length || reference.writesWhileReading) return undefined;
+  return { operations: reference.operations, verdicts: reference.summary.checks, writes: reference.writes, discovery: reference.discovery };
+}
+
 export interface SuiteRun {
   summary: Summary;
   /** The run's exit code (0 conformant, 1 not, 2 could not run). */
@@ -57,11 +171,11 @@ export interface SuiteRun {
 }
 
 /**
- * One destructive run of the whole suite (seed 1) against the reference mock
- * changed by `patch` (none: the reference), behind a wire proxy when the
- * entry acts on the transport. The suite runs in a child process so every
- * run starts from a clean vitest; the mock stays in this process (hence an
- * async spawn).
+ * The first engine (`--engine process`): one destructive run of the whole
+ * suite (seed 1) against the reference mock changed by `patch` (none: the
+ * reference), behind a wire proxy when the entry acts on the transport. The
+ * suite runs in a child process (`ontap-conformance run`) so every run starts
+ * from a clean vitest; the mock stays in this process (hence an async spawn).
  */
 export async function runSuite(patch: MockPatch | undefined, dir: string, opts: { strict: boolean; label: string; wire?: WireBehaviour }): Promise<SuiteRun> {
   const mock = await startMock({ scenario: "docs", mutant: patch, ...(patch?.options ?? {}), password: "mutant-pass" });

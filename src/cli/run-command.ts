@@ -210,7 +210,7 @@ async function reportUnusable(reason: string, run: Finish & { checks: Check[]; s
  * the departure; otherwise (the owner passed, or never ran) the departure
  * would be reported nowhere, and the check fails with it.
  */
-function settleNotTested(results: CheckResult[]): void {
+export function settleNotTested(results: CheckResult[]): void {
   const failed = new Set(results.filter((r) => r.status === "fail").map((r) => r.id));
   for (const r of results) {
     if (r.status === "skip" && r.notTested && !failed.has(r.notTested.owner)) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { SAMPLE, VARIANTS } from "../../mock/variants/catalog.ts";
 import type { Variant } from "../../mock/variants/types.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
-import { readTables, runSuite, selectEntries, writeTable, type SuiteRun } from "./catalog-engine.ts";
+import { CatalogPool, parseParallel, readTables, runSuite, selectEntries, writeTable, type SuiteRun } from "./catalog-engine.ts";
 
 export const VARIANTS_FORMAT = "ontap-conformance/variants@1";
 
@@ -110,41 +110,64 @@ function mergeCommand(files: string[], outFile: string | undefined, out: (s: str
   return bad.length ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
 }
 
-export async function variantsCommand(opts: { only?: string; sample?: boolean; shard?: string; out?: string; merge?: string[]; mode?: string }, out: (s: string) => void): Promise<number> {
+export async function variantsCommand(opts: { only?: string; sample?: boolean; shard?: string; out?: string; merge?: string[]; mode?: string; parallel?: string | number; engine?: string }, out: (s: string) => void): Promise<number> {
   if (opts.merge) return mergeCommand(opts.merge, opts.out, out);
   const started = Date.now();
   const selected = selectEntries(VARIANTS, SAMPLE, opts, { noun: "variant", file: "mock/variants/catalog.ts" });
   if (opts.mode !== undefined && opts.mode !== "default" && opts.mode !== "strict" && opts.mode !== "both") throw new UsageError(`--mode takes default, strict or both, not "${opts.mode}"`);
+  const engine = opts.engine ?? "catalog";
+  if (engine !== "catalog" && engine !== "process") throw new UsageError(`--engine takes catalog or process, not "${opts.engine}"`);
+  const parallel = parseParallel(opts.parallel);
   const modes: Mode[] = opts.mode === "default" ? ["default"] : opts.mode === "strict" ? ["strict"] : ["default", "strict"];
   const work = mkdtempSync(join(tmpdir(), "ontap-variants-"));
-  out(`${selected.length} legal variants: running the suite against each (${modes.join(" and ")} mode, destructive, seed 1)`);
+  // The catalog engine makes the runs in worker threads, `parallel` at once, each variant and mode a run of the
+  // whole suite (catalog-run.ts); the first engine one `ontap-conformance run` child process after another.
+  const pool = engine === "catalog" ? new CatalogPool(Math.max(1, Math.min(parallel, selected.length * modes.length))) : undefined;
+  out(`${selected.length} legal variants: running the suite against each (${modes.join(" and ")} mode, destructive, seed 1${pool ? `, ${pool.size} runs at once` : ""})`);
+  const runOne = async (v: Variant, mode: Mode): Promise<SuiteRun & { durationMs: number }> => {
+    const dir = join(work, v.name, mode);
+    if (pool) {
+      const run = await pool.run({ kind: "variant", name: v.name, strict: mode === "strict", dir });
+      return { summary: run.summary, exitCode: run.exitCode, durationMs: run.summary.durationMs };
+    }
+    const t0 = Date.now();
+    const run = await runSuite(v, dir, { strict: mode === "strict", label: `the variant ${v.name}`, wire: v.wire });
+    return { ...run, durationMs: Date.now() - t0 };
+  };
 
   const rows: VariantRow[] = [];
-  for (const v of selected) {
-    const row: VariantRow = { variant: v.name, category: v.category, changes: v.changes, legal: v.legal, ...(v.quirk ? { quirk: v.quirk } : {}), status: "conformant", runs: [] };
-    rows.push(row);
-    for (const mode of modes) {
-      const t0 = Date.now();
-      try {
-        const run = await runSuite(v, join(work, v.name, mode), { strict: mode === "strict", label: `the variant ${v.name}`, wire: v.wire });
-        row.runs.push(judge(v, mode, run, Date.now() - t0));
-      } catch (e) {
-        row.status = "error";
-        row.error = (e as Error).message;
-        out(`  ERROR       ${v.name} (${mode}): ${row.error}`);
-        break;
+  try {
+    // With the catalog engine every run is queued at once; the first engine makes them one after another.
+    const queued = pool ? selected.map((v) => modes.map((mode) => { const p = runOne(v, mode); p.catch(() => {}); return p; })) : undefined;
+    const judgeVariant = async (v: Variant, i: number) => {
+      const row: VariantRow = { variant: v.name, category: v.category, changes: v.changes, legal: v.legal, ...(v.quirk ? { quirk: v.quirk } : {}), status: "conformant", runs: [] };
+      rows[i] = row;
+      for (const [j, mode] of modes.entries()) {
+        try {
+          const run = await (queued ? queued[i][j] : runOne(v, mode));
+          row.runs.push(judge(v, mode, run, run.durationMs));
+        } catch (e) {
+          row.status = "error";
+          row.error = (e as Error).message;
+          out(`  ERROR       ${v.name} (${mode}): ${row.error}`);
+          break;
+        }
       }
-    }
-    if (row.status === "error") continue;
-    const alarms = row.runs.flatMap((r) => r.falseAlarms.map((a) => ({ ...a, mode: r.mode })));
-    if (alarms.length) {
-      row.status = "false-alarm";
-      out(`  FALSE ALARM ${v.name}`);
-      for (const a of alarms) out(`      ${a.check} (${a.mode}, ${a.status}): ${a.message}`);
-    } else {
-      const q = row.runs.find((r) => r.quirkFailures);
-      out(`  conformant  ${v.name}${q ? ` (under --strict it fails only with the quirk ${v.quirk}, as it must: ${q.quirkFailures!.join(", ")})` : ""}`);
-    }
+      if (row.status === "error") return;
+      const alarms = row.runs.flatMap((r) => r.falseAlarms.map((a) => ({ ...a, mode: r.mode })));
+      if (alarms.length) {
+        row.status = "false-alarm";
+        out(`  FALSE ALARM ${v.name}`);
+        for (const a of alarms) out(`      ${a.check} (${a.mode}, ${a.status}): ${a.message}`);
+      } else {
+        const q = row.runs.find((r) => r.quirkFailures);
+        out(`  conformant  ${v.name}${q ? ` (under --strict it fails only with the quirk ${v.quirk}, as it must: ${q.quirkFailures!.join(", ")})` : ""}`);
+      }
+    };
+    if (queued) await Promise.all(selected.map(judgeVariant));
+    else for (const [i, v] of selected.entries()) await judgeVariant(v, i);
+  } finally {
+    await pool?.close();
   }
   const summary: VariantsSummary = { format: VARIANTS_FORMAT, start: new Date(started).toISOString(), durationMs: Date.now() - started, ...(opts.shard ? { shard: opts.shard } : {}), rows };
   const bad = rows.filter((r) => r.status !== "conformant");

@@ -295,7 +295,11 @@ let framework: FrameworkEntry[] | undefined;
  * source, the kinds of operation it applies to, and the value NetApp's
  * clients send with every such operation (if they do).
  */
+/** frameworkParams()'s answer, made once (the mock asks for it on every request it validates). */
+let frameworkList: Array<OperationParam & { on: OperationKind[]; clientsSend?: string }> | undefined;
+
 export function frameworkParams(): Array<OperationParam & { on: OperationKind[]; clientsSend?: string }> {
+  if (frameworkList) return frameworkList;
   const entries: FrameworkEntry[] = framework ??= (loadSpec()["x-ontap-framework-params"] ?? []).map((e: Json): FrameworkEntry => {
     const param = readParam(loadSpec(), e.parameter);
     if (param.name !== e.name) throw new Error(`x-ontap-framework-params: entry ${e.name} refers to parameter ${param.name}`);
@@ -305,7 +309,7 @@ export function frameworkParams(): Array<OperationParam & { on: OperationKind[];
       clientsSend: e["clients-send"] === undefined ? undefined : String(e["clients-send"]),
     };
   });
-  return entries.map((e) => ({ ...e.param, on: e.on, clientsSend: e.clientsSend }));
+  return (frameworkList = entries.map((e) => ({ ...e.param, on: e.on, clientsSend: e.clientsSend })));
 }
 
 /** Names the framework accepts on some kind of operation (the query parameters that steer rather than filter). */
@@ -335,8 +339,16 @@ export function clientSentParams(op: Operation, version?: OntapVersion | string)
 
 /** Every query (and path) parameter `op` accepts in `version`: its own and the framework's. */
 export function acceptedParams(op: Operation, version?: OntapVersion | string): OperationParam[] {
-  return [...paramsFor(op, version), ...frameworkParamsFor(op, version)];
+  // The same for every request of an operation and release: made once (the mock validates every request's query with it).
+  const key = version === undefined ? "" : typeof version === "string" ? version : `${version.generation}.${version.major}.${version.minor}`;
+  let byVersion = accepted.get(op);
+  if (!byVersion) accepted.set(op, (byVersion = new Map()));
+  let params = byVersion.get(key);
+  if (!params) byVersion.set(key, (params = [...paramsFor(op, version), ...frameworkParamsFor(op, version)]));
+  return params;
 }
+
+const accepted = new WeakMap<Operation, Map<string, OperationParam[]>>();
 
 /** Documented statuses of an operation in `version` ("default" excluded). */
 export function successStatuses(op: Operation, version?: OntapVersion | string): number[] {

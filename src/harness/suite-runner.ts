@@ -6,12 +6,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as allure from "allure-js-commons";
 import { Status } from "allure-js-commons";
-import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect, type Check, type CheckResult } from "./check.ts";
-import { CheckContext, type RunServices } from "./context.ts";
+import { CheckFailure, type Check, type CheckResult } from "./check.ts";
+import type { RunServices } from "./context.ts";
 import { Ledger } from "./ledger.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
 import { notApplicable } from "./select.ts";
-import { coverageOf } from "./coverage.ts";
+import { executeCheck, ownersOf, pendingResult } from "./execute.ts";
 import "./run-config.ts";
 
 declare module "vitest" {
@@ -129,13 +129,6 @@ export interface SuiteDefinition {
   licensesOf: NonNullable<RunServices["licensesOf"]>;
 }
 
-/** The selected check that owns each "operation:aspect" contract in this run. */
-function ownersOf(all: Check[], cfg: ReturnType<typeof inject<"ontapRun">>): RunServices["ownerOf"] {
-  const owners = new Map<string, string>();
-  for (const c of all) for (const o of c.owns ?? []) if (!notApplicable(c, cfg) && !owners.has(o)) owners.set(o, c.id);
-  return (operation: string, aspect: Aspect) => owners.get(`${operation}:${aspect}`);
-}
-
 /**
  * One vitest file per phase. The checks that only read (profile read-only)
  * run side by side (a `describe.concurrent`), since none changes what another
@@ -164,10 +157,8 @@ export function defineSuite(phase: string, suite: SuiteDefinition): void {
 function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">>, client: () => HttpClient, services: RunServices): void {
   for (const check of checks) {
     it(check.id, async (t) => {
-      const started = Date.now();
-      const { run: _run, ...meta } = check;
       // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
-      const result: CheckResult = { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
+      const result = pendingResult(check);
       t.task.meta.check = result;
       const na = notApplicable(check, cfg);
       if (na) {
@@ -178,50 +169,7 @@ function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">
       }
       await label(check, cfg);
       const http = client();
-      const ctx = new CheckContext(cfg.info, http, check.id, services);
-      let thrown: unknown;
-      // The run's own limit, below vitest's test timeout: a check that outlives it ends with a sentence that names the
-      // limit, and stops sending (vitest's own timeout would close the client under it: "The client is closed").
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => {
-          ctx.abandon();
-          reject(new CheckError(`the check did not finish within ${cfg.checkTimeoutMs < 10_000 ? `${cfg.checkTimeoutMs} ms` : `${Math.round(cfg.checkTimeoutMs / 1000)} s`}, the per-check limit (--check-timeout; default 4 × --timeout, at least 120 s): it was stopped there`));
-        }, cfg.checkTimeoutMs);
-      });
-      try {
-        await Promise.race([check.run(ctx), limit]);
-      } catch (e) {
-        thrown = e;
-      } finally {
-        clearTimeout(timer);
-      }
-      result.durationMs = Date.now() - started;
-      result.status = "pass";
-      delete result.message;
-      result.warnings = ctx.warnings;
-      result.exchanges = ctx.log.map((ex) => ex.id);
-      result.coverage = coverageOf(ctx.log, ctx.errorCodes);
-      if (thrown instanceof CheckSkip) {
-        result.status = "skip";
-        result.message = thrown.reason;
-      } else if (thrown instanceof NotTested) {
-        result.status = "skip";
-        result.message = http.redactor.redactText(thrown.message);
-        result.notTested = { owner: thrown.owner, cause: http.redactor.redactText(thrown.reason) };
-      } else if (thrown instanceof CheckFailure) {
-        result.status = "fail";
-        result.message = thrown.message;
-      } else if (thrown instanceof CheckError) {
-        result.status = "error";
-        result.message = thrown.message;
-      } else if (thrown) {
-        // An assertion library or a bug in the check: the suite broke, not the target.
-        result.status = "error";
-        result.message = `the check itself broke: ${(thrown as Error)?.message ?? String(thrown)}`;
-      }
-      // Messages quote requests and counterexamples: mask what the worker's redactor knows before allure sees them.
-      if (result.message) result.message = http.redactor.redactText(result.message);
+      const { ctx, thrown } = await executeCheck(check, result, cfg, http, services);
       await recordExchanges(ctx.log, http, result, thrown instanceof CheckFailure ? thrown.exchangeId : undefined);
       if (result.status !== "pass") keepExchanges(cfg.runDir, check.id, ctx.log, http);
       if (result.status === "skip") {
