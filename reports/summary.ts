@@ -87,6 +87,8 @@ export interface DeferredNotTested {
 export interface ShardBlock {
   index: number;
   count: number;
+  /** The target as the run was given it (its URL, or "the embedded reference mock", which each shard starts on its own): shards of one run have the same. */
+  target: string;
   /** The checks this shard owns; every other check of summary.json "runs in another shard". */
   checks: string[];
   /** The recorded durations the split was balanced by. */

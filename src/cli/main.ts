@@ -16,6 +16,7 @@ import { fleetCommand } from "./fleet-command.ts";
 import { mutantsCommand } from "./mutants-command.ts";
 import { variantsCommand } from "./variants-command.ts";
 import { compareCommand } from "./compare-command.ts";
+import { mergeCommand } from "./merge-command.ts";
 
 export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -98,6 +99,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument("<current>", "the later run directory or summary file")
     .option("--out <dir>", "where compare.md and compare.html go", "compare-report")
     .action((baseline, current, opts) => setExit(compareCommand(baseline, current, opts, (s) => process.stdout.write(`${s}\n`))));
+
+  program
+    .command("merge")
+    .description("Put runs made apart back together: the shards of a run (run --shard), fleet runs (run --targets), or both, into one run directory.")
+    .argument("<dirs...>", "run directories (or report directories: their latest run)")
+    .requiredOption("--out <dir>", "the run directory to write (a new one)")
+    .option("--no-html", "skip the Allure HTML report")
+    .option("--quiet", "print nothing but errors")
+    .action(async (dirs, opts) => setExit(await mergeCommand(dirs, opts)));
 
   program
     .command("mutants")

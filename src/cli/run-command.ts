@@ -32,7 +32,7 @@ import { Interrupt } from "./interrupt.ts";
 import { ResultsReporter } from "./results-reporter.ts";
 import { printSummary, useColor } from "./terminal.ts";
 import { disabledBy, parseOnly, suggestCheck } from "./selection.ts";
-import { parseShardSpec, planShard, readDurations, shardBlock, writeShardFile, type Durations } from "./shard.ts";
+import { EMBEDDED_TARGET, parseShardSpec, planShard, readDurations, shardBlock, writeShardFile, type Durations } from "./shard.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const VERSION: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
@@ -446,7 +446,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     if (interrupt.interrupted) summary.interrupted = true;
     if (opts.name) summary.name = opts.name;
     if (shard) {
-      summary.shard = shardBlock(shard, durations, settled);
+      summary.shard = shardBlock(shard, durations, settled, embedded ? EMBEDDED_TARGET : summary.target);
       writeShardFile(runDir, shard, results);
     }
     summary.coverage = redactor.redactJson(buildCoverage(results, found.version)) as Coverage;
@@ -479,7 +479,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     // that got no password, a broken suite), the report says why every selected check did not run.
     if (!reported) {
       const reason = redact(e instanceof TargetUnusable || e instanceof UsageError ? e.message : `the run broke: ${(e as Error).message}`);
-      await reportUnusable(reason, { ...finish, checks, selection: { disabled, only, profile, info: {}, shard }, target: redact(shownTarget), profile, seed, runs, strict, started, name: opts.name, shardOf: shard && shardBlock(shard, durations, []) });
+      await reportUnusable(reason, { ...finish, checks, selection: { disabled, only, profile, info: {}, shard }, target: redact(shownTarget), profile, seed, runs, strict, started, name: opts.name, shardOf: shard && shardBlock(shard, durations, [], embedded ? EMBEDDED_TARGET : redact(shownTarget)) });
       out(`report: ${join(runDir, "summary.md")}`);
     }
     if (e instanceof TargetUnusable) throw new UsageError(e.message);

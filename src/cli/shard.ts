@@ -97,11 +97,15 @@ export function planShard(checks: readonly Check[], selected: (c: Check) => bool
   return { index: spec.index, count: spec.count, ids: checks.map((c) => c.id).filter((id) => owner.get(id) === spec.index).sort() };
 }
 
-export function shardBlock(shard: RunShard, durations: Durations | undefined, deferred: DeferredNotTested[]): ShardBlock {
+/** What a shard's target is called when it is the embedded mock (each shard starts its own, at its own address). */
+export const EMBEDDED_TARGET = "the embedded reference mock";
+
+export function shardBlock(shard: RunShard, durations: Durations | undefined, deferred: DeferredNotTested[], target: string): ShardBlock {
   const own = deferred.filter((d) => shard.ids.includes(d.id) && !shard.ids.includes(d.owner));
   return {
     index: shard.index,
     count: shard.count,
+    target,
     checks: [...shard.ids],
     ...(durations ? { durations: { from: durations.from, digest: durations.digest } } : {}),
     ...(own.length ? { deferred: own } : {}),
