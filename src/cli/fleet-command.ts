@@ -154,7 +154,7 @@ export async function fleetCommand(opts: FleetOptions): Promise<number> {
     const settings = { ...inventory.defaults, ...t, ...flags } as InventoryTarget;
     const profile: Profile = settings.profile ?? "read-only";
     if (profile === "destructive" && !opts.allowDestructive) throw new UsageError(`${where} has profile destructive, which also needs --allow-destructive (it installs and deletes licenses and packages, and runs upgrades)`);
-    const only = parseOnly(settings.only, checks, `only of ${where}:`);
+    const only = parseOnly(settings.only, checks, `${where}: only`);
     const disabled = disabledBy(settings.disable, checks, `${opts.targets} (target "${t.name}")`);
     if (settings.baseline) {
       try {
