@@ -3,7 +3,7 @@
 // writes bench/out/last-run.md + .json.
 //   npm run bench                 full (about 4-5 min on 2 cores)
 //   npm run bench -- --quick      fewer, shorter samples; smaller sizes (BENCH_QUICK=1 too)
-//   npm run bench -- --rows 1,4   only some rows (6: the foreign target, also `npm run foreign`)
+//   npm run bench -- --rows 1,4   only some rows (6: the foreign target, also `npm run foreign`; 7: fleets and shards)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import { join } from "node:path";
@@ -14,11 +14,12 @@ import { mockVsPrismRow, requestPathRow } from "./throughput.ts";
 import { defaultRunRow, scalingRow } from "./runs.ts";
 import { latencyRow } from "./latency.ts";
 import { foreignRow } from "./foreign.ts";
+import { fleetRow } from "./fleet.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick") || process.env.BENCH_QUICK === "1";
 const rowsArg = args.find((a, i) => args[i - 1] === "--rows");
-const rows = new Set((rowsArg ?? "1,2,3,4,5,6").split(",").map((s) => Number(s.trim())));
+const rows = new Set((rowsArg ?? "1,2,3,4,5,6,7").split(",").map((s) => Number(s.trim())));
 
 const o: BenchOptions = {
   quick,
@@ -45,6 +46,7 @@ const plan: Array<[number, () => Promise<RowResult>]> = [
   [4, () => latencyRow(o)],
   [5, () => scalingRow(o, sizes, runCounts, budgetMs)],
   [6, () => foreignRow(o)],
+  [7, () => fleetRow(o)],
 ];
 const results: RowResult[] = [];
 for (const [n, row] of plan) {
