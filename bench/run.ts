@@ -1,10 +1,10 @@
-// `npm run bench`: rows 1-7, all measured in this one run (never compared
+// `npm run bench`: rows 1-9, all measured in this one run (never compared
 // with figures from another run: machines are noisy). Prints a table and
 // writes bench/out/last-run.md + .json.
 //   npm run bench                 full (about 9 min on 2 cores)
 //   npm run bench -- --quick      fewer, shorter samples; smaller sizes; the catalogs' samples (BENCH_QUICK=1 too)
 //   npm run bench -- --rows 1,4   only some rows (6: the foreign target, also `npm run foreign`;
-//                                 8: the legal-variant catalog, not run by default)
+//                                 8: the legal-variant catalog, not run by default; 9: fleets and shards)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import { join } from "node:path";
@@ -16,11 +16,12 @@ import { defaultRunRow, scalingRow } from "./runs.ts";
 import { latencyRow } from "./latency.ts";
 import { foreignRow } from "./foreign.ts";
 import { catalogRow } from "./catalog.ts";
+import { fleetRow } from "./fleet.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick") || process.env.BENCH_QUICK === "1";
 const rowsArg = args.find((a, i) => args[i - 1] === "--rows");
-const rows = new Set((rowsArg ?? "1,2,3,4,5,6,7").split(",").map((s) => Number(s.trim())));
+const rows = new Set((rowsArg ?? "1,2,3,4,5,6,7,9").split(",").map((s) => Number(s.trim())));
 
 const o: BenchOptions = {
   quick,
@@ -49,6 +50,7 @@ const plan: Array<[number, () => Promise<RowResult>]> = [
   [6, () => foreignRow(o)],
   [7, () => catalogRow(o, "mutants")],
   [8, () => catalogRow(o, "variants")],
+  [9, () => fleetRow(o)],
 ];
 const results: RowResult[] = [];
 for (const [n, row] of plan) {

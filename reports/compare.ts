@@ -178,3 +178,74 @@ ${coverage}${list(c.kind === "run" ? "New checks" : "New mutants", c.added)}${li
 </body></html>
 `;
 }
+
+/** Two fleet runs compared target by target, by name. */
+export interface FleetComparison {
+  kind: "fleet";
+  runs: { before: { id: string; targets: number }; after: { id: string; targets: number } };
+  /** One comparison per target both runs have, in the later run's order. */
+  targets: Array<{ name: string; comparison: Comparison }>;
+  /** Targets only the later run has, and only the earlier one. */
+  added: string[];
+  removed: string[];
+}
+
+export interface FleetSide {
+  id: string;
+  targets: Array<{ name: string; summary: Summary; links?: RunSide["links"] }>;
+}
+
+export function compareFleets(before: FleetSide, after: FleetSide): FleetComparison {
+  const earlier = new Map(before.targets.map((t) => [t.name, t]));
+  const later = new Set(after.targets.map((t) => t.name));
+  return {
+    kind: "fleet",
+    runs: { before: { id: before.id, targets: before.targets.length }, after: { id: after.id, targets: after.targets.length } },
+    targets: after.targets.filter((t) => earlier.has(t.name)).map((t) => ({ name: t.name, comparison: compareRuns(earlier.get(t.name)!.summary, t.summary, { before: earlier.get(t.name)!.links, after: t.links }) })),
+    added: after.targets.filter((t) => !earlier.has(t.name)).map((t) => t.name),
+    removed: before.targets.filter((t) => !later.has(t.name)).map((t) => t.name),
+  };
+}
+
+export function fleetRegressions(f: FleetComparison): number {
+  return f.targets.reduce((n, t) => n + t.comparison.regressions.length, 0);
+}
+
+function fleetVerdict(f: FleetComparison): string {
+  const hit = f.targets.filter((t) => t.comparison.regressions.length);
+  const n = fleetRegressions(f);
+  return n ? `${n} regression(s) on ${hit.length} of ${f.targets.length} target(s): ${hit.map((t) => `${t.name} (${t.comparison.regressions.length})`).join(", ")}.` : `No regressions on ${f.targets.length} target(s).`;
+}
+
+export function fleetToMarkdown(f: FleetComparison): string {
+  const lines = [`## ontap-conformance: fleet run ${f.runs.before.id} (${f.runs.before.targets} targets) → fleet run ${f.runs.after.id} (${f.runs.after.targets} targets)`, ""];
+  lines.push(fleetRegressions(f) ? `**${fleetVerdict(f)}**` : fleetVerdict(f), "");
+  lines.push("| target | verdict before | now | regressions | fixes | other changes |", "| --- | --- | --- | ---: | ---: | ---: |");
+  for (const t of f.targets) lines.push(`| ${t.name} | ${t.comparison.runs?.before.result ?? "?"} | ${t.comparison.runs?.after.result ?? "?"} | ${t.comparison.regressions.length} | ${t.comparison.fixes.length} | ${t.comparison.otherChanges.length} |`);
+  lines.push("");
+  if (f.added.length) lines.push(`New targets: ${f.added.join(", ")}.`, "");
+  if (f.removed.length) lines.push(`Targets no longer in the fleet: ${f.removed.join(", ")}.`, "");
+  for (const t of f.targets) {
+    const c = t.comparison;
+    if (!c.regressions.length && !c.fixes.length && !c.otherChanges.length && !c.known.length && !c.added.length && !c.removed.length && !c.context.length) continue;
+    // Each target's own comparison, its headings one level down.
+    const own = toMarkdown(c, { baseline: t.name, current: t.name }).split("\n").slice(1).map((l) => (l.startsWith("#") ? `#${l}` : l));
+    lines.push(`### ${t.name}: ${titleOf(c, { baseline: t.name, current: t.name })}`, ...own);
+  }
+  return lines.join("\n");
+}
+
+export function fleetToHtml(f: FleetComparison): string {
+  const body = (html: string) => /<body>([\s\S]*)<\/body>/.exec(html)?.[1] ?? "";
+  const rows = f.targets.map((t) => `<tr class="${t.comparison.regressions.length ? "bad" : ""}"><td><a href="#${esc(t.name)}">${esc(t.name)}</a></td><td>${esc(t.comparison.runs?.before.result ?? "?")}</td><td>${esc(t.comparison.runs?.after.result ?? "?")}</td><td>${t.comparison.regressions.length}</td><td>${t.comparison.fixes.length}</td><td>${t.comparison.otherChanges.length}</td></tr>`).join("");
+  const sections = f.targets.map((t) => `<section id="${esc(t.name)}"><h2>${esc(t.name)}</h2>${body(toHtml(t.comparison, { baseline: t.name, current: t.name })).replace(/<h1>/g, "<h3>").replace(/<\/h1>/g, "</h3>").replace(/<h2>/g, "<h4>").replace(/<\/h2>/g, "</h4>")}</section>`).join("\n");
+  const title = `fleet run ${f.runs.before.id} → fleet run ${f.runs.after.id}`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ontap-conformance compare: ${esc(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:0}.bad{background:#fde8e8}.good{background:#e6f6e6}.known{background:#e8f0fd}section{margin-top:2rem}</style></head>
+<body><h1>${esc(title)}</h1><p>${fleetRegressions(f) ? `<strong>${esc(fleetVerdict(f))}</strong>` : esc(fleetVerdict(f))}</p>
+<table><tr><th>target</th><th>verdict before</th><th>now</th><th>regressions</th><th>fixes</th><th>other changes</th></tr>${rows}</table>
+${f.added.length ? `<p>New targets: ${esc(f.added.join(", "))}.</p>` : ""}${f.removed.length ? `<p>Targets no longer in the fleet: ${esc(f.removed.join(", "))}.</p>` : ""}
+${sections}
+</body></html>
+`;
+}

@@ -27,17 +27,30 @@ export function junitKind(c: Pick<JUnitCase, "status" | "known">): "pass" | "fai
   return c.status === "fail" ? "failure" : c.status === "error" ? "error" : "skipped";
 }
 
+const count = (rs: readonly JUnitCase[], kind: ReturnType<typeof junitKind>) => rs.filter((r) => junitKind(r) === kind).length;
+const secs = (rs: readonly JUnitCase[]) => (rs.reduce((t, r) => t + r.durationMs, 0) / 1000).toFixed(3);
+const counts = (rs: readonly JUnitCase[]) => `tests="${rs.length}" failures="${count(rs, "failure")}" errors="${count(rs, "error")}" skipped="${count(rs, "skipped")}" time="${secs(rs)}"`;
+
 export function toJUnit(results: readonly JUnitCase[], opts: { name: string; timestamp: string }): string {
+  return [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="${xml(opts.name)}" ${counts(results)} timestamp="${xml(opts.timestamp)}">`, ...junitSuites(results, opts), `</testsuites>`, ``].join("\n");
+}
+
+/** One JUnit file for several targets (a fleet): each target's suites named "<target>: <area>", its test cases' class names starting with the target. */
+export function toFleetJUnit(targets: ReadonlyArray<{ name: string; checks: readonly JUnitCase[] }>, opts: { name: string; timestamp: string }): string {
+  const all = targets.flatMap((t) => t.checks);
+  return [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="${xml(opts.name)}" ${counts(all)} timestamp="${xml(opts.timestamp)}">`, ...targets.flatMap((t) => junitSuites(t.checks, { timestamp: opts.timestamp, target: t.name })), `</testsuites>`, ``].join("\n");
+}
+
+/** The <testsuite> elements of one run's checks, one per area. */
+function junitSuites(results: readonly JUnitCase[], opts: { timestamp: string; target?: string }): string[] {
   const areas = new Map<string, JUnitCase[]>();
   for (const r of results) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
-  const count = (rs: readonly JUnitCase[], kind: ReturnType<typeof junitKind>) => rs.filter((r) => junitKind(r) === kind).length;
-  const secs = (rs: readonly JUnitCase[]) => (rs.reduce((t, r) => t + r.durationMs, 0) / 1000).toFixed(3);
-  const counts = (rs: readonly JUnitCase[]) => `tests="${rs.length}" failures="${count(rs, "failure")}" errors="${count(rs, "error")}" skipped="${count(rs, "skipped")}" time="${secs(rs)}"`;
-  const lines = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="${xml(opts.name)}" ${counts(results)} timestamp="${xml(opts.timestamp)}">`];
+  const lines: string[] = [];
+  const prefix = opts.target ? `${opts.target}.` : "";
   for (const [area, rs] of areas) {
-    lines.push(`  <testsuite name="${xml(area)}" ${counts(rs)} timestamp="${xml(opts.timestamp)}">`);
+    lines.push(`  <testsuite name="${xml(opts.target ? `${opts.target}: ${area}` : area)}" ${counts(rs)} timestamp="${xml(opts.timestamp)}">`);
     for (const r of rs) {
-      const open = `    <testcase classname="${xml(`${r.area}.${r.operation}`)}" name="${xml(`${r.id}: ${r.title}`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+      const open = `    <testcase classname="${xml(`${prefix}${r.area}.${r.operation}`)}" name="${xml(`${r.id}: ${r.title}`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       const message = r.message ?? "";
       const firstLine = message.split("\n")[0];
       const expired = r.baselineExpired ? `the baseline entry expired on ${r.baselineExpired.expires} (${describeEntry(r.baselineExpired)}), so this counts again: ` : "";
@@ -64,6 +77,5 @@ export function toJUnit(results: readonly JUnitCase[], opts: { name: string; tim
     }
     lines.push(`  </testsuite>`);
   }
-  lines.push(`</testsuites>`, ``);
-  return lines.join("\n");
+  return lines;
 }

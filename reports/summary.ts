@@ -70,6 +70,44 @@ export interface Summary {
   interrupted?: boolean;
   /** The coverage matrix (reports/coverage.ts). */
   coverage?: Coverage;
+  /** A fleet's target (run --targets): its name in the inventory. */
+  name?: string;
+  /** run --shard i/n: this run is one of n that together run every check once. */
+  shard?: ShardBlock;
+  /** Made by `merge` from shards: the parts, each with its seed, so the merged run replays. */
+  merged?: { from: MergedPart[] };
+}
+
+/** A check that failed in a shard because it was not tested and the contract's owner runs in another shard. */
+export interface DeferredNotTested {
+  id: string;
+  owner: string;
+  /** The "not tested" message the check carries as a skip. */
+  message: string;
+}
+
+/** What summary.json says about a shard (src/cli/shard.ts). */
+export interface ShardBlock {
+  index: number;
+  count: number;
+  /** The target as the run was given it (its URL, or "the embedded reference mock", which each shard starts on its own): shards of one run have the same. */
+  target: string;
+  /** The checks this shard owns; every other check of summary.json "runs in another shard". */
+  checks: string[];
+  /** The recorded durations the split was balanced by. */
+  durations?: { from: string; digest: string };
+  /** Settled by `merge` against the owner's verdict in its shard: a skip there if the owner failed. */
+  deferred?: DeferredNotTested[];
+}
+
+export interface MergedPart {
+  runId?: string;
+  name?: string;
+  /** "i/n" */
+  shard?: string;
+  seed: number;
+  /** How many checks this part ran as its own. */
+  checks: number;
 }
 
 export function buildSummary(input: {

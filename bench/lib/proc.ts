@@ -90,13 +90,14 @@ export interface CliRun {
 }
 
 /** `node bin/ontap-conformance.mjs <args>`, timed from spawn to exit; reads the run's summary.json (a command without --report-dir: none). */
-export function runCli(args: string[], opts: { reportDir?: string; env?: Record<string, string>; timeoutMs: number }): Promise<CliRun> {
+export function runCli(args: string[], opts: { reportDir?: string; env?: Record<string, string>; timeoutMs: number; onSpawn?: (pid: number) => void }): Promise<CliRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, "bin", "ontap-conformance.mjs"), ...args, ...(opts.reportDir ? ["--report-dir", opts.reportDir] : [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  opts.onSpawn?.(child.pid!);
   const lines: CliRun["lines"] = [];
   let partial = "";
   let stderr = "";

@@ -7,7 +7,9 @@
 // not know, 0 otherwise, 2 when an input cannot be read.
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { compareMutants, compareRuns, toHtml, toMarkdown } from "../../reports/compare.ts";
+import { compareFleets, compareMutants, compareRuns, fleetRegressions, fleetToHtml, fleetToMarkdown, toHtml, toMarkdown, type FleetSide } from "../../reports/compare.ts";
+import type { FleetSummary } from "../../reports/fleet.ts";
+import type { Summary } from "../../reports/summary.ts";
 import { SUMMARY_FORMAT } from "../../reports/summary.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { MUTANTS_FORMAT } from "./mutants-command.ts";
@@ -41,11 +43,42 @@ export function readSummary(path: string): any {
   return data;
 }
 
+/** A fleet run's targets, each with its own run's summary (coverage included) where its directory is there. */
+function fleetSide(path: string, fleet: FleetSummary, outDir: string): FleetSide {
+  const dir = dirname(realpathSync(summaryFile(path)));
+  return {
+    id: fleet.runId ?? fleet.start,
+    targets: fleet.targets.map((t) => {
+      const own = join(dir, t.runDir, "summary.json");
+      const summary: Summary = existsSync(own)
+        ? JSON.parse(readFileSync(own, "utf8"))
+        : { format: fleet.format, runId: t.runId, result: t.verdict, exitCode: t.exitCode, target: t.target, ontapVersion: t.ontapVersion, profile: t.profile, seed: t.seed, runs: t.runs ?? 25, strict: Boolean(t.strict), start: fleet.start, durationMs: t.durationMs, phases: {}, totals: t.totals, checks: t.checks };
+      const html = join(dir, "html", "index.html");
+      return { name: t.name, summary, links: { ...(existsSync(html) ? { html: relative(outDir, html) } : {}), ...(existsSync(own) ? { summary: relative(outDir, own) } : {}) } };
+    }),
+  };
+}
+
 export function compareCommand(baselinePath: string, currentPath: string, opts: { out?: string }, out: (s: string) => void): number {
   const baseline = readSummary(baselinePath);
   const current = readSummary(currentPath);
   if (baseline.format !== current.format) throw new UsageError("cannot compare a run with a mutant kill table");
   const dir = resolve(opts.out ?? "compare-report");
+  if (Array.isArray(baseline.targets) !== Array.isArray(current.targets)) {
+    const [fleet, single] = Array.isArray(baseline.targets) ? [baselinePath, currentPath] : [currentPath, baselinePath];
+    throw new UsageError(`cannot compare a fleet run (${fleet}) with the run of one target (${single}): compare the fleet's targets/<name> with it`);
+  }
+  if (Array.isArray(baseline.targets)) {
+    // Two fleets: target by target, by name.
+    const fleet = compareFleets(fleetSide(baselinePath, baseline, dir), fleetSide(currentPath, current, dir));
+    const markdown = fleetToMarkdown(fleet);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "compare.md"), markdown);
+    writeFileSync(join(dir, "compare.html"), fleetToHtml(fleet));
+    out(markdown);
+    out(`written: ${join(dir, "compare.md")}, ${join(dir, "compare.html")}`);
+    return fleetRegressions(fleet) ? EXIT.NOT_CONFORMANT : EXIT.CONFORMANT;
+  }
   const comparison = baseline.format === SUMMARY_FORMAT
     ? compareRuns(baseline, current, { before: linksOf(baselinePath, dir), after: linksOf(currentPath, dir) })
     : compareMutants(baseline, current);

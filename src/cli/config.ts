@@ -89,12 +89,22 @@ const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : v ===
 
 /** One line for the first schema error: which key, what it must be, what it is. */
 function describeError(e: ErrorObject, name: (path: string) => string): string {
+  if (e.keyword === "unevaluatedProperties") {
+    // An inventory's defaults or target (the $defs of config.schema.json): the settings of a run, and a target's name and URL.
+    const key = String(e.params.unevaluatedProperty);
+    const parent = e.instancePath;
+    if (key === "target" && parent === "/defaults") return `defaults: "target" is each target's own URL (give it under targets)`;
+    if (key === "reportDir" || key === "keep") return `${name(parent)}: "${key}" belongs to the whole fleet run, not to a target (give --${key === "reportDir" ? "report-dir" : "keep"} to run --targets)`;
+    const known = [...Object.keys(SCHEMA.$defs.targetSettings.properties), ...(/^\/targets\/\d+$/.test(parent) ? ["name", "target"] : [])];
+    return `unknown key ${parent ? `${name(parent)}.` : ""}"${key}"${didYouMean(key, known)}`;
+  }
   if (e.keyword === "additionalProperties") {
     const key = String(e.params.additionalProperty);
     const parent = e.instancePath;
     const known = Object.keys((e.parentSchema as any)?.properties ?? {});
     return `unknown key ${parent ? `${name(parent)}.` : ""}"${key}"${didYouMean(key, known)}`;
   }
+  if (e.keyword === "minItems") return `${name(e.instancePath)} must not be empty`;
   if (e.keyword === "required") return `${name(e.instancePath) || "the file"} needs "${e.params.missingProperty}" (${expected(e.parentSchema)})`;
   return `${name(e.instancePath)} must be ${expected(e.parentSchema)}, not ${shown(e.data)}`;
 }
@@ -123,6 +133,60 @@ export function readConfigFile(file: string | undefined): FileConfig {
   if ("password" in data) throw new UsageError(`the config file ${file} holds a password: use passwordEnv (the name of an environment variable) instead`);
   if (!validateFile(data)) throw new UsageError(`the config file ${file}: ${describeError(validateFile.errors![0], keyPath)}`);
   return data as FileConfig;
+}
+
+/** One target of a fleet's inventory (run --targets): its name, URL and settings (no reportDir, no keep). */
+export type InventoryTarget = Omit<FileConfig, "reportDir" | "keep"> & { name: string; target: string };
+
+export interface InventoryFile {
+  defaults?: Omit<FileConfig, "target" | "reportDir" | "keep">;
+  targets: InventoryTarget[];
+}
+
+const validateInventory: ValidateFunction = ajv.getSchema(`${SCHEMA.$id}#/$defs/inventory`)!;
+
+/**
+ * A fleet's inventory (run --targets FILE), validated with the same schema
+ * as the config file (its `$defs/inventory`): exit 2 with one line naming
+ * the key, as for --config. No password anywhere; names are unique.
+ */
+export function readInventoryFile(file: string): InventoryFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new UsageError(`cannot read the targets file ${file}`);
+  }
+  let data: any;
+  try {
+    data = parse(text);
+  } catch (e) {
+    throw new UsageError(`the targets file ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new UsageError(`the targets file ${file} must hold a mapping with a list of targets: targets: [{name, target, ...}]`);
+  const holders = [data.defaults, ...(Array.isArray(data.targets) ? data.targets : [])];
+  for (const h of holders) {
+    if (h && typeof h === "object" && "password" in h) throw new UsageError(`the targets file ${file} holds a password${typeof h.name === "string" ? ` (target "${h.name}")` : ""}: use passwordEnv (the name of an environment variable) instead`);
+  }
+  const unknown = Object.keys(data).filter((k) => k !== "defaults" && k !== "targets");
+  if (unknown.length) throw new UsageError(`the targets file ${file}: unknown key "${unknown[0]}"${didYouMean(unknown[0], ["defaults", "targets"])} (it holds defaults and targets)`);
+  if (!validateInventory(data)) {
+    const e = validateInventory.errors![0];
+    // The schema's first error names the entry by index; say its name too.
+    const name = (pointer: string) => {
+      const path = keyPath(pointer);
+      const m = /^\/targets\/(\d+)/.exec(pointer);
+      const named = m ? data.targets[Number(m[1])]?.name : undefined;
+      return typeof named === "string" ? path.replace(/^targets\[\d+\]/, (t) => `${t} ("${named}")`) : path;
+    };
+    throw new UsageError(`the targets file ${file}: ${describeError(e, name)}`);
+  }
+  const seen = new Set<string>();
+  for (const t of (data as InventoryFile).targets) {
+    if (seen.has(t.name)) throw new UsageError(`the targets file ${file}: the name "${t.name}" is given to two targets (names must be unique)`);
+    seen.add(t.name);
+  }
+  return data as InventoryFile;
 }
 
 /** A flag's or variable's text as the setting's type (a whole number for integer settings); what is not is left for the schema to refuse. */

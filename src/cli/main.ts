@@ -4,16 +4,19 @@
 // The bare command prints the help (and exits 2: nothing ran); `npm start`
 // says `run`.
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { flagSetting } from "./config.ts";
 import { didYouMean } from "./suggest.ts";
 import { mockCommand } from "./mock-command.ts";
+import { mockFleetCommand } from "./mock-fleet.ts";
 import { listCommand } from "./list-command.ts";
 import { runCommand } from "./run-command.ts";
+import { fleetCommand } from "./fleet-command.ts";
 import { mutantsCommand } from "./mutants-command.ts";
 import { variantsCommand } from "./variants-command.ts";
 import { compareCommand } from "./compare-command.ts";
+import { mergeCommand } from "./merge-command.ts";
 
 export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -69,7 +72,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--bundle [file]", "write one .tar.gz with the reports and the exchanges of every check that did not pass (default <run>/bundle.tar.gz)")
     .option("--no-html", "skip the Allure HTML report (summary.json, summary.md and junit.xml are always written)")
     .option("--quiet", "print nothing but errors and teardown problems (summary.json and the exit code carry the result)")
-    .action(async (opts) => setExit(await runCommand(opts)));
+    .option("--targets <file>", "validate a fleet: every target of this YAML inventory as its own run, side by side, in one run directory")
+    .option("--parallel-targets <n>", "with --targets: how many targets run at once (default: sized for this machine)", parseInteger("--parallel-targets", 1, 256))
+    .option("--only-targets <names>", "with --targets: only these targets of the inventory (comma-separated names)")
+    .option("--shard <i/n>", "run only shard i of n (every check is in exactly one shard; needs --seed); `merge` puts the shards together")
+    .option("--durations <summary>", "balance --shard by the check durations of this earlier run (summary.json, run or report directory)")
+    .addOption(new Option("--run-dir <dir>", "write the run into exactly this directory (fleet runs)").hideHelp())
+    .addOption(new Option("--name <name>", "the target's name in the fleet's inventory (fleet runs)").hideHelp())
+    .action(async (opts) => {
+      if (!opts.targets && (opts.parallelTargets || opts.onlyTargets)) throw new UsageError(`${opts.parallelTargets ? "--parallel-targets" : "--only-targets"} goes with --targets FILE (a fleet)`);
+      setExit(opts.targets ? await fleetCommand(opts) : await runCommand(opts));
+    });
 
   program
     .command("list")
@@ -88,10 +101,22 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action((baseline, current, opts) => setExit(compareCommand(baseline, current, opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
+    .command("merge")
+    .description("Put runs made apart back together: the shards of a run (run --shard), fleet runs (run --targets), or both, into one run directory.")
+    .argument("<dirs...>", "run directories (or report directories: their latest run)")
+    .requiredOption("--out <dir>", "the run directory to write (a new one)")
+    .option("--no-html", "skip the Allure HTML report")
+    .option("--quiet", "print nothing but errors")
+    .action(async (dirs, opts) => setExit(await mergeCommand(dirs, opts)));
+
+  program
     .command("mutants")
     .description("Run the suite against the reference mock and each mutant; print the kill table.")
     .option("--only <names>", "mutant names or categories, comma-separated")
     .option("--sample", "only the fixed quick sample (what npm test runs)")
+    .option("--targets <file>", "validate a fleet: every target of this YAML inventory as its own run, side by side, in one run directory")
+    .option("--parallel-targets <n>", "with --targets: how many targets run at once (default: sized for this machine)", parseInteger("--parallel-targets", 1, 256))
+    .option("--only-targets <names>", "with --targets: only these targets of the inventory (comma-separated names)")
     .option("--shard <i/n>", "run every n-th mutant starting at i (to spread over machines)")
     .option("--out <file>", "write the kill table and check-to-mutant map as JSON")
     .option("--merge <files...>", "merge the --out files of --shard runs into one kill table (with --out)")
@@ -107,6 +132,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("Run the suite, in default and strict mode, against each legal variant of the reference mock; every run must be conformant.")
     .option("--only <names>", "variant names or categories, comma-separated")
     .option("--sample", "only the fixed quick sample (what npm test runs)")
+    .option("--targets <file>", "validate a fleet: every target of this YAML inventory as its own run, side by side, in one run directory")
+    .option("--parallel-targets <n>", "with --targets: how many targets run at once (default: sized for this machine)", parseInteger("--parallel-targets", 1, 256))
+    .option("--only-targets <names>", "with --targets: only these targets of the inventory (comma-separated names)")
     .option("--shard <i/n>", "run every n-th variant starting at i (to spread over machines)")
     .option("--mode <mode>", "default, strict or both (default both)")
     .option("--out <file>", "write the variant table (every run's false alarms) as JSON")
@@ -132,7 +160,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--ontap-version <version>", "ONTAP version the mock impersonates", "9.18.1")
     .option("--latency <ms>", "delay every response by this many milliseconds", parseNumber("--latency", 0), 0)
     .option("--clock-speed <x>", "virtual milliseconds per real millisecond (3600: an hour per second)", parseNumber("--clock-speed", 0.001), 3600)
-    .action(async (opts) => setExit(await mockCommand(opts)));
+    .option("--fleet <n>", "start n mocks at once, on releases spread from 9.6 to 9.19.1, and print their inventory for run --targets", parseInteger("--fleet", 1, 500))
+    .option("--versions <list>", "with --fleet: the releases to spread over (comma-separated, e.g. 9.8,9.12.1,9.19.1)")
+    .option("--fleet-file <file>", "start the mocks a YAML file lists: mocks: [{name, ontapVersion, scenario, latency, records, mutant}]")
+    .option("--inventory <file>", "with --fleet or --fleet-file: also write the inventory to this file")
+    .action(async (opts) => setExit(opts.fleet || opts.fleetFile || opts.versions ? await mockFleetCommand(opts) : await mockCommand(opts)));
 
   return program;
 }

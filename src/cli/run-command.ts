@@ -33,6 +33,7 @@ import { Interrupt } from "./interrupt.ts";
 import { ResultsReporter } from "./results-reporter.ts";
 import { printSummary, useColor } from "./terminal.ts";
 import { disabledBy, parseOnly, suggestCheck } from "./selection.ts";
+import { EMBEDDED_TARGET, parseShardSpec, planShard, readDurations, shardBlock, writeShardFile, type Durations } from "./shard.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const VERSION: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
@@ -53,14 +54,14 @@ async function loadVitest() {
  * from the file system, compacted (reports/html.ts: its application and data
  * gzip-compressed, the analytics tag Allure's plugin hardcodes removed).
  */
-async function generateHtml(runDir: string, reportDir: string): Promise<{ ok: boolean; reason?: string }> {
+export async function generateHtml(runDir: string, reportDir: string, extraConfig?: string): Promise<{ ok: boolean; reason?: string }> {
   const results = join(runDir, "allure-results");
   const out = join(runDir, "html");
   const cli = join(ROOT, "node_modules", "allure", "cli.js");
   const history = join(reportDir, "history");
   mkdirSync(history, { recursive: true });
   const config = join(runDir, "allurerc.mjs");
-  writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "allurerc.mjs"))};\nexport default { ...base, output: ${JSON.stringify(out)}, historyPath: ${JSON.stringify(join(history, "history.jsonl"))} };\n`);
+  writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "allurerc.mjs"))};\nexport default { ...base, output: ${JSON.stringify(out)}, historyPath: ${JSON.stringify(join(history, "history.jsonl"))}${extraConfig ? `, ...${extraConfig}` : ""} };\n`);
   const r = spawnSync(process.execPath, [cli, "generate", results, "-c", config], { encoding: "utf8", timeout: 120_000 });
   rmSync(config, { force: true });
   if (r.status !== 0) return { ok: false, reason: (r.stderr || r.stdout || "").trim().split("\n")[0] };
@@ -127,6 +128,14 @@ export interface RunOptions {
   bundle?: boolean | string;
   /** commander's --no-html: skip the Allure HTML report. */
   html?: boolean;
+  /** --shard i/n: run only this shard's checks (src/cli/shard.ts); `merge` puts the shards together. */
+  shard?: string;
+  /** --durations: the summary.json (run or report directory) whose durations balance the shards. */
+  durations?: string;
+  /** Internal (fleet runs): write the run into exactly this directory (no `latest` link, no pruning). */
+  runDir?: string;
+  /** Internal (fleet runs): the target's name in the fleet's inventory, kept in summary.json. */
+  name?: string;
 }
 
 function readPem(file: string | undefined, what: string): string | undefined {
@@ -148,6 +157,10 @@ interface Finish {
   writeBaseline?: string;
   bundle?: boolean | string;
   out: (line: string) => void;
+  /** The run writes into a directory it was given (a fleet's target): no `latest` link, no pruning. */
+  ownDir?: boolean;
+  /** The run is part of a larger one (a fleet's target, a shard), whose HTML report is made from its Allure results: why there is none here. */
+  htmlElsewhere?: string;
 }
 
 /**
@@ -165,19 +178,21 @@ async function writeReports(summary: Summary, results: readonly CheckResult[], f
   if (!opts.noHtmlBecause) {
     const requirements = new Map(results.map((r) => [r.id, { requirement: r.requirement, ref: r.ref }]));
     settleAllureResults(join(f.runDir, "allure-results"), summary, requirements);
-    const made = await generateHtml(f.runDir, f.reportDir);
-    if (made.ok) html = join(htmlDir, "index.html");
-    else f.out(`  note: the HTML report could not be generated: ${made.reason}`);
+    const made = f.htmlElsewhere ? undefined : await generateHtml(f.runDir, f.reportDir);
+    if (made?.ok) html = join(htmlDir, "index.html");
+    else if (made) f.out(`  note: the HTML report could not be generated: ${made.reason}`);
   }
   if (!html) {
     mkdirSync(htmlDir, { recursive: true });
-    writeFileSync(join(htmlDir, "index.html"), placeholderHtml(summary, opts.noHtmlBecause ?? "Allure could not generate it"));
+    writeFileSync(join(htmlDir, "index.html"), placeholderHtml(summary, opts.noHtmlBecause ?? f.htmlElsewhere ?? "Allure could not generate it"));
   }
   writeFileSync(join(f.runDir, "summary.md"), summaryMarkdown(summary, { html: html ? "html/index.html" : undefined }));
-  const latest = join(f.reportDir, "latest");
-  rmSync(latest, { force: true, recursive: true });
-  symlinkSync(join("runs", f.runId), latest);
-  pruneRuns(f.reportDir, f.keep, f.runId);
+  if (!f.ownDir) {
+    const latest = join(f.reportDir, "latest");
+    rmSync(latest, { force: true, recursive: true });
+    symlinkSync(join("runs", f.runId), latest);
+    pruneRuns(f.reportDir, f.keep, f.runId);
+  }
   if (f.writeBaseline) {
     writeFileSync(f.writeBaseline, baselineYaml(summary.checks, { start: summary.start, target: summary.target, previous: f.baseline }));
     f.out(`baseline written: ${f.writeBaseline} (${summary.checks.filter((c) => c.status === "fail" || c.status === "error").length} entries)`);
@@ -194,13 +209,15 @@ async function writeReports(summary: Summary, results: readonly CheckResult[], f
  * A target that cannot be used (discovery failed) still leaves a report: every
  * check an error naming the reason, so CI shows why nothing ran (exit 2).
  */
-async function reportUnusable(reason: string, run: Finish & { checks: Check[]; selection: Parameters<typeof notApplicable>[1]; target: string; profile: Profile; seed: number; runs: number; strict: boolean; started: number }): Promise<void> {
+async function reportUnusable(reason: string, run: Finish & { checks: Check[]; selection: Parameters<typeof notApplicable>[1]; target: string; profile: Profile; seed: number; runs: number; strict: boolean; started: number; name?: string; shardOf?: Summary["shard"] }): Promise<void> {
   const results: CheckResult[] = run.checks.map((check) => {
     const { run: _run, ...meta } = check;
     const na = notApplicable(check, run.selection);
     return { ...meta, status: na?.status ?? "error", message: na?.reason ?? `not run: ${reason}`, warnings: [], durationMs: 0, exchanges: [] };
   });
   const summary = buildSummary({ runId: run.runId, results, target: run.target, profile: run.profile, seed: run.seed, runs: run.runs, strict: run.strict, startedAt: new Date(run.started).toISOString(), durationMs: Date.now() - run.started, phases: {} });
+  if (run.name) summary.name = run.name;
+  if (run.shardOf) summary.shard = run.shardOf;
   await writeReports(summary, results, { ...run, bundle: undefined, writeBaseline: undefined }, { unusable: true, noHtmlBecause: `the run could not start: ${reason}` });
 }
 
@@ -210,14 +227,18 @@ async function reportUnusable(reason: string, run: Finish & { checks: Check[]; s
  * the departure; otherwise (the owner passed, or never ran) the departure
  * would be reported nowhere, and the check fails with it.
  */
-export function settleNotTested(results: CheckResult[]): void {
+export function settleNotTested(results: CheckResult[]): Array<{ id: string; owner: string; message: string }> {
   const failed = new Set(results.filter((r) => r.status === "fail").map((r) => r.id));
+  const settled: Array<{ id: string; owner: string; message: string }> = [];
   for (const r of results) {
     if (r.status === "skip" && r.notTested && !failed.has(r.notTested.owner)) {
+      settled.push({ id: r.id, owner: r.notTested.owner, message: r.message ?? "" });
       r.status = "fail";
       r.message = r.notTested.cause;
     }
   }
+  // A shard's owner may have failed in another shard: `merge` settles these again (src/cli/shard.ts).
+  return settled;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -248,13 +269,22 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const runs = opts.runs ?? file.runs ?? 25;
   const strict = Boolean(opts.strict ?? file.strict ?? false);
   const keep = opts.keep ?? file.keep ?? 20;
+  // --shard: this shard's checks, chosen before anything is sent (every shard makes the same split).
+  let durations: Durations | undefined;
+  let shard: RunConfig["shard"];
+  if (opts.shard) {
+    if (opts.seed === undefined && file.seed === undefined) throw new UsageError("--shard needs --seed N (every shard the same), so that the merged run is one run that replays");
+    durations = opts.durations ? readDurations(opts.durations, opts.name) : undefined;
+    shard = planShard(checks, (c) => !notApplicable(c, { disabled, only, profile, info: {} }), parseShardSpec(opts.shard), durations);
+  } else if (opts.durations) throw new UsageError("--durations balances the shards of --shard i/n; without --shard it does nothing");
   // Reports go under the directory the command is run from, not the tool's own.
   const reportDir = resolve(opts.reportDir ?? envSetting("reportDir", "ONTAP_REPORT_DIR") ?? file.reportDir ?? "reports");
   const runId = new Date().toISOString().replace(/[:.]/g, "-");
-  const runDir = join(reportDir, "runs", runId);
+  const runDir = opts.runDir ? resolve(opts.runDir) : join(reportDir, "runs", runId);
   mkdirSync(runDir, { recursive: true });
   const out = (line: string) => { if (!opts.quiet) process.stdout.write(`${line}\n`); };
-  const finish: Finish = { runDir, reportDir, runId, keep, baseline, writeBaseline: opts.writeBaseline, bundle: opts.bundle, out };
+  const htmlElsewhere = opts.name ? "the fleet's HTML report holds this target" : shard ? `this run is shard ${shard.index} of ${shard.count}, and \`ontap-conformance merge\` makes the report of the whole run` : undefined;
+  const finish: Finish = { runDir, reportDir, runId, keep, baseline, writeBaseline: opts.writeBaseline, bundle: opts.bundle, out, ownDir: Boolean(opts.runDir), htmlElsewhere };
 
   let mock: MockHandle | undefined;
   const started = Date.now();
@@ -337,6 +367,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       runDir,
       ledgerFile: join(runDir, "ledger.jsonl"),
       checkTimeoutMs,
+      ...(shard ? { shard } : {}),
     };
 
     const collector = new ResultsReporter(out, checks.length);
@@ -403,7 +434,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         results.push({ ...meta, status: "error", message: why, warnings: [], durationMs: 0, exchanges: [] });
       }
     }
-    settleNotTested(results);
+    const settled = settleNotTested(results);
     const summary: Summary = buildSummary({ runId, results, target: redactor.redactText(baseUrl), version: found.version, profile, seed, runs, strict, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, phases: { suitesMs } });
     if (before) {
       summary.teardown = {
@@ -414,6 +445,11 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       };
     }
     if (interrupt.interrupted) summary.interrupted = true;
+    if (opts.name) summary.name = opts.name;
+    if (shard) {
+      summary.shard = shardBlock(shard, durations, settled, embedded ? EMBEDDED_TARGET : summary.target);
+      writeShardFile(runDir, shard, results);
+    }
     summary.coverage = redactor.redactJson(buildCoverage(results, found.version, errorCodeTable)) as Coverage;
     writeFileSync(join(runDir, "coverage.html"), coverageHtml(summary.coverage, { target: summary.target, version: found.version, profile }));
     const reportStarted = Date.now();
@@ -444,7 +480,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     // that got no password, a broken suite), the report says why every selected check did not run.
     if (!reported) {
       const reason = redact(e instanceof TargetUnusable || e instanceof UsageError || e instanceof PasswordUnavailable ? e.message : `the run broke: ${(e as Error).message}`);
-      await reportUnusable(reason, { ...finish, checks, selection: { disabled, only, profile, info: {} }, target: redact(shownTarget), profile, seed, runs, strict, started });
+      await reportUnusable(reason, { ...finish, checks, selection: { disabled, only, profile, info: {}, shard }, target: redact(shownTarget), profile, seed, runs, strict, started, name: opts.name, shardOf: shard && shardBlock(shard, durations, [], embedded ? EMBEDDED_TARGET : redact(shownTarget)) });
       out(`report: ${join(runDir, "summary.md")}`);
     }
     if (e instanceof TargetUnusable || e instanceof PasswordUnavailable) throw new UsageError(e.message);

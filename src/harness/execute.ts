@@ -18,7 +18,8 @@ export function pendingResult(check: Check): CheckResult {
 /** The selected check that owns each "operation:aspect" contract in this run. */
 export function ownersOf(all: Check[], cfg: Pick<RunConfig, "disabled" | "only" | "profile"> & { info: { version?: string } }): RunServices["ownerOf"] {
   const owners = new Map<string, string>();
-  for (const c of all) for (const o of c.owns ?? []) if (!notApplicable(c, cfg) && !owners.has(o)) owners.set(o, c.id);
+  // An owner that another shard runs still owns its contract: `merge` settles the "not tested" against its verdict there.
+  for (const c of all) for (const o of c.owns ?? []) if (!notApplicable(c, { ...cfg, shard: undefined }) && !owners.has(o)) owners.set(o, c.id);
   return (operation: string, aspect: Aspect) => owners.get(`${operation}:${aspect}`);
 }
 

@@ -19,6 +19,15 @@ export interface RunConfig {
   ledgerFile: string;
   /** How long one check may take before it is stopped (vitest's own test timeout is longer). */
   checkTimeoutMs: number;
+  /** `run --shard i/n`: the checks this shard runs (src/cli/shard.ts); the others run in other shards. */
+  shard?: RunShard;
+}
+
+export interface RunShard {
+  index: number;
+  count: number;
+  /** The ids of the checks this shard owns (every check of the suite is owned by exactly one shard). */
+  ids: string[];
 }
 
 declare module "vitest" {

@@ -4,6 +4,9 @@ import { compareVersions } from "../contract/index.ts";
 import { profileAllows, type Check } from "./check.ts";
 import type { RunConfig } from "./run-config.ts";
 
+/** The start of the message of a check that another shard runs. */
+export const SHARD_ELSEWHERE = "runs in another shard";
+
 export function matchesOnly(patterns: string[], id: string, area: string): boolean {
   if (!patterns.length) return true;
   return patterns.some((p) => {
@@ -14,7 +17,9 @@ export function matchesOnly(patterns: string[], id: string, area: string): boole
 }
 
 /** Why a check does not run on this target, if it does not (the run command and the phase files agree on it). */
-export function notApplicable(check: Check, cfg: Pick<RunConfig, "disabled" | "only" | "profile"> & { info: { version?: string } }): { status: "skip" | "disabled"; reason: string } | undefined {
+export function notApplicable(check: Check, cfg: Pick<RunConfig, "disabled" | "only" | "profile" | "shard"> & { info: { version?: string } }): { status: "skip" | "disabled"; reason: string } | undefined {
+  // Another shard runs it (run --shard): `merge` takes its verdict from there.
+  if (cfg.shard && !cfg.shard.ids.includes(check.id)) return { status: "disabled", reason: `${SHARD_ELSEWHERE} (this run is shard ${cfg.shard.index} of ${cfg.shard.count})` };
   if (cfg.disabled[check.id]) return { status: "disabled", reason: `disabled by configuration: ${cfg.disabled[check.id]}` };
   if (!matchesOnly(cfg.only, check.id, check.area)) return { status: "disabled", reason: `not selected by --only ${cfg.only.join(",")}` };
   if (!profileAllows(cfg.profile, check.profile)) return { status: "skip", reason: `needs the ${check.profile} profile (this run: ${cfg.profile})` };
