@@ -59,6 +59,7 @@ export const SOFTWARE_DOWNLOAD_CODES = documented("software_package_create", {
   UNSUPPORTED_URL_SCHEME: "39387138",
   INVALID_URL: "10551885",
   IMAGE_EXISTS: "10551327",
+  DOWNLOAD_RUNNING: "10551382",
 });
 
 export const SOFTWARE_PACKAGE_DELETE_CODES = documented("software_package_delete", {

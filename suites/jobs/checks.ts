@@ -7,7 +7,7 @@ import { getOperation, schemaFields } from "../../src/contract/index.ts";
 import { softwarePackages } from "../sample.ts";
 import { checkFinishedJob, checkJobDescription, checkJobProgress, isJobTerminal } from "../oracles/index.ts";
 import { judge } from "../judge.ts";
-import { skipIfUpdating, UPDATE_IN_PROGRESS } from "../software/busy.ts";
+import { awaitNoDownload, skipIfUpdating, UPDATE_IN_PROGRESS } from "../software/busy.ts";
 
 /** A job the check may start without changing anything: a validate_only PATCH. */
 async function harmlessJob(ctx: CheckContext): Promise<{ job: any; exchange: any }> {
@@ -87,6 +87,7 @@ export const jobsChecks: Check[] = [
     oracle: "checkFinishedJob",
     async run(ctx) {
       await skipIfUpdating(ctx, "a download would be refused with 10551357");
+      await awaitNoDownload(ctx, "another download would be refused with 10551382");
       // A host under .invalid never resolves (RFC 2606), so no cluster can fetch it; the reference mock fails a download whose path says "fail".
       const url = "http://packages.example.invalid/ontap-conformance-fail-9.97.1_image.tgz";
       const before = new Set((await softwarePackages(ctx)).map((p) => p.version));

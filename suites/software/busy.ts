@@ -4,9 +4,12 @@
 // /cluster/software/download). A check whose precondition does not hold on
 // such a cluster ends as a skip that names the state; and a request that can
 // change an update under way (pause, resume, cancel) is never sent to one.
-import { SOFTWARE_MODIFY_CODES } from "../../src/contract/index.ts";
+import { SOFTWARE_DOWNLOAD_CODES, SOFTWARE_MODIFY_CODES } from "../../src/contract/index.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { isTerminal } from "../oracles/index.ts";
+
+/** The documented answer of a cluster that is busy with a download: one runs at a time (ref §3 POST download, 10551382). */
+export const DOWNLOAD_RUNNING = SOFTWARE_DOWNLOAD_CODES.DOWNLOAD_RUNNING;
 
 /** The documented answer of a cluster that is busy with an update. */
 export const UPDATE_IN_PROGRESS = SOFTWARE_MODIFY_CODES.UPDATE_IN_PROGRESS;
@@ -28,4 +31,24 @@ export async function updateUnderWay(ctx: CheckContext): Promise<string | undefi
 export async function skipIfUpdating(ctx: CheckContext, why: string): Promise<void> {
   const state = await updateUnderWay(ctx);
   if (state) ctx.skip(`an update is under way on the target (state ${state}): ${why}`);
+}
+
+/**
+ * Before a check starts a download: a cluster runs one download at a time
+ * and refuses another with 10551382 while one runs (someone else's, or the
+ * one an earlier check left behind when it stopped early). Wait, polling
+ * GET /cluster/software/download with backoff, until no download runs, at
+ * most the job time limit; then skip, saying why.
+ */
+export async function awaitNoDownload(ctx: CheckContext, why: string): Promise<void> {
+  const limit = ctx.target.jobTimeoutMs ?? 60_000;
+  const deadline = Date.now() + limit;
+  let delay = 5;
+  for (;;) {
+    const r = await ctx.call("software_download_get", { query: { fields: "state" } });
+    if (r.body?.state !== "running") return;
+    if (Date.now() > deadline) ctx.skip(`a download is running on the target and did not end within ${Math.round(limit / 1000)} s: ${why}`);
+    await new Promise((res) => setTimeout(res, delay));
+    delay = Math.min(delay * 2, 1000);
+  }
 }

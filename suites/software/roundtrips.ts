@@ -6,7 +6,7 @@ import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { softwarePackages, walkPages } from "../sample.ts";
-import { skipIfUpdating, UPDATE_IN_PROGRESS } from "./busy.ts";
+import { awaitNoDownload, DOWNLOAD_RUNNING, skipIfUpdating, UPDATE_IN_PROGRESS } from "./busy.ts";
 import { checkTransitions, isSettled } from "../oracles/index.ts";
 import { judge } from "../judge.ts";
 
@@ -46,10 +46,11 @@ export const softwareRoundTrips: Check[] = [
       const url = ctx.target.downloadUrl ?? (ctx.target.acceptsTestPackages ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
       if (!url) ctx.skip("no package URL the target can download: set downloadUrl in the config");
       await skipIfUpdating(ctx, "a download would be refused with 10551357");
+      await awaitNoDownload(ctx, "another download would be refused with 10551382");
       const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
       let added: string[] = [];
       try {
-        const r = await ctx.call("software_package_create", { body: { url }, skipOn: [UPDATE_IN_PROGRESS] });
+        const r = await ctx.call("software_package_create", { body: { url }, skipOn: [UPDATE_IN_PROGRESS, DOWNLOAD_RUNNING] });
         if (r.status === 202) {
           // While the job runs, the package must not be listed yet.
           const during = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => !before.has(v));
@@ -122,7 +123,8 @@ export const softwareRoundTrips: Check[] = [
       const version = "9.95.1";
       await skipIfUpdating(ctx, "the suite adds no package to a cluster in the middle of an update");
       if (!(await hasPackage(ctx, version))) {
-        const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` }, skipOn: [UPDATE_IN_PROGRESS] });
+        await awaitNoDownload(ctx, "another download would be refused with 10551382");
+        const r = await ctx.call("software_package_create", { body: { url: `http://packages.example.invalid/${version}_image.tgz` }, skipOn: [UPDATE_IN_PROGRESS, DOWNLOAD_RUNNING] });
         await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       }
       await deletePackage(ctx, version);
