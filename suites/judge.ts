@@ -3,7 +3,7 @@
 // (`ambiguous`) is a warning; the oracle unable to read its own input is an
 // error of the suite; any other fails the check with the first violation
 // (what was received, what is documented) and how many more there were.
-import { CheckError } from "../src/harness/outcomes.ts";
+import { CheckError, type Aspect } from "../src/harness/outcomes.ts";
 import type { CheckContext } from "../src/harness/context.ts";
 import type { Exchange } from "../src/harness/transport.ts";
 import { AMBIGUOUS, CANNOT_PARSE, type Violation } from "./oracles/index.ts";
@@ -15,6 +15,12 @@ export interface Judgement {
   documented?: unknown;
   /** The exchange whose answer was judged. */
   exchange?: Exchange;
+  /**
+   * The violations that are about a contract another check owns (CheckMeta.owns): reported by
+   * this check only when it finds nothing of its own, and then as that aspect, so the check is
+   * "not tested" when the owner reports the same cause (one cause, one failure).
+   */
+  aspectOf?: (v: Violation) => { operation: string; kind: Aspect } | undefined;
 }
 
 export function judge(ctx: CheckContext, violations: readonly Violation[], j: Judgement = {}): void {
@@ -23,9 +29,12 @@ export function judge(ctx: CheckContext, violations: readonly Violation[], j: Ju
   const cannot = violations.find((v) => v.rule === CANNOT_PARSE);
   if (cannot) throw new CheckError(`${prefix}the oracle cannot read what the suite gave it: ${cannot.message}`);
   for (const v of violations) if (v.rule === AMBIGUOUS) ctx.warn(`${prefix}${v.message}`);
-  const real = violations.filter((v) => v.rule !== AMBIGUOUS);
-  if (!real.length) return;
+  const all = violations.filter((v) => v.rule !== AMBIGUOUS);
+  if (!all.length) return;
+  const own = all.filter((v) => !j.aspectOf?.(v));
+  const real = own.length ? own : all;
   const [first] = real;
   const more = real.length > 1 ? ` (and ${real.length - 1} more: ${real.slice(1, 3).map((v) => v.message).join("; ")}${real.length > 3 ? "; …" : ""})` : "";
-  ctx.fail(`${prefix}${first.message}${more}`, { received: first.received, documented: j.documented ?? first.expected, exchange: j.exchange });
+  const aspect = own.length ? undefined : j.aspectOf?.(first);
+  ctx.fail(`${prefix}${first.message}${more}`, { received: first.received, documented: j.documented ?? first.expected, exchange: j.exchange, ...(aspect ? { aspect } : {}) });
 }

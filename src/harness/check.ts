@@ -63,7 +63,8 @@ export interface CheckMeta {
   /**
    * The contracts this check is the one to report: "licenses_get:contract"
    * (the status, media type and schema of that GET) or
-   * "licenses_get:paging" (its next links). Another check whose sampling
+   * "licenses_get:paging" (its next links) or "licenses_get:num-records"
+   * (the count its answers carry). Another check whose sampling
    * read of that GET departs from the contract ends as "not tested" with a
    * pointer here, so one cause is one failure (see NotTested).
    */

@@ -7,7 +7,7 @@
 export type CheckStatus = "pass" | "fail" | "skip" | "disabled" | "error";
 
 /** Which contract of a read a failure is about (see CheckMeta.owns). */
-export type Aspect = "contract" | "paging";
+export type Aspect = "contract" | "paging" | "num-records";
 
 /** Thrown by a check that found a departure from the contract. */
 export class CheckFailure extends Error {

@@ -30,6 +30,7 @@ function collectionChecks(c: Collection): Check[] {
     defineCheck({
       ...base,
       id: `${c.name}.list.num-records`,
+      owns: [`${operation}:num-records`],
       title: `${op.apiPath}: num_records counts the records returned`,
       requirement: "A collection response MUST carry num_records equal to the number of records it returns.",
       ref: `${CONV} §3`,
@@ -168,7 +169,8 @@ function collectionChecks(c: Collection): Check[] {
               pages.push({ records: r.body.records ?? [], num_records: r.body.num_records, next: r.body._links?.next?.href });
             },
           });
-          judge(ctx, checkPages({ pages, unpaged, key: op.keys, maxRecords: max }), { context: `max_records=${max}`, exchange: exchanges.at(-1) });
+          // A page's num_records is the count list.num-records owns: reported there once, here only if that check passes.
+          judge(ctx, checkPages({ pages, unpaged, key: op.keys, maxRecords: max }), { context: `max_records=${max}`, exchange: exchanges.at(-1), aspectOf: (v) => (v.rule === "pages-num-records" ? { operation, kind: "num-records" } : undefined) });
         };
         // Whole walks with pages of about N/20 records and with N-1 (a full page, then a short last one):
         // a bounded number of requests however large the collection, so the check grows linearly with it.

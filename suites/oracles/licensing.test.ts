@@ -64,6 +64,16 @@ describe("expectedPackageState / checkPackageState", () => {
     expect(checkPackageState(byCluster, NODES, NOW)[0].rule).toBe("ambiguous");
   });
 
+  it("node scope judged without the nodes: noncompliant is as consistent as compliant (a node may hold no license)", () => {
+    // An operator installs a node-locked license on one node of two while a run reads the listing: noncompliant, legally.
+    const one = { name: "flexcache", scope: "node", state: "noncompliant", licenses: [lic({ owner: "n1" })] };
+    expect(checkPackageState(one, [], NOW)).toEqual([]);
+    expect(checkPackageState({ ...one, state: "compliant" }, [], NOW)).toEqual([]);
+    expect(checkPackageState({ ...one, state: "unlicensed" }, [], NOW)[0].rule).toBe("license-package-state");
+    // Cluster scope: the nodes change nothing, so a compliant licence still rules noncompliant out.
+    expect(checkPackageState({ ...one, scope: "cluster" }, [], NOW)[0].rule).toBe("license-package-state");
+  });
+
   it("an expired license next to a valid newer one is not a certain contradiction", () => {
     const pkg = { name: "cifs", scope: "cluster", state: "compliant", licenses: [lic({ serial_number: "old", active: false, expiry_time: "2020-01-01T00:00:00Z", compliance: { state: "noncompliant" } }), lic({ serial_number: "new" })] };
     expect(checkPackageState(pkg, NODES, NOW).map((v) => v.rule)).toEqual(["ambiguous"]);

@@ -20,7 +20,10 @@ const BROKEN = ["history.list.num-records", "jobs.list.num-records", "licenses.l
 // What a read-only run of the suite holds, from the suite itself (it grows): every check, and those the profile skips.
 const ALL = allChecks();
 const BY_PROFILE = { "non-disruptive": ALL.filter((c) => c.profile === "non-disruptive").length, destructive: ALL.filter((c) => c.profile === "destructive").length };
-const SKIPPED = BY_PROFILE["non-disruptive"] + BY_PROFILE.destructive;
+// The paging checks of the broken collections: their pages carry the same wrong num_records, which the
+// num-records checks own and report, so they are "not tested" (one cause, one failure).
+const NOT_TESTED = ALL.filter((c) => c.id.endsWith(".list.pages") && BROKEN.includes(c.id.replace(/\.pages$/, ".num-records"))).map((c) => c.id);
+const SKIPPED = BY_PROFILE["non-disruptive"] + BY_PROFILE.destructive + NOT_TESTED.length;
 const PASSED = ALL.length - SKIPPED - BROKEN.length;
 
 interface Run {
@@ -171,8 +174,8 @@ describe("a read-only run that finds five failures", () => {
     const listed = spawnSync("tar", ["-tzf", bundle], { encoding: "utf8" }).stdout.trim().split("\n");
     const root = `ontap-conformance-${first.summary.runId}`;
     for (const f of ["bundle.json", "summary.json", "summary.md", "junit.xml", "coverage.html", "html/index.html", ...BROKEN.map((id) => `exchanges/${id}.json`)]) expect(listed, f).toContain(`${root}/${f}`);
-    // Only the checks that did not pass have their exchanges in it.
-    expect(listed.filter((f) => f.includes("/exchanges/")).length).toBe(BROKEN.length);
+    // Only the checks that did not pass (failed, or not tested because of a failure) have their exchanges in it.
+    expect(listed.filter((f) => f.includes("/exchanges/")).length).toBe(BROKEN.length + NOT_TESTED.length);
     const manifest = JSON.parse(spawnSync("tar", ["-xzOf", bundle, `${root}/bundle.json`], { encoding: "utf8" }).stdout);
     expect(manifest).toMatchObject({ format: "ontap-conformance/bundle@1", seed: 1, ontapVersion: "9.18.1", profile: "read-only", result: "not conformant", spec: { file: "spec/ontap.yaml", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const written = parseYaml(readFileSync(join(work, "written.yaml"), "utf8"));
