@@ -8,15 +8,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { flagSetting } from "./config.ts";
 import { didYouMean } from "./suggest.ts";
-import { mockCommand } from "./mock-command.ts";
-import { mockFleetCommand } from "./mock-fleet.ts";
-import { listCommand } from "./list-command.ts";
-import { runCommand } from "./run-command.ts";
-import { fleetCommand } from "./fleet-command.ts";
-import { mutantsCommand } from "./mutants-command.ts";
-import { variantsCommand } from "./variants-command.ts";
-import { compareCommand } from "./compare-command.ts";
-import { mergeCommand } from "./merge-command.ts";
+// Each command's module is imported when that command runs, not before: a run
+// does not load the mock, the catalogs or the report mergers it never uses
+// (start-up is time a user waits for, on every run).
 
 export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -81,7 +75,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option("--name <name>", "the target's name in the fleet's inventory (fleet runs)").hideHelp())
     .action(async (opts) => {
       if (!opts.targets && (opts.parallelTargets || opts.onlyTargets)) throw new UsageError(`${opts.parallelTargets ? "--parallel-targets" : "--only-targets"} goes with --targets FILE (a fleet)`);
-      setExit(opts.targets ? await fleetCommand(opts) : await runCommand(opts));
+      setExit(opts.targets ? await (await import("./fleet-command.ts")).fleetCommand(opts) : await (await import("./run-command.ts")).runCommand(opts));
     });
 
   program
@@ -90,7 +84,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--markdown", "render the conformance document (CONFORMANCE.md)")
     .option("--json", "print the check metadata as JSON")
     .option("--only <patterns>", "only checks whose id matches")
-    .action((opts) => setExit(listCommand(opts, (s) => process.stdout.write(`${s}\n`))));
+    .action(async (opts) => setExit((await import("./list-command.ts")).listCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
     .command("compare")
@@ -98,7 +92,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument("<baseline>", "the earlier run directory or summary file")
     .argument("<current>", "the later run directory or summary file")
     .option("--out <dir>", "where compare.md and compare.html go", "compare-report")
-    .action((baseline, current, opts) => setExit(compareCommand(baseline, current, opts, (s) => process.stdout.write(`${s}\n`))));
+    .action(async (baseline, current, opts) => setExit((await import("./compare-command.ts")).compareCommand(baseline, current, opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
     .command("merge")
@@ -107,7 +101,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .requiredOption("--out <dir>", "the run directory to write (a new one)")
     .option("--no-html", "skip the Allure HTML report")
     .option("--quiet", "print nothing but errors")
-    .action(async (dirs, opts) => setExit(await mergeCommand(dirs, opts)));
+    .action(async (dirs, opts) => setExit(await (await import("./merge-command.ts")).mergeCommand(dirs, opts)));
 
   program
     .command("mutants")
@@ -125,7 +119,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--parallel <n>", "runs at once, in worker threads (default: the machine's cores)")
     .option("--whole", "run the whole suite against every mutant (no narrowing to the checks that can see it)")
     .option("--engine <engine>", "catalog (default) or process: the first engine, one `run` child process per mutant, one after another")
-    .action(async (opts) => setExit(await mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
+    .action(async (opts) => setExit(await (await import("./mutants-command.ts")).mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
     .command("variants")
@@ -141,7 +135,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--merge <files...>", "merge the --out files of --shard runs into one variant table (with --out)")
     .option("--parallel <n>", "runs at once, in worker threads (default: the machine's cores)")
     .option("--engine <engine>", "catalog (default) or process: the first engine, one `run` child process per run, one after another")
-    .action(async (opts) => setExit(await variantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
+    .action(async (opts) => setExit(await (await import("./variants-command.ts")).variantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 
   program
     .command("mock")
@@ -164,7 +158,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--versions <list>", "with --fleet: the releases to spread over (comma-separated, e.g. 9.8,9.12.1,9.19.1)")
     .option("--fleet-file <file>", "start the mocks a YAML file lists: mocks: [{name, ontapVersion, scenario, latency, records, mutant}]")
     .option("--inventory <file>", "with --fleet or --fleet-file: also write the inventory to this file")
-    .action(async (opts) => setExit(opts.fleet || opts.fleetFile || opts.versions ? await mockFleetCommand(opts) : await mockCommand(opts)));
+    .action(async (opts) => setExit(opts.fleet || opts.fleetFile || opts.versions ? await (await import("./mock-fleet.ts")).mockFleetCommand(opts) : await (await import("./mock-command.ts")).mockCommand(opts)));
 
   return program;
 }

@@ -1,7 +1,7 @@
 // The docs' own mistakes, by name (spec/quirks.yaml). A violation that matches
 // a quirk is a named warning in lenient mode and a failure under --strict.
-import { existsSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { existsSync } from "node:fs";
+import { readYamlFile } from "./yaml-file.ts";
 import { QUIRKS_PATH } from "./spec.ts";
 
 export interface Quirk {
@@ -31,7 +31,7 @@ let cached: Quirk[] | undefined;
 
 export function loadQuirks(): Quirk[] {
   if (!cached) {
-    cached = existsSync(QUIRKS_PATH) ? ((parse(readFileSync(QUIRKS_PATH, "utf8"))?.quirks ?? []) as Quirk[]) : [];
+    cached = existsSync(QUIRKS_PATH) ? (((readYamlFile(QUIRKS_PATH) as { quirks?: Quirk[] } | null)?.quirks ?? []) as Quirk[]) : [];
   }
   return cached;
 }

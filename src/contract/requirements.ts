@@ -7,7 +7,7 @@
 // shows its coverage in CONFORMANCE.md.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { readYamlFile } from "./yaml-file.ts";
 
 export const REQUIREMENTS_PATH = fileURLToPath(new URL("../../spec/requirements.yaml", import.meta.url));
 export const SOURCES_DIR = fileURLToPath(new URL("../../spec/sources/", import.meta.url));
@@ -55,8 +55,8 @@ export interface Requirement {
 let cached: Requirement[] | undefined;
 
 export function loadRequirements(path = REQUIREMENTS_PATH): Requirement[] {
-  if (path !== REQUIREMENTS_PATH) return (parse(readFileSync(path, "utf8"))?.requirements ?? []) as Requirement[];
-  cached ??= (parse(readFileSync(path, "utf8"))?.requirements ?? []) as Requirement[];
+  if (path !== REQUIREMENTS_PATH) return ((readYamlFile(path) as { requirements?: Requirement[] } | null)?.requirements ?? []) as Requirement[];
+  cached ??= ((readYamlFile(path) as { requirements?: Requirement[] } | null)?.requirements ?? []) as Requirement[];
   return cached;
 }
 

@@ -1,9 +1,8 @@
 // Loads spec/ontap.yaml once. Everything the project knows about the contract
 // is read from this one document (operation table, validators, field types,
 // error codes, version gates); nothing is retyped elsewhere.
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { readYamlFile } from "./yaml-file.ts";
 
 export const SPEC_PATH = fileURLToPath(new URL("../../spec/ontap.yaml", import.meta.url));
 export const QUIRKS_PATH = fileURLToPath(new URL("../../spec/quirks.yaml", import.meta.url));
@@ -17,7 +16,7 @@ let cached: Json | undefined;
 
 /** The parsed OpenAPI document (shared, do not mutate: clone first). */
 export function loadSpec(): Json {
-  if (!cached) cached = parse(readFileSync(SPEC_PATH, "utf8"), { merge: true });
+  if (!cached) cached = readYamlFile(SPEC_PATH, { merge: true });
   return cached;
 }
 
