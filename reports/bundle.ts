@@ -12,19 +12,12 @@ import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import tar from "tar-stream";
-import type { Summary } from "./summary.ts";
+import { runIdentity, type RunIdentity, type Summary } from "./summary.ts";
 
-export interface BundleManifest {
+export interface BundleManifest extends RunIdentity {
   format: "ontap-conformance/bundle@1";
   tool: { name: string; version: string };
   spec: { file: string; sha256: string };
-  runId?: string;
-  target: string;
-  ontapVersion?: string;
-  profile: string;
-  seed: number;
-  runs: number;
-  strict: boolean;
   result?: string;
   exitCode?: number;
   baseline?: string;
@@ -49,13 +42,7 @@ export async function writeBundle(file: string, opts: { runDir: string; summary:
     format: "ontap-conformance/bundle@1",
     tool: opts.tool,
     spec: { file: "spec/ontap.yaml", sha256: sha256(opts.specFile) },
-    ...(s.runId ? { runId: s.runId } : {}),
-    target: s.target,
-    ...(s.ontapVersion ? { ontapVersion: s.ontapVersion } : {}),
-    profile: s.profile,
-    seed: s.seed,
-    runs: s.runs,
-    strict: s.strict,
+    ...runIdentity(s),
     result: s.result,
     exitCode: s.exitCode,
     ...(opts.baselineFile ? { baseline: `baseline/${basename(opts.baselineFile)}` } : {}),

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { describeEntry } from "./baseline.ts";
 import { toFleetJUnit } from "./junit.ts";
-import { counts, SUMMARY_FORMAT, type MergedPart, type RunResult, type Summary, type SummaryCheck } from "./summary.ts";
+import { counts, runIdentity, SUMMARY_FORMAT, type MergedPart, type RunResult, type Summary, type SummaryCheck } from "./summary.ts";
 
 /** One target of a fleet, as the fleet's summary.json lists it. */
 export interface FleetTarget {
@@ -66,17 +66,11 @@ export function fleetTarget(name: string, runDir: string, s: Summary, reason?: s
   const verdict = s.result ?? "could not run";
   return {
     name,
-    target: s.target,
-    ...(s.ontapVersion ? { ontapVersion: s.ontapVersion } : {}),
-    profile: s.profile,
-    seed: s.seed,
-    runs: s.runs,
-    strict: s.strict,
+    ...runIdentity(s),
     verdict,
     exitCode: s.exitCode ?? EXIT_OF[verdict],
     totals: s.totals,
     durationMs: s.durationMs,
-    ...(s.runId ? { runId: s.runId } : {}),
     runDir,
     ...(s.teardown ? { teardown: s.teardown } : {}),
     ...(s.shard ? { shard: s.shard } : {}),

@@ -33,19 +33,36 @@ export interface SummaryCheck {
 /** The run's verdict, as the exit code says it. */
 export type RunResult = "conformant" | "not conformant" | "could not run" | "interrupted";
 
-export interface Summary {
-  format: typeof SUMMARY_FORMAT;
+/** What names a run and makes it replayable: the target, its release, the profile, seed, runs and strictness (summary.json, a fleet's target lines and the bundle's manifest carry the same). */
+export interface RunIdentity {
   /** The run's directory name under <report-dir>/runs. */
   runId?: string;
-  /** The verdict, and the exit code that says it (README "Exit codes"). */
-  result?: RunResult;
-  exitCode?: number;
   target: string;
   ontapVersion?: string;
   profile: string;
   seed: number;
   runs: number;
   strict: boolean;
+}
+
+/** The identity of a run, from its summary (optional fields only when set). */
+export function runIdentity(s: Summary): RunIdentity {
+  return {
+    ...(s.runId ? { runId: s.runId } : {}),
+    target: s.target,
+    ...(s.ontapVersion ? { ontapVersion: s.ontapVersion } : {}),
+    profile: s.profile,
+    seed: s.seed,
+    runs: s.runs,
+    strict: s.strict,
+  };
+}
+
+export interface Summary extends RunIdentity {
+  format: typeof SUMMARY_FORMAT;
+  /** The verdict, and the exit code that says it (README "Exit codes"). */
+  result?: RunResult;
+  exitCode?: number;
   start: string;
   durationMs: number;
   phases: Record<string, number>;

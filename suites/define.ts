@@ -41,10 +41,16 @@ function caller(): { file: string; line: number } {
   throw new Error("defineCheck: the stack trace names no caller");
 }
 
-/** `path:line` of the first line holding `id:` at or after the call. */
-function definedAt(): string {
+/**
+ * `path:line` of the line that holds the check's id as a literal ("jobs.get.not-found", also in a table
+ * row that a helper turns into checks), else of the first line holding `id:` at or after the call (a
+ * template's rule).
+ */
+function definedAt(id: string): string {
   const { file, line } = caller();
   const lines = linesOf(file);
+  const literal = lines.findIndex((l) => l.includes(`"${id}"`));
+  if (literal >= 0) return `${relative(ROOT, file)}:${literal + 1}`;
   for (let i = line - 1; i < lines.length && i < line + 40; i++) {
     if (/\bid:\s*["'`]/.test(lines[i])) return `${relative(ROOT, file)}:${i + 1}`;
   }
@@ -115,5 +121,5 @@ export function defineCheck(def: CheckDefinition): Check {
   const gate = specSince(def);
   if (def.since && gate && compareVersions(def.since, gate) <= 0) throw new Error(`${def.id}: since ${def.since} repeats what the spec says (${gate}, x-ontap-introduced of ${def.operation}${def.uses?.length ? ` and ${def.uses.join(", ")}` : ""}); leave it out`);
   const since = def.since ?? gate;
-  return { ...def, ...(since ? { since } : {}), definedAt: definedAt() };
+  return { ...def, ...(since ? { since } : {}), definedAt: definedAt(def.id) };
 }

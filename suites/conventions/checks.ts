@@ -310,55 +310,29 @@ function notFound(ctx: CheckContext, r: { status: number; body: any; exchange: a
   }
 }
 
+/** A GET of an item that does not exist answers 404 with code 4 (conventions §4): one check per item GET. */
+function notFoundCheck(c: { id: string; operation: string; path: Record<string, string>; what: string; item: string; requirement?: string; ref?: string }): Check {
+  const op = getOperation(c.operation);
+  return defineCheck({
+    id: c.id,
+    title: `GET ${op.apiPath} of ${c.what} is 404 with code ${COMMON_CODES.NOT_FOUND}`,
+    requirement: c.requirement ?? `A GET of ${c.item} that does not exist MUST answer 404 with error code "${COMMON_CODES.NOT_FOUND}".`,
+    ref: c.ref ?? `${CONV} §4`,
+    spec: [operationPointer(c.operation, "responses", "default"), specPointer("x-ontap-common-error-codes", COMMON_CODES.NOT_FOUND)],
+    oracle: null,
+    severity: "normal", profile: "read-only", area: "conventions", operation: c.operation,
+    async run(ctx) {
+      notFound(ctx, await ctx.call(c.operation as never, { path: c.path, expect: "error" } as never));
+    },
+  });
+}
+
+const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 const itemChecks: Check[] = [
-  defineCheck({
-    id: "licenses.get.not-found",
-    title: "GET /api/cluster/licensing/licenses/{name} of a missing package is 404 with code 4",
-    requirement: "A GET of a license package that does not exist MUST answer 404 with error code \"4\".",
-    ref: `${CONV} §4`,
-    spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses~1{name}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
-    oracle: null,
-    severity: "normal", profile: "read-only", area: "conventions", operation: "license_get",
-    async run(ctx) {
-      notFound(ctx, await ctx.call("license_get", { path: { name: MISSING }, expect: "error" }));
-    },
-  }),
-  defineCheck({
-    id: "packages.get.not-found",
-    title: "GET /api/cluster/software/packages/{version} of a missing package is 404 with code 4",
-    requirement: "A GET of a software package that does not exist MUST answer 404 with error code \"4\".",
-    ref: `${CONV} §4`,
-    spec: ["spec/ontap.yaml#/paths/~1cluster~1software~1packages~1{version}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
-    oracle: null,
-    severity: "normal", profile: "read-only", area: "conventions", operation: "software_package_get",
-    async run(ctx) {
-      notFound(ctx, await ctx.call("software_package_get", { path: { version: "0.0.0-missing" }, expect: "error" }));
-    },
-  }),
-  defineCheck({
-    id: "nodes.get.not-found",
-    title: "GET /api/cluster/nodes/{uuid} of an unknown node is 404 with code 4",
-    requirement: "A GET of a node that does not exist MUST answer 404 with error code \"4\".",
-    ref: `${CONV} §4; spec/sources/ontap-reference.md §5.6, §8.1`,
-    spec: ["spec/ontap.yaml#/paths/~1cluster~1nodes~1{uuid}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
-    oracle: null,
-    severity: "normal", profile: "read-only", area: "conventions", operation: "node_get",
-    async run(ctx) {
-      notFound(ctx, await ctx.call("node_get", { path: { uuid: "00000000-0000-4000-8000-000000000000" }, expect: "error" }));
-    },
-  }),
-  defineCheck({
-    id: "jobs.get.not-found",
-    title: "GET /api/cluster/jobs/{uuid} of an unknown job is 404 with code 4",
-    requirement: "A GET of a job that does not exist MUST answer 404 with error code \"4\" (\"entry doesn't exist\").",
-    ref: `${CONV} §4; spec/sources/ontap-reference.md §8`,
-    spec: ["spec/ontap.yaml#/paths/~1cluster~1jobs~1{uuid}/get/responses/default", "spec/ontap.yaml#/x-ontap-common-error-codes/4"],
-    oracle: null,
-    severity: "normal", profile: "read-only", area: "conventions", operation: "job_get",
-    async run(ctx) {
-      notFound(ctx, await ctx.call("job_get", { path: { uuid: "00000000-0000-4000-8000-000000000000" }, expect: "error" }));
-    },
-  }),
+  notFoundCheck({ id: "licenses.get.not-found", operation: "license_get", path: { name: MISSING }, what: "a missing package", item: "a license package" }),
+  notFoundCheck({ id: "packages.get.not-found", operation: "software_package_get", path: { version: "0.0.0-missing" }, what: "a missing package", item: "a software package" }),
+  notFoundCheck({ id: "nodes.get.not-found", operation: "node_get", path: { uuid: UNKNOWN_UUID }, what: "an unknown node", item: "a node", ref: `${CONV} §4; spec/sources/ontap-reference.md §5.6, §8.1` }),
+  notFoundCheck({ id: "jobs.get.not-found", operation: "job_get", path: { uuid: UNKNOWN_UUID }, what: "an unknown job", item: "a job", requirement: `A GET of a job that does not exist MUST answer 404 with error code "${COMMON_CODES.NOT_FOUND}" ("entry doesn't exist").`, ref: `${CONV} §4; spec/sources/ontap-reference.md §8` }),
 ];
 
 /** fields= beyond one name (ref §5.2, §8): braces, exclusions, lists, the empty value, unknown names. */
