@@ -2,8 +2,8 @@
 // target's collections in full, following next links whole and only while
 // they advance (src/harness/paging.ts), so checks can pick real names,
 // versions and records, or skip when there is nothing to test.
-import { completeQuery, getOperation } from "../src/contract/index.ts";
-import type { CallResult, CheckContext } from "../src/harness/context.ts";
+import { completeQuery, getOperation, type OperationId } from "../src/contract/index.ts";
+import type { CallResult, CheckContext, UntypedBody } from "../src/harness/context.ts";
 import { PageWalk, recordIdentity } from "../src/harness/paging.ts";
 import { encodeQuery, type Exchange } from "../src/harness/transport.ts";
 
@@ -19,7 +19,7 @@ export interface Walked {
  * `<prefix>.list.pages` owns). `onPage` sees each answer as it comes;
  * `pages` stops the walk after that many pages.
  */
-export async function walkPages(ctx: CheckContext, operationId: string, query: Record<string, string>, opts: { onPage?(r: CallResult, index: number): void; pages?: number } = {}): Promise<Walked> {
+export async function walkPages(ctx: CheckContext, operationId: OperationId, query: Record<string, string>, opts: { onPage?(r: CallResult<UntypedBody>, index: number): void; pages?: number } = {}): Promise<Walked> {
   const op = getOperation(operationId);
   const walk = new PageWalk(op.apiPath, `${op.apiPath}${encodeQuery(query)}`, { host: new URL(ctx.target.url).host });
   const seen = new Set<string>();
@@ -51,7 +51,7 @@ export async function walkPages(ctx: CheckContext, operationId: string, query: R
 }
 
 /** The records of a listing (fields=* unless the query says otherwise). */
-export async function listAll(ctx: CheckContext, operationId: string, query: Record<string, string> = {}): Promise<any[]> {
+export async function listAll(ctx: CheckContext, operationId: OperationId, query: Record<string, string> = {}): Promise<any[]> {
   return (await walkPages(ctx, operationId, { fields: "*", ...query })).records;
 }
 

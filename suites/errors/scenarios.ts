@@ -3,7 +3,7 @@
 // client cannot on a healthy cluster. The codes themselves come from the
 // spec; this table only adds the "how" or the "why not", and a test keeps
 // the two in step (a code added to the spec without a row here fails).
-import { completeQuery } from "../../src/contract/index.ts";
+import { completeQuery, type OperationId } from "../../src/contract/index.ts";
 import type { Profile } from "../../src/harness/profiles.ts";
 import type { CallParams, CallResult, CheckContext } from "../../src/harness/context.ts";
 import { checksum, nlfKey, shortKey, signature, TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
@@ -12,7 +12,7 @@ import { updateUnderWay } from "../software/busy.ts";
 export type Need = "testKeys" | "testPackages" | "allowUpgrade";
 
 export interface Scenario {
-  operation: string;
+  operation: OperationId;
   /** The code this scenario must provoke. */
   code: string;
   /** One line: what is sent. */
@@ -34,7 +34,7 @@ export interface Unprovokable {
   reason: string;
 }
 
-const call = (operation: string, params: CallParams) => (ctx: CheckContext) => ctx.call(operation, { ...params, expect: "any" });
+const call = (operation: OperationId, params: CallParams) => (ctx: CheckContext) => ctx.call(operation, { ...params, expect: "any" });
 
 async function nodeSerial(ctx: CheckContext): Promise<string | undefined> {
   const r = await ctx.call("cluster_nodes_get", { query: { fields: "serial_number" } });

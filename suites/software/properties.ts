@@ -5,6 +5,7 @@
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CallParams, CheckContext } from "../../src/harness/context.ts";
+import type { OperationId, Schemas } from "../../src/contract/index.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { boundaryCases, softwareVariantArb, type SoftwareTarget, type SoftwareVariant as SoftwareCase } from "../../generators/software-variants.ts";
 import { profileAllows } from "../../src/harness/check.ts";
@@ -43,13 +44,14 @@ async function softwareTarget(ctx: CheckContext): Promise<SoftwareTarget> {
 }
 
 /** A request that breaks a rule: refused with its code (or its validation job fails with it), and nothing changed. */
-async function refusedAndUnchanged(ctx: CheckContext, c: { operation: string; params: CallParams; expectCodes: string[]; codeMayComeFromJob?: true; what: string }): Promise<void> {
+async function refusedAndUnchanged(ctx: CheckContext, c: { operation: OperationId; params: CallParams; expectCodes: string[]; codeMayComeFromJob?: true; what: string }): Promise<void> {
   const before = await snapshot(ctx);
   const r = await ctx.call(c.operation, { ...c.params, expect: "any" });
   let codes = codesOf(r.body);
   if (r.status === 202 && c.codeMayComeFromJob) {
     // The fault is found by the validation job: it must fail with the code.
-    const job = await ctx.awaitJob(r.body?.job, { exchange: r.exchange });
+    // The case's operation is only known at run time; awaitJob fails the check itself when this is no job link.
+    const job = await ctx.awaitJob(r.body?.job as Schemas["job_link"] | undefined, { exchange: r.exchange });
     if (job.state !== "failure") ctx.fail(`${c.what} was accepted and its job ended in ${job.state}`, { received: job, documented: `a failed job with ${c.expectCodes.join(" or ")}`, exchange: r.exchange });
     codes = [String(job.code ?? job.error?.code ?? "")].filter(Boolean);
   } else if (r.status < 400 || r.status >= 500) {
