@@ -12,6 +12,9 @@ export type OperationId = keyof operations;
 /** The component schemas of spec/ontap.yaml (`Schemas["license_package"]`). */
 export type Schemas = components["schemas"];
 
+/** `T` with its readonly fields writable (a server builds the records a client may only read). */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** ONTAP's error envelope (`error_response`), and the plural one license POST answers with (`error_responses`). */
 export interface ErrorFields {
   readonly error?: Schemas["returned_error"];
@@ -32,6 +35,12 @@ export type SuccessBody<Id extends OperationId> = { [S in keyof Responses<Id>]: 
  * where no success answer has a body.
  */
 export type ReplyBody<Id extends OperationId> = [SuccessBody<Id>] extends [never] ? ErrorFields | undefined : SuccessBody<Id> & ErrorFields;
+
+/** The records of a collection GET's answer (`never` for an operation that answers none). */
+export type RecordOf<Id extends OperationId> = SuccessBody<Id> extends { readonly records?: Array<infer R> } ? R : never;
+
+/** True when `Id` is any operation id at all (an id known only at run time), not one or a few named ones. */
+export type AnyOperation<Id extends OperationId> = [OperationId] extends [Id] ? true : false;
 
 /** The operation's path parameters, each a string. */
 export type PathParams<Id extends OperationId> = NonNullable<Parameters<Id>["path"]>;

@@ -3,7 +3,7 @@
 // `awaitJob()`. A departure from the contract ends the check with a message
 // that says what was received, what is documented, and how to reproduce it.
 import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
-import type { ErrorFields, OperationId, Schemas, PathParams, QueryParams, ReplyBody, RequestBody } from "../contract/index.ts";
+import type { AnyOperation, ErrorFields, OperationId, Schemas, PathParams, QueryParams, ReplyBody, RequestBody } from "../contract/index.ts";
 import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect } from "./outcomes.ts";
 import type { Profile } from "./profiles.ts";
 import type { ErrorCodeMet } from "./coverage.ts";
@@ -78,8 +78,6 @@ export type TypedCallParams<Id extends OperationId> = Omit<CallParams, "path" | 
   query?: QueryParams<Id>;
   body?: RequestBody<Id>;
 };
-/** True when `Id` is any operation id (the id is only known at run time). */
-type AnyOperation<Id extends OperationId> = [OperationId] extends [Id] ? true : false;
 export type ParamsOf<Id extends OperationId> = AnyOperation<Id> extends true ? CallParams : TypedCallParams<Id>;
 /**
  * A reply of an operation known only at run time: the error envelope, the

@@ -4,11 +4,12 @@
 // Generated per collection of the operation table (src/contract
 // collections()), so a new collection gets them by being in the spec; the
 // oracles of suites/oracles decide what the answers must be.
-import { COMMON_CODES, collections, completeQuery, errorCodePointer, filterTypes, getOperation, matchOperation, operationPointer, parameterPointer, paramsFor, schemaFields, schemaPointer, specPointer, type Collection } from "../../src/contract/index.ts";
+import { COMMON_CODES, collections, completeQuery, errorCodePointer, filterTypes, getOperation, matchOperation, operationPointer, parameterPointer, paramsFor, schemaFields, schemaPointer, specPointer, type Collection, type ErrorFields } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { hrefTarget } from "../../src/harness/paging.ts";
+import type { Exchange } from "../../src/harness/transport.ts";
 import { listAll, MISSING, walkPages } from "../sample.ts";
 import { checkCollectionEnvelope, checkFields, checkFilter, checkOrder, checkPages, type Page } from "../oracles/index.ts";
 import { judge } from "../judge.ts";
@@ -301,7 +302,7 @@ function collectionChecks(c: Collection): Check[] {
   return checks;
 }
 
-function notFound(ctx: CheckContext, r: { status: number; body: any; exchange: any }): void {
+function notFound(ctx: CheckContext, r: { status: number; body: ErrorFields | undefined; exchange: Exchange }): void {
   if (r.status !== 404 || r.body?.error?.code !== COMMON_CODES.NOT_FOUND) {
     ctx.fail(`a missing item did not answer 404 with code ${COMMON_CODES.NOT_FOUND}`, { received: `${r.status} code ${r.body?.error?.code}`, documented: `404 {"error": {"code": "${COMMON_CODES.NOT_FOUND}", "message": "entry doesn't exist"}}`, exchange: r.exchange });
   }

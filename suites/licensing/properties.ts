@@ -56,7 +56,7 @@ async function oneKey(ctx: CheckContext, c: LicenseCase): Promise<void> {
       const want = [...c.installs!.packages].sort();
       if (changed.join() !== want.join()) ctx.fail(`a ${c.kind} key changed ${changed.join(", ") || "nothing"}`, { received: changed, documented: want, exchange: r.exchange });
     } else {
-      const codes = [r.body?.error?.code, ...(r.body?.errors ?? []).map((e: any) => e?.code)].filter(Boolean);
+      const codes = [r.body?.error?.code, ...(r.body?.errors ?? []).map((e) => e?.code)].filter((x): x is string => Boolean(x));
       if (r.status < 400) ctx.fail(`an invalid key (${c.kind}) was accepted with ${r.status}`, { received: r.status, documented: `rejected with ${c.expectCodes.join(" or ")}`, exchange: r.exchange });
       if (!codes.some((x) => c.expectCodes.includes(x))) ctx.fail(`an invalid key (${c.kind}) was rejected with ${codes.join(", ") || "no code"}`, { received: codes, documented: c.expectCodes, exchange: r.exchange });
       if (changed.length) ctx.fail(`a rejected key (${c.kind}) changed ${changed.join(", ")}`, { received: changed, documented: "nothing changed", exchange: r.exchange });

@@ -99,7 +99,7 @@ export const licensingRoundTrips: Check[] = [
         await ctx.call("license_create", { body: { keys: [nlfKey({ version: "2", serialNumber: serial, packages: pkgs, scope: "cluster", product: bundle })] } });
         for (const p of pkgs) {
           const r = await ctx.call("license_get", { path: { name: p }, query: { fields: "licenses" } });
-          const lic = (r.body.licenses ?? []).find((l: any) => l.serial_number === serial);
+          const lic = (r.body.licenses ?? []).find((l) => l.serial_number === serial);
           if (lic?.installed_license !== bundle) ctx.fail(`${p} was not installed as part of "${bundle}"`, { received: lic, documented: { serial_number: serial, installed_license: bundle }, exchange: r.exchange });
         }
         const member = await ctx.call("license_delete", { path: { name: pkgs[0] }, query: { serial_number: serial }, expect: "error" });
@@ -227,7 +227,7 @@ export const licensingRoundTrips: Check[] = [
         installed = false;
         const asked = await ctx.call("license_create", { query: { return_records: "true" }, body: { keys: [shortKey(pkg, serial)] } });
         installed = true;
-        const names = Array.isArray(asked.body?.records) ? asked.body.records.map((r: any) => r.name) : [];
+        const names = Array.isArray(asked.body?.records) ? asked.body.records.map((r) => r.name) : [];
         if (!names.includes(pkg)) ctx.fail(`a license POST with return_records=true did not return the record of ${pkg}`, { received: asked.body, documented: `records holding ${pkg}`, exchange: asked.exchange });
         await ctx.call("license_delete", remove);
         installed = false;

@@ -21,7 +21,7 @@ const INVALID_URL: string[] = [SOFTWARE_DOWNLOAD_CODES.INVALID_URL_SYNTAX, SOFTW
 async function installState(ctx: CheckContext): Promise<string> {
   const r = await ctx.call("software_get", { query: { fields: "version,state,pending_version,nodes.name,nodes.version" } });
   const { version, state, pending_version, nodes } = r.body;
-  return JSON.stringify({ version, state, pending_version, nodes: (nodes ?? []).map((n: any) => [n.name, n.version]) });
+  return JSON.stringify({ version, state, pending_version, nodes: (nodes ?? []).map((n) => [n.name, n.version]) });
 }
 
 const readChecks: Check[] = [

@@ -5,7 +5,7 @@
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CallParams, CheckContext } from "../../src/harness/context.ts";
-import type { OperationId, Schemas } from "../../src/contract/index.ts";
+import type { ErrorFields, OperationId, Schemas } from "../../src/contract/index.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { boundaryCases, softwareVariantArb, type SoftwareTarget, type SoftwareVariant as SoftwareCase } from "../../generators/software-variants.ts";
 import { profileAllows } from "../../src/harness/check.ts";
@@ -19,8 +19,8 @@ async function snapshot(ctx: CheckContext): Promise<string> {
   return JSON.stringify({ state: sw.body.state ?? null, pending: sw.body.pending_version ?? null, version: sw.body.version, pkgs, download: dl.body.state ?? null });
 }
 
-function codesOf(body: any): string[] {
-  return [body?.error?.code, ...(Array.isArray(body?.errors) ? body.errors.map((e: any) => e?.code) : [])].filter((c): c is string => typeof c === "string");
+function codesOf(body: ErrorFields | undefined): string[] {
+  return [body?.error?.code, ...(Array.isArray(body?.errors) ? body.errors.map((e) => e?.code) : [])].filter((c): c is string => typeof c === "string");
 }
 
 /** What the software generators need to know of the target; skips while an update runs. */

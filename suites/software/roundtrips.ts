@@ -169,8 +169,8 @@ export const softwareRoundTrips: Check[] = [
         }
         if (isSettled(s.state)) {
           if (s.state !== "completed") ctx.fail(`the update ended in ${s.state}`, { received: seen.join(" → "), documented: "completed" });
-          const behind = (s.nodes ?? []).filter((n: any) => n.version !== target);
-          if (behind.length) ctx.fail(`after completion ${behind.map((n: any) => `${n.name}=${n.version}`).join(", ")} do not run ${target}`, { received: s.nodes, documented: target });
+          const behind = (s.nodes ?? []).filter((n) => n.version !== target);
+          if (behind.length) ctx.fail(`after completion ${behind.map((n) => `${n.name}=${n.version}`).join(", ")} do not run ${target}`, { received: s.nodes, documented: target });
           break;
         }
         if (Date.now() > deadline) ctx.fail(`the update did not finish within 120 s (states: ${seen.join(" → ")})`, { documented: "completed" });
