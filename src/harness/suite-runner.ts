@@ -10,8 +10,7 @@ import { CheckFailure, type Check, type CheckResult } from "./check.ts";
 import type { RunServices } from "./context.ts";
 import { Ledger } from "./ledger.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
-import { notApplicable } from "./select.ts";
-import { executeCheck, ownersOf, pendingResult } from "./execute.ts";
+import { executeCheck, ownerIn, pendingResult } from "./execute.ts";
 import "./run-config.ts";
 
 declare module "vitest" {
@@ -139,7 +138,7 @@ export interface SuiteDefinition {
  */
 export function defineSuite(phase: string, suite: SuiteDefinition): void {
   const cfg = inject("ontapRun");
-  const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownersOf(suite.all, cfg) };
+  const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownerIn(cfg.selection.owners) };
   let http: HttpClient;
   beforeAll(() => {
     http = new HttpClient({ ...cfg.target });
@@ -160,7 +159,7 @@ function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">
       // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
       const result = pendingResult(check);
       t.task.meta.check = result;
-      const na = notApplicable(check, cfg);
+      const na = cfg.selection.notRun[check.id];
       if (na) {
         result.status = na.status;
         result.message = na.reason;
