@@ -18,7 +18,7 @@ import { writeBundle } from "../../reports/bundle.ts";
 import { buildCoverage, coverageTable, type Coverage } from "../../reports/coverage.ts";
 import { errorCodeTable } from "../../suites/errors/scenarios.ts";
 import { coverageHtml } from "../../reports/coverage-html.ts";
-import { phaseOf, type Check, type CheckResult, type Profile } from "../harness/check.ts";
+import { PHASES, phaseOf, type Check, type CheckResult, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
 import { InventoryUnreadable, takeInventory, teardown as restore, type Inventory } from "../harness/inventory.ts";
 import { Ledger } from "../harness/ledger.ts";
@@ -370,11 +370,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       ...(shard ? { shard } : {}),
     };
     // The selection, evaluated once now that the target's version is known: the workers read it, and so does what follows.
-    const config: SuiteRunConfig = { ...runConfig, selection: planSelection(checks, runConfig) };
+    const selection = planSelection(checks, runConfig);
+    // Only the phases with a check to run are loaded (a narrow --only is quick).
+    const phases = [...new Set(checks.filter((c) => !selection.notRun[c.id]).map(phaseOf))];
+    const files = profile === "read-only" ? ["read-only"] : phases.length ? PHASES.filter((p) => phases.includes(p)) : PHASES;
+    const config: SuiteRunConfig = { ...runConfig, selection, files };
 
     const collector = new ResultsReporter(out, checks.length);
-    // Only the phases with a check to run start a worker (a narrow --only is quick).
-    const phases = [...new Set(checks.filter((c) => !config.selection.notRun[c.id]).map(phaseOf))];
     const suitesStarted = Date.now();
     const { startVitest, PhaseOrder } = await (vitestLoading ?? loadVitest());
     const vitest = await startVitest("test", [], {
@@ -392,6 +394,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       testTimeout: config.checkTimeoutMs + 30_000,
       hookTimeout: 60_000,
       pool: "threads",
+      // The phase files share one module graph in the worker, so they share one client and redactor
+      // (suite-runner.ts), the compiled validators and the operation table, instead of building them per file.
+      isolate: false,
       // One worker: every request of the run goes through one client, so --concurrency is the one limit of
       // requests in flight at the target. Phases run one after another (a writing run's phases must); inside a
       // phase the checks that only read run side by side (suite-runner.ts), up to twice --concurrency at once.

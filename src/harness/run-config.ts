@@ -41,6 +41,12 @@ export interface Selection {
 /** What the vitest workers get: the run's configuration and its selection, evaluated once by the run command. */
 export interface SuiteRunConfig extends RunConfig {
   selection: Selection;
+  /**
+   * The phase files this run loads, in the order they run (`read-only` for a
+   * read-only run's one file): they share the worker's one client, which the
+   * last of them closes.
+   */
+  files: string[];
 }
 
 declare module "vitest" {

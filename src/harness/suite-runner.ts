@@ -118,6 +118,13 @@ function keepExchanges(runDir: string, id: string, exchanges: Exchange[], http: 
   writeFileSync(join(dir, `${id}.json`), `${JSON.stringify(exchanges.map((ex) => ({ id: ex.id, ...shownExchange(ex, http) })), null, 2)}\n`);
 }
 
+/**
+ * The worker's one client, and so its one redactor (which learns every licence
+ * key the run sends, whichever phase sends it): the run loads its phase files
+ * into one module graph (vitest `isolate: false`), so they all find it here.
+ */
+let workerClient: HttpClient | undefined;
+
 /** What a phase file hands the runner (suites/index.ts suiteOf). */
 export interface SuiteDefinition {
   /** The phase's checks, in table order. */
@@ -141,10 +148,13 @@ export function defineSuite(phase: string, suite: SuiteDefinition): void {
   const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownerIn(cfg.selection.owners) };
   let http: HttpClient;
   beforeAll(() => {
-    http = new HttpClient({ ...cfg.target });
+    http = workerClient ??= new HttpClient({ ...cfg.target });
   });
   afterAll(async () => {
-    await http?.close();
+    // The run's last phase file closes the worker's client (the files before it leave it to the next).
+    if (phase !== cfg.files.at(-1)) return;
+    await workerClient?.close();
+    workerClient = undefined;
   });
   const reads = suite.checks.filter((c) => c.profile === "read-only");
   const writes = suite.checks.filter((c) => c.profile !== "read-only");
