@@ -3,7 +3,7 @@
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import { deref, loadSpec, type Schemas } from "../../src/contract/index.ts";
-import { listAll } from "../sample.ts";
+import { clusterNodes, listAll } from "../sample.ts";
 
 /** What clients read of a version: the parts the spec's `version` schema requires (full, generation, major, minor). */
 const VERSION_PARTS: Array<keyof Schemas["version"]> = deref(loadSpec(), { $ref: "#/components/schemas/version" }).required;
@@ -55,7 +55,7 @@ export const clusterChecks: Check[] = [
     oracle: null,
     severity: "normal", profile: "read-only", area: "cluster", operation: "node_get",
     async run(ctx) {
-      const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "uuid,name,version" });
+      const nodes = await clusterNodes(ctx, "uuid,name,version");
       if (!nodes.length) ctx.skip("the target lists no node");
       for (const node of nodes.slice(0, 4)) {
         const r = await ctx.call("node_get", { path: { uuid: node.uuid }, query: { fields: "version" } });

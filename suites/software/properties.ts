@@ -9,7 +9,7 @@ import type { ErrorFields, OperationId, Schemas } from "../../src/contract/index
 import { checkProperty } from "../../src/harness/property.ts";
 import { boundaryCases, softwareVariantArb, type SoftwareTarget, type SoftwareVariant as SoftwareCase } from "../../generators/software-variants.ts";
 import { profileAllows } from "../../src/harness/check.ts";
-import { listAll } from "../sample.ts";
+import { clusterNodes, listAll, softwarePackages } from "../sample.ts";
 import { skipIfUpdating } from "./busy.ts";
 
 async function snapshot(ctx: CheckContext): Promise<string> {
@@ -26,8 +26,8 @@ function codesOf(body: ErrorFields | undefined): string[] {
 /** What the software generators need to know of the target; skips while an update runs. */
 async function softwareTarget(ctx: CheckContext): Promise<SoftwareTarget> {
   await skipIfUpdating(ctx, "bad inputs are not sent during an update");
-  const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "name,ha.partners" });
-  const repository = (await listAll(ctx, "software_packages_collection_get", { fields: "version" })).map((p) => p.version);
+  const nodes = await clusterNodes(ctx, "name,ha.partners");
+  const repository = (await softwarePackages(ctx, { fields: "version" })).map((p) => p.version);
   return {
     version: ctx.target.version,
     nodes: nodes.map((n) => ({ name: n.name, haPartner: n.ha?.partners?.[0]?.name })),

@@ -148,7 +148,7 @@ export const softwareRoundTrips: Check[] = [
       await skipIfUpdating(ctx, "a second update is not started");
       const profile = (await ctx.call("software_get", { query: { fields: "version,state,nodes.name,nodes.version" } })).body;
       const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version!) > 0).sort(compareVersions).pop();
-      if (!target) ctx.skip(`the repository holds no package newer than ${profile.version}`);
+      if (!target) return ctx.skip(`the repository holds no package newer than ${profile.version}`);
       // Count this update's history records by to_version where the release can filter on it, else all records.
       const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target } : {};
       const historyBefore = await countOf(ctx, "software_history_collection_get", historyQuery);
