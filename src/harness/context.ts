@@ -2,6 +2,8 @@
 // one request of an operation and applies the generic contract checks, and
 // `awaitJob()`. A departure from the contract ends the check with a message
 // that says what was received, what is documented, and how to reproduce it.
+// `call()` is typed by spec/generated/ontap.d.ts (src/contract/typed.ts): the
+// operation id, its parameters and body, and the body of its answer.
 import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
 import type { AnyOperation, ErrorFields, OperationId, Schemas, PathParams, QueryParams, ReplyBody, RequestBody } from "../contract/index.ts";
 import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect } from "./outcomes.ts";
