@@ -19,7 +19,7 @@
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";
 import type { ClusterModel, NodeModel } from "../cluster.ts";
-import { compareVersions, type Schemas } from "../../src/contract/index.ts";
+import { compareVersions, type Schemas, type Writable } from "../../src/contract/index.ts";
 import type { Job, JobStore } from "./jobs.ts";
 
 export type UpgradeState = Schemas["software_state"];
@@ -104,9 +104,9 @@ export class SoftwareModel {
 
   // ------------------------------------------------------------ profile
 
-  profile(): Record<string, unknown> {
+  profile(): Schemas["software_reference"] {
     const u = this.upgrade;
-    const out: Record<string, unknown> = { version: this.clusterVersion };
+    const out: Writable<Schemas["software_reference"]> = { version: this.clusterVersion };
     if (u && ACTIVE.includes(u.state)) out.pending_version = u.target;
     if (u) {
       out.state = u.state;

@@ -5,7 +5,7 @@ import type { Job } from "../cluster-software/jobs.ts";
 import type { HistoryRecord, SoftwarePackage } from "../cluster-software/software.ts";
 import { itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { projectToVersion } from "../server/version.ts";
-import { SOFTWARE_MODIFY_CODES, SOFTWARE_UPLOAD_CODES, successStatuses, type Schemas } from "../../src/contract/index.ts";
+import { SOFTWARE_MODIFY_CODES, SOFTWARE_UPLOAD_CODES, successStatuses, type Schemas, type Writable } from "../../src/contract/index.ts";
 import type { Handler, Reply, RequestContext } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
 
@@ -36,7 +36,8 @@ async function asyncReply(ctx: RequestContext, state: MockState, job: Job, done:
     const finished = await state.jobs.waitFor(job.uuid, timeout * 1000);
     if (finished?.state === "failure") throw new OntapError(400, finished.code, finished.message);
     if (finished?.state === "success") {
-      const body: Record<string, unknown> = { job: jobLink(finished) };
+      // A job link answer (software_reference_job_link_response and its kin), with the records return_records asks for.
+      const body: Writable<Schemas["job_link_response"]> & { num_records?: number; records?: unknown[] } = { job: jobLink(finished) };
       if (done.records && /^true$/i.test(ctx.query.get("return_records") ?? "")) {
         const records = done.records();
         body.num_records = records.length;
