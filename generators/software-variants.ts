@@ -10,7 +10,7 @@
 // validates or estimates. Valid downloads and uploads do write (a package
 // lands in the repository): their `effect` says so.
 import fc from "fast-check";
-import { COMMON_CODES, commonErrorCodes, deref, getOperation, loadSpec, operations, paramsFor, valueSchema, type Operation } from "../src/contract/index.ts";
+import { COMMON_CODES, commonErrorCodes, deref, getOperation, loadSpec, operations, paramsFor, valueSchema, type Operation, type OperationId } from "../src/contract/index.ts";
 import type { CallParams } from "../src/harness/context.ts";
 import { rejectionCodes } from "../suites/oracles/index.ts";
 
@@ -250,7 +250,7 @@ export function softwareVariantArb(t: SoftwareTarget, only: { operations?: Softw
 
 export interface BoundaryCase {
   kind: "enum-value" | "integer-minimum" | "integer-maximum" | "integer-below-minimum" | "integer-above-maximum" | "string-empty" | "string-long";
-  operation: string;
+  operation: OperationId;
   param: string;
   in: "query" | "body";
   value: string | number;

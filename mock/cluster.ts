@@ -1,6 +1,6 @@
 // The cluster and its nodes as the reference mock serves them on /api/cluster
 // and /api/cluster/nodes (the discovery subset clients use).
-import { parseVersion } from "../src/contract/index.ts";
+import { parseVersion, type Schemas } from "../src/contract/index.ts";
 
 export interface NodeModel {
   name: string;
@@ -20,7 +20,7 @@ export interface ClusterModel {
   nodes: NodeModel[];
 }
 
-export function versionObject(version: string): { full: string; generation: number; major: number; minor: number } {
+export function versionObject(version: string): Schemas["version"] {
   const v = parseVersion(version);
   return { full: `NetApp Release ${version}: Mon Jan 05 12:00:00 UTC 2026`, ...v };
 }
@@ -34,7 +34,7 @@ export function clusterVersion(cluster: ClusterModel): string {
   })[0];
 }
 
-export function clusterRecord(cluster: ClusterModel): Record<string, unknown> {
+export function clusterRecord(cluster: ClusterModel): Schemas["cluster"] {
   return {
     name: cluster.name,
     uuid: cluster.uuid,
@@ -43,7 +43,7 @@ export function clusterRecord(cluster: ClusterModel): Record<string, unknown> {
   };
 }
 
-export function nodeRecord(node: NodeModel, cluster: ClusterModel): Record<string, unknown> {
+export function nodeRecord(node: NodeModel, cluster: ClusterModel): Schemas["cluster_node"] {
   const partner = node.ha_partner ? cluster.nodes.find((n) => n.name === node.ha_partner) : undefined;
   return {
     name: node.name,

@@ -1,5 +1,6 @@
 // The three requests rows 1 and 2 send, and recorded answers to them.
 import { undici } from "./deps.ts";
+import type { OperationId } from "../../src/contract/typed.ts";
 
 export interface CannedResponse {
   status: number;
@@ -9,14 +10,14 @@ export interface CannedResponse {
 
 /** One request of the mix: the operation it belongs to and its URL path + query. */
 export interface MixRequest {
-  operationId: string;
+  operationId: OperationId;
   path: string;
   query: Record<string, string>;
   pathParams: Record<string, string>;
   url: string;
 }
 
-function mixEntry(operationId: string, path: string, query: Record<string, string> = {}, pathParams: Record<string, string> = {}): MixRequest {
+function mixEntry(operationId: OperationId, path: string, query: Record<string, string> = {}, pathParams: Record<string, string> = {}): MixRequest {
   const qs = Object.entries(query).map(([k, v]) => `${k}=${v}`).join("&");
   return { operationId, path, query, pathParams, url: qs ? `${path}?${qs}` : path };
 }

@@ -6,11 +6,12 @@
 import { randomUUID } from "node:crypto";
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";
+import type { Schemas } from "../../src/contract/index.ts";
 
 export interface Job {
   uuid: string;
   description?: string;
-  state: "queued" | "running" | "paused" | "success" | "failure";
+  state: Schemas["job_state"];
   message: string;
   code: number;
   start_time?: string;

@@ -19,24 +19,16 @@
 import { OntapError } from "../errors.ts";
 import type { VirtualClock } from "../clock.ts";
 import type { ClusterModel, NodeModel } from "../cluster.ts";
-import { compareVersions } from "../../src/contract/index.ts";
+import { compareVersions, type Schemas, type Writable } from "../../src/contract/index.ts";
 import type { Job, JobStore } from "./jobs.ts";
 
-export type UpgradeState = "in_progress" | "waiting" | "paused_by_user" | "paused_on_error" | "completed" | "canceled" | "failed" | "pause_pending" | "cancel_pending";
+export type UpgradeState = Schemas["software_state"];
 
-export interface SoftwarePackage {
-  version: string;
-  create_time: string;
-}
+/** A package of the repository: a software_package record (its link is added when it is served). */
+export type SoftwarePackage = Required<Omit<Schemas["software_package"], "_links">>;
 
-export interface HistoryRecord {
-  node: { name: string; uuid: string };
-  from_version: string;
-  to_version: string;
-  start_time: string;
-  end_time: string;
-  state: "successful" | "canceled" | "skip_upgrade";
-}
+/** An update of one node: a software_history record, every field present. */
+export type HistoryRecord = Required<Omit<Schemas["software_history"], "node">> & { readonly node: { name: string; uuid: string } };
 
 interface Step {
   node: string;
@@ -112,9 +104,9 @@ export class SoftwareModel {
 
   // ------------------------------------------------------------ profile
 
-  profile(): Record<string, unknown> {
+  profile(): Schemas["software_reference"] {
     const u = this.upgrade;
-    const out: Record<string, unknown> = { version: this.clusterVersion };
+    const out: Writable<Schemas["software_reference"]> = { version: this.clusterVersion };
     if (u && ACTIVE.includes(u.state)) out.pending_version = u.target;
     if (u) {
       out.state = u.state;

@@ -5,6 +5,7 @@
 // an unreachable owner node makes it unknown. Codes: ref §3 (ref =
 // spec/sources/ontap-reference.md).
 import { OntapError } from "../errors.ts";
+import type { Schemas, Writable } from "../../src/contract/index.ts";
 import type { VirtualClock } from "../clock.ts";
 import type { ClusterModel } from "../cluster.ts";
 import { readKey, type KeyContext, type LicenseGrant } from "./grants.ts";
@@ -30,12 +31,12 @@ export interface InstalledLicense {
   shutdown_imminent?: boolean;
 }
 
-export type PackageState = "compliant" | "noncompliant" | "unlicensed" | "unknown";
+export type PackageState = Schemas["license_state"];
 
 // entitlement (9.11+, ref §2.1): values within the documented enums, as the docs' examples pair
 // them (compliant nfs: none/low; noncompliant packages: acquire_license/medium); no source maps
 // unknown and unlicensed, so those are a reading of the enums' names.
-const ENTITLEMENT: Record<PackageState, { action: string; risk: string }> = {
+const ENTITLEMENT: Record<PackageState, Required<Schemas["license_entitlement"]>> = {
   compliant: { action: "none", risk: "low" },
   noncompliant: { action: "acquire_license", risk: "medium" },
   unknown: { action: "verify_system_health", risk: "unknown" },
@@ -87,7 +88,7 @@ export class LicenseStore {
   }
 
   /** Every catalog package as a license_package record (unlicensed ones included; the listing hides them by default, ref §5.1). */
-  packages(): Record<string, unknown>[] {
+  packages(): Array<Schemas["license_package"]> {
     // Grouped once: filtering every license per catalog entry made a listing O(packages × licenses), 0.9 s at 10,000.
     const byPackage = new Map<string, InstalledLicense[]>();
     for (const l of this.licenses) {
@@ -99,13 +100,13 @@ export class LicenseStore {
       const mine = byPackage.get(entry.name) ?? [];
       const scope = mine.length ? (mine.some((l) => l.scope === "node") ? "node" : mine[0].scope) : "not_available";
       const state = this.packageState(scope, mine);
-      const record: Record<string, unknown> = { name: entry.name, state };
+      const record: Writable<Schemas["license_package"]> = { name: entry.name, state };
       if (mine.length) record.scope = scope;
       record.description = entry.description;
       record.entitlement = { ...ENTITLEMENT[state] };
       if (mine.length) {
         record.licenses = mine.map((l) => {
-          const out: Record<string, unknown> = {
+          const out: Writable<Schemas["license"]> = {
             owner: l.owner,
             serial_number: l.serial_number,
             active: this.licenseState(l) === "compliant",

@@ -16,7 +16,7 @@ const ITEMS = collections().flatMap((c) => (c.item ? [c.item.id] : []));
 /** Query parameters that steer a listing (the framework's, spec x-ontap-framework-params, and the paging token); everything else on a collection GET is a filter. */
 const CONTROL = new Set([...frameworkParamNames(), PAGE_TOKEN_PARAM]);
 /** GETs of one object at a path without parameters. */
-const SINGLETONS = operations().filter((o) => operationKind(o) === "singleton").map((o) => o.id);
+const SINGLETONS: readonly string[] = operations().filter((o) => operationKind(o) === "singleton").map((o) => o.id);
 /** Operations that answer with a job link. */
 const ASYNC = operations().filter((o) => o.async).map((o) => o.id);
 

@@ -4,10 +4,11 @@
 import { clusterRecord, nodeRecord } from "../cluster.ts";
 import { itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import type { Handler } from "../server/types.ts";
+import type { Schemas } from "../../src/contract/index.ts";
 import type { MockState } from "../scenarios/index.ts";
 
 export function clusterHandlers(state: MockState): Record<string, Handler> {
-  const nodes: RecordSource<Record<string, unknown>> = { schemaName: "cluster_node", keys: keysOf("cluster_nodes_get") };
+  const nodes: RecordSource<Schemas["cluster_node"]> = { schemaName: "cluster_node", keys: keysOf("cluster_nodes_get") };
   return {
     cluster_get: (ctx) => itemReply(ctx, state.version, clusterRecord(state.cluster), { schemaName: "cluster", keys: [] }),
     cluster_nodes_get: (ctx) => listReply(ctx, state.version, state.cluster.nodes.map((n) => nodeRecord(n, state.cluster)), nodes),

@@ -1,7 +1,7 @@
 // /api/cluster/licensing/licenses and /{name}.
 import { OntapError } from "../errors.ts";
 import { compileFilters, matchesCompiled, parseExpression } from "../query/index.ts";
-import { compareVersions, filterTypes, LICENSE_CREATE_CODES } from "../../src/contract/index.ts";
+import { compareVersions, filterTypes, LICENSE_CREATE_CODES, type Schemas, type SuccessBody, type Writable } from "../../src/contract/index.ts";
 import { filtersOf, itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { errorsReply } from "../server/respond.ts";
 import { projectToVersion } from "../server/version.ts";
@@ -11,7 +11,7 @@ import type { InstalledLicense } from "../licensing/store.ts";
 
 const COLLECTION = "/api/cluster/licensing/licenses";
 
-const source: RecordSource<Record<string, unknown>> = {
+const source: RecordSource<Schemas["license_package"]> = {
   schemaName: "license_package",
   keys: keysOf("licenses_get"),
   selfHref: (r) => `${COLLECTION}/${encodeURIComponent(String(r.name))}`,
@@ -23,7 +23,7 @@ function matchingLicenses(state: MockState, filters: Record<string, string>): In
   const installed = state.licensing.snapshot();
   const out: InstalledLicense[] = [];
   for (const pkg of state.licensing.packages()) {
-    for (const lic of (pkg.licenses as Record<string, unknown>[] | undefined) ?? []) {
+    for (const lic of pkg.licenses ?? []) {
       if (!matchesCompiled({ ...pkg, licenses: [lic] }, compiled)) continue;
       const hit = installed.find((l) => l.package === pkg.name && l.serial_number === lic.serial_number && l.owner === lic.owner);
       if (hit) out.push(hit);
@@ -66,7 +66,7 @@ export function licensingHandlers(state: MockState): Record<string, Handler> {
       const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
       if (errors.length) return errorsReply(errors);
       const names = [...new Set(outcomes.flatMap((o) => o.packages ?? []))];
-      const body: Record<string, unknown> = { num_records: names.length };
+      const body: Writable<SuccessBody<"license_create">> = { num_records: names.length };
       if (/^true$/i.test(ctx.query.get("return_records") ?? "")) {
         // Served as the release serves records (fields introduced later are not there), like any listing.
         body.records = state.licensing.packages().filter((p) => names.includes(String(p.name))).map((p) => projectToVersion("license_package", { ...p, _links: { self: { href: source.selfHref!(p) } } }, state.version));

@@ -2,15 +2,16 @@
 import busboy from "busboy";
 import { OntapError } from "../errors.ts";
 import type { Job } from "../cluster-software/jobs.ts";
+import type { HistoryRecord, SoftwarePackage } from "../cluster-software/software.ts";
 import { itemReply, keysOf, listReply, type RecordSource } from "../server/collection.ts";
 import { projectToVersion } from "../server/version.ts";
-import { SOFTWARE_MODIFY_CODES, SOFTWARE_UPLOAD_CODES, successStatuses } from "../../src/contract/index.ts";
+import { SOFTWARE_MODIFY_CODES, SOFTWARE_UPLOAD_CODES, successStatuses, type Schemas, type Writable } from "../../src/contract/index.ts";
 import type { Handler, Reply, RequestContext } from "../server/types.ts";
 import type { MockState } from "../scenarios/index.ts";
 
 const PACKAGES = "/api/cluster/software/packages";
 
-function jobLink(job: Job): Record<string, unknown> {
+function jobLink(job: Job): Schemas["job_link"] {
   return { uuid: job.uuid, _links: { self: { href: `/api/cluster/jobs/${job.uuid}` } } };
 }
 
@@ -35,7 +36,8 @@ async function asyncReply(ctx: RequestContext, state: MockState, job: Job, done:
     const finished = await state.jobs.waitFor(job.uuid, timeout * 1000);
     if (finished?.state === "failure") throw new OntapError(400, finished.code, finished.message);
     if (finished?.state === "success") {
-      const body: Record<string, unknown> = { job: jobLink(finished) };
+      // A job link answer (software_reference_job_link_response and its kin), with the records return_records asks for.
+      const body: Writable<Schemas["job_link_response"]> & { num_records?: number; records?: unknown[] } = { job: jobLink(finished) };
       if (done.records && /^true$/i.test(ctx.query.get("return_records") ?? "")) {
         const records = done.records();
         body.num_records = records.length;
@@ -71,13 +73,13 @@ function parseMultipart(ctx: RequestContext): Promise<Array<{ field: string; fil
 }
 
 export function softwareHandlers(state: MockState): Record<string, Handler> {
-  const packages: RecordSource<Record<string, unknown>> = {
+  const packages: RecordSource<SoftwarePackage> = {
     schemaName: "software_package",
     keys: keysOf("software_packages_collection_get"),
     selfHref: (r) => `${PACKAGES}/${encodeURIComponent(String(r.version))}`,
   };
-  const history: RecordSource<Record<string, unknown>> = { schemaName: "software_history", keys: keysOf("software_history_collection_get") };
-  const jobs: RecordSource<Record<string, unknown>> = { schemaName: "job", keys: keysOf("job_collection_get"), selfHref: (r) => `/api/cluster/jobs/${r.uuid}` };
+  const history: RecordSource<HistoryRecord> = { schemaName: "software_history", keys: keysOf("software_history_collection_get") };
+  const jobs: RecordSource<Job> = { schemaName: "job", keys: keysOf("job_collection_get"), selfHref: (r) => `/api/cluster/jobs/${r.uuid}` };
   const sw = state.software;
   return {
     software_get: (ctx) => itemReply(ctx, state.version, { ...sw.profile(), _links: { self: { href: "/api/cluster/software" } } }, { schemaName: "software_reference", keys: [] }),
@@ -110,11 +112,11 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
       return asyncReply(ctx, state, job, { status: 201, location: `${PACKAGES}/${encodeURIComponent(version)}`, records: () => [{ ...sw.download }] });
     },
 
-    software_history_collection_get: (ctx) => listReply(ctx, state.version, sw.history as unknown as Record<string, unknown>[], history),
+    software_history_collection_get: (ctx) => listReply(ctx, state.version, sw.history, history),
 
-    software_packages_collection_get: (ctx) => listReply(ctx, state.version, sw.packages as unknown as Record<string, unknown>[], packages),
+    software_packages_collection_get: (ctx) => listReply(ctx, state.version, sw.packages, packages),
 
-    software_package_get: (ctx) => itemReply(ctx, state.version, sw.packages.find((p) => p.version === ctx.pathParams.version) as Record<string, unknown> | undefined, packages),
+    software_package_get: (ctx) => itemReply(ctx, state.version, sw.packages.find((p) => p.version === ctx.pathParams.version), packages),
 
     software_package_delete: (ctx) => {
       const version = ctx.pathParams.version;
@@ -130,11 +132,11 @@ export function softwareHandlers(state: MockState): Record<string, Handler> {
     },
 
     // GET /cluster/jobs (spec job_collection_get; read by NetApp's clients, ref §8.1): the generic listing over every job the mock has run.
-    job_collection_get: (ctx) => listReply(ctx, state.version, state.jobs.list().map((job) => ({ ...job })) as unknown as Record<string, unknown>[], jobs),
+    job_collection_get: (ctx) => listReply(ctx, state.version, state.jobs.list().map((job) => ({ ...job })), jobs),
 
     job_get: (ctx) => {
       const job = state.jobs.get(ctx.pathParams.uuid);
-      return itemReply(ctx, state.version, { ...job, _links: { self: { href: `/api/cluster/jobs/${job.uuid}` } } } as Record<string, unknown>, { schemaName: "job", keys: keysOf("job_get") });
+      return itemReply<Schemas["job"]>(ctx, state.version, { ...job, _links: { self: { href: `/api/cluster/jobs/${job.uuid}` } } }, { schemaName: "job", keys: keysOf("job_get") });
     },
   };
 }

@@ -18,15 +18,15 @@ import { writeBundle } from "../../reports/bundle.ts";
 import { buildCoverage, coverageTable, type Coverage } from "../../reports/coverage.ts";
 import { errorCodeTable } from "../../suites/errors/scenarios.ts";
 import { coverageHtml } from "../../reports/coverage-html.ts";
-import { phaseOf, type Check, type CheckResult, type Profile } from "../harness/check.ts";
+import { PHASES, phaseOf, type Check, type CheckResult, type Profile } from "../harness/check.ts";
 import { discover, TargetUnusable } from "../harness/discovery.ts";
 import { InventoryUnreadable, takeInventory, teardown as restore, type Inventory } from "../harness/inventory.ts";
 import { Ledger } from "../harness/ledger.ts";
 import { HttpClient } from "../harness/transport.ts";
 import { PasswordUnavailable, resolvePassword } from "../harness/password.ts";
-import type { RunConfig } from "../harness/run-config.ts";
+import type { RunConfig, SuiteRunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
-import { notApplicable } from "../harness/select.ts";
+import { notApplicable, planSelection } from "../harness/select.ts";
 import { envFlag, envSetting, readConfigFile } from "./config.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { Interrupt } from "./interrupt.ts";
@@ -358,7 +358,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     out(`target ${redactor.redactText(baseUrl)}: ONTAP ${found.version ?? "(unknown version)"}, ${found.nodes.length} node(s), profile ${profile}, seed ${seed}`);
     for (const note of found.notes) out(`  note: ${note}`);
 
-    const config: RunConfig = {
+    const runConfig: RunConfig = {
       target,
       info: { url: baseUrl, username, version: found.version, clusterName: found.clusterName, nodes: found.nodes, profile, strict, insecure, seed, runs, embedded, acceptsTestKeys: embedded || Boolean(file.testKeys), acceptsTestPackages: embedded || Boolean(file.testPackages), downloadUrl: file.downloadUrl, allowUpgrade: embedded || Boolean(file.allowUpgrade), faultSwitch: embedded || Boolean(file.faultSwitch), jobTimeoutMs: file.jobTimeoutMs },
       profile,
@@ -369,10 +369,14 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       checkTimeoutMs,
       ...(shard ? { shard } : {}),
     };
+    // The selection, evaluated once now that the target's version is known: the workers read it, and so does what follows.
+    const selection = planSelection(checks, runConfig);
+    // Only the phases with a check to run are loaded (a narrow --only is quick).
+    const phases = [...new Set(checks.filter((c) => !selection.notRun[c.id]).map(phaseOf))];
+    const files = profile === "read-only" ? ["read-only"] : phases.length ? PHASES.filter((p) => phases.includes(p)) : PHASES;
+    const config: SuiteRunConfig = { ...runConfig, selection, files };
 
     const collector = new ResultsReporter(out, checks.length);
-    // Only the phases with a check to run start a worker (a narrow --only is quick).
-    const phases = [...new Set(checks.filter((c) => !notApplicable(c, config)).map(phaseOf))];
     const suitesStarted = Date.now();
     const { startVitest, PhaseOrder } = await (vitestLoading ?? loadVitest());
     const vitest = await startVitest("test", [], {
@@ -390,6 +394,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       testTimeout: config.checkTimeoutMs + 30_000,
       hookTimeout: 60_000,
       pool: "threads",
+      // The phase files share one module graph in the worker, so they share one client and redactor
+      // (suite-runner.ts), the compiled validators and the operation table, instead of building them per file.
+      isolate: false,
       // One worker: every request of the run goes through one client, so --concurrency is the one limit of
       // requests in flight at the target. Phases run one after another (a writing run's phases must); inside a
       // phase the checks that only read run side by side (suite-runner.ts), up to twice --concurrency at once.
@@ -424,17 +431,18 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     // A 401 after discovery stopped every client of the run (transport.ts): say so, even with --quiet.
     const refusedOn = existsSync(target.credentialsLatch!) ? readFileSync(target.credentialsLatch!, "utf8").trim() : undefined;
     rmSync(target.credentialsLatch!, { force: true });
-    const results = redactor.redactJson(collector.results) as typeof collector.results;
+    // Redacted once, by the worker that ran each check (executeCheck): the worker's redactor also knows the licence keys the run sent.
+    const results = collector.results;
     const seen = new Set(results.map((r) => r.id));
     for (const c of checks) {
       if (!seen.has(c.id)) {
         const { run: _run, ...meta } = c;
-        const na = notApplicable(c, config);
+        const na = config.selection.notRun[c.id];
         if (na) {
           results.push({ ...meta, status: na.status, message: na.reason, warnings: [], durationMs: 0, exchanges: [] });
           continue;
         }
-        const why = interrupt.interrupted ? "interrupted" : `the check did not run: ${collector.loadErrors.join("; ") || "its suite file did not report it"}`;
+        const why = interrupt.interrupted ? "interrupted" : redactor.redactText(`the check did not run: ${collector.loadErrors.join("; ") || "its suite file did not report it"}`);
         results.push({ ...meta, status: "error", message: why, warnings: [], durationMs: 0, exchanges: [] });
       }
     }

@@ -7,3 +7,4 @@ export * from "./quirks.ts";
 export * from "./validators.ts";
 export * from "./examples.ts";
 export * from "./codes.ts";
+export type { AnyOperation, OperationId, Schemas, ErrorFields, ReplyBody, RecordOf, SuccessBody, PathParams, QueryParams, RequestBody, Writable } from "./typed.ts";

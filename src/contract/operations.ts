@@ -4,6 +4,7 @@
 // codes, version gates, safety and async-ness.
 import { deref, escapePointer, loadSpec, SPEC_FILE, specPointer, type Json } from "./spec.ts";
 import { existsIn, type OntapVersion } from "./version.ts";
+import type { OperationId } from "./typed.ts";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 export type Safety = "read" | "validate" | "write" | "disruptive";
@@ -61,7 +62,8 @@ export interface ErrorCodeInfo {
 }
 
 export interface Operation {
-  id: string;
+  /** A key of the generated `operations` type: the table and the types are both derived from spec/ontap.yaml. */
+  id: OperationId;
   method: HttpMethod;
   /** Path as in the spec, without the /api prefix: /cluster/software/packages/{version}. */
   path: string;

@@ -2,7 +2,10 @@
 // one request of an operation and applies the generic contract checks, and
 // `awaitJob()`. A departure from the contract ends the check with a message
 // that says what was received, what is documented, and how to reproduce it.
+// `call()` is typed by spec/generated/ontap.d.ts (src/contract/typed.ts): the
+// operation id, its parameters and body, and the body of its answer.
 import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
+import type { AnyOperation, ErrorFields, OperationId, Schemas, PathParams, QueryParams, ReplyBody, RequestBody } from "../contract/index.ts";
 import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect } from "./outcomes.ts";
 import type { Profile } from "./profiles.ts";
 import type { ErrorCodeMet } from "./coverage.ts";
@@ -65,7 +68,34 @@ export interface CallParams {
   skipOn?: string[];
 }
 
-export interface CallResult<T = any> {
+/**
+ * What `call()` takes for operation `Id`: its path and query parameters by
+ * name and its request body, as the generated types of spec/ontap.yaml say.
+ * An id only known at run time (a check over every operation of the table)
+ * takes the untyped `CallParams`; a request the contract does not allow
+ * (malformed bodies, unknown parameters) goes through `callUnchecked()`.
+ */
+export type TypedCallParams<Id extends OperationId> = Omit<CallParams, "path" | "query" | "body"> & {
+  path?: PathParams<Id>;
+  query?: QueryParams<Id>;
+  body?: RequestBody<Id>;
+};
+export type ParamsOf<Id extends OperationId> = AnyOperation<Id> extends true ? CallParams : TypedCallParams<Id>;
+/**
+ * A reply of an operation known only at run time: the error envelope, the
+ * members every ONTAP collection answer has (spec/conventions.md §3; absent
+ * from other answers), and whatever else the body holds, unknown.
+ */
+export type UntypedBody = ErrorFields & {
+  readonly records?: unknown[];
+  readonly num_records?: number;
+  readonly _links?: Schemas["collection_links"];
+  readonly [field: string]: unknown;
+};
+/** The body of a reply of `Id`: its documented 2xx content with the error envelope (`ReplyBody`). */
+export type BodyOf<Id extends OperationId> = AnyOperation<Id> extends true ? UntypedBody : ReplyBody<Id>;
+
+export interface CallResult<T = unknown> {
   status: number;
   body: T;
   headers: Record<string, string>;
@@ -193,7 +223,7 @@ export class CheckContext {
   }
 
   /** Send a request of `operationId`; no contract checks (use call() for those). */
-  async send(operationId: string, params: CallParams = {}): Promise<Exchange> {
+  async send(operationId: OperationId, params: CallParams = {}): Promise<Exchange> {
     const op = getOperation(operationId);
     if (this.abandoned) throw new CheckError(`${op.method} ${op.apiPath} not sent: the check was stopped at its time limit`);
     this.gate(op, params);
@@ -265,7 +295,16 @@ export class CheckContext {
    * that matches the schema, a well-formed error envelope with a documented
    * code, and Location on 201/202 answers to POST.
    */
-  async call<T = any>(operationId: string, params: CallParams = {}): Promise<CallResult<T>> {
+  async call<Id extends OperationId>(operationId: Id, params: ParamsOf<Id> = {}): Promise<CallResult<BodyOf<Id>>> {
+    return this.callUnchecked(operationId, params as CallParams);
+  }
+
+  /**
+   * `call()` for a request the contract does not allow, which a check sends on
+   * purpose (an unknown parameter, a body of the wrong shape): the parameters
+   * are not typed by the operation; the answer is checked and typed all the same.
+   */
+  async callUnchecked<Id extends OperationId>(operationId: Id, params: CallParams = {}): Promise<CallResult<BodyOf<Id>>> {
     const op = getOperation(operationId);
     const exchange = await this.send(operationId, params);
     const res = exchange.response!;
@@ -322,14 +361,15 @@ export class CheckContext {
     if (op.method === "POST" && (res.status === 201 || res.status === 202) && op.statuses.find((s) => s.status === String(res.status))?.headers.includes("Location") && !res.headers["location"]) {
       this.fail(`${where} answered ${res.status} without a Location header`, { received: Object.keys(res.headers).join(", "), documented: "Location header on 201/202", exchange });
     }
-    return { status: res.status, body: res.json as T, headers: res.headers, exchange, warnings: result.warnings };
+    // The body was validated against the operation's schema above (or is the error envelope, or the check expected "any").
+    return { status: res.status, body: res.json as BodyOf<Id>, headers: res.headers, exchange, warnings: result.warnings };
   }
 
   /**
    * Follow a job link until the job is terminal (success or failure),
    * validating each job object. Polls with backoff; never a fixed sleep.
    */
-  async awaitJob(job: { uuid?: string; _links?: { self?: { href?: string } } } | undefined, opts: { timeoutMs?: number; exchange?: Exchange } = {}): Promise<any> {
+  async awaitJob(job: { uuid?: string; _links?: { self?: { href?: string } } } | undefined, opts: { timeoutMs?: number; exchange?: Exchange } = {}): Promise<BodyOf<"job_get">> {
     if (!job?.uuid) this.fail("the response carries no job uuid", { received: job, documented: "job: {uuid, _links.self.href}", exchange: opts.exchange });
     const href = job._links?.self?.href;
     if (href !== undefined && href !== `/api/cluster/jobs/${job.uuid}`) {
@@ -338,7 +378,7 @@ export class CheckContext {
     const limit = opts.timeoutMs ?? this.target.jobTimeoutMs ?? 60_000;
     const deadline = Date.now() + limit;
     let delay = 5;
-    const seen: string[] = [];
+    const seen: Array<string | undefined> = [];
     for (;;) {
       const r = await this.call("job_get", { path: { uuid: job.uuid! }, query: { fields: "*" } });
       const state = r.body?.state;

@@ -5,7 +5,7 @@
 import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect, type Check, type CheckResult } from "./check.ts";
 import { CheckContext, type RunServices, type TargetInfo } from "./context.ts";
 import { coverageOf } from "./coverage.ts";
-import { notApplicable } from "./select.ts";
+import { planSelection } from "./select.ts";
 import type { HttpClient } from "./transport.ts";
 import type { RunConfig } from "./run-config.ts";
 
@@ -15,12 +15,14 @@ export function pendingResult(check: Check): CheckResult {
   return { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
 }
 
-/** The selected check that owns each "operation:aspect" contract in this run. */
-export function ownersOf(all: Check[], cfg: Pick<RunConfig, "disabled" | "only" | "profile"> & { info: { version?: string } }): RunServices["ownerOf"] {
-  const owners = new Map<string, string>();
-  // An owner that another shard runs still owns its contract: `merge` settles the "not tested" against its verdict there.
-  for (const c of all) for (const o of c.owns ?? []) if (!notApplicable(c, { ...cfg, shard: undefined }) && !owners.has(o)) owners.set(o, c.id);
-  return (operation: string, aspect: Aspect) => owners.get(`${operation}:${aspect}`);
+/** The selected check that owns each "operation:aspect" contract in this run (from the run's selection, or planned here). */
+export function ownersOf(all: Check[], cfg: Pick<RunConfig, "disabled" | "only" | "profile" | "shard"> & { info: { version?: string } }): RunServices["ownerOf"] {
+  return ownerIn(planSelection(all, cfg).owners);
+}
+
+/** `ownerOf` over an owners table (Selection.owners). */
+export function ownerIn(owners: Readonly<Record<string, string>>): RunServices["ownerOf"] {
+  return (operation: string, aspect: Aspect) => owners[`${operation}:${aspect}`];
 }
 
 /**
@@ -61,8 +63,8 @@ export async function executeCheck(check: Check, result: CheckResult, cfg: { inf
     result.message = thrown.reason;
   } else if (thrown instanceof NotTested) {
     result.status = "skip";
-    result.message = http.redactor.redactText(thrown.message);
-    result.notTested = { owner: thrown.owner, cause: http.redactor.redactText(thrown.reason) };
+    result.message = thrown.message;
+    result.notTested = { owner: thrown.owner, cause: thrown.reason };
   } else if (thrown instanceof CheckFailure) {
     result.status = "fail";
     result.message = thrown.message;
@@ -74,7 +76,11 @@ export async function executeCheck(check: Check, result: CheckResult, cfg: { inf
     result.status = "error";
     result.message = `the check itself broke: ${(thrown as Error)?.message ?? String(thrown)}`;
   }
-  // Messages quote requests and counterexamples: mask what the worker's redactor knows before allure sees them.
-  if (result.message) result.message = http.redactor.redactText(result.message);
+  // Messages and warnings quote requests and counterexamples: masked here, once, with the worker's redactor (it
+  // knows the password and every licence key the run sent), before Allure or the run command sees them.
+  const redact = (text: string) => http.redactor.redactText(text);
+  if (result.message) result.message = redact(result.message);
+  result.warnings = result.warnings.map(redact);
+  if (result.notTested) result.notTested.cause = redact(result.notTested.cause);
   return { ctx, thrown };
 }

@@ -30,8 +30,27 @@ export interface RunShard {
   ids: string[];
 }
 
+/** Why each check does not run in this run, and who owns each contract: decided once, by the run command, after discovery. */
+export interface Selection {
+  /** Check id → why it does not run (absent: it runs). */
+  notRun: Record<string, { status: "skip" | "disabled"; reason: string }>;
+  /** "operation:aspect" → the selected check that owns that contract (CheckMeta.owns), the first in table order. */
+  owners: Record<string, string>;
+}
+
+/** What the vitest workers get: the run's configuration and its selection, evaluated once by the run command. */
+export interface SuiteRunConfig extends RunConfig {
+  selection: Selection;
+  /**
+   * The phase files this run loads, in the order they run (`read-only` for a
+   * read-only run's one file): they share the worker's one client, which the
+   * last of them closes.
+   */
+  files: string[];
+}
+
 declare module "vitest" {
   interface ProvidedContext {
-    ontapRun: RunConfig;
+    ontapRun: SuiteRunConfig;
   }
 }

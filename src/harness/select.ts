@@ -2,7 +2,7 @@
 // plain prefixes (`licensing`); and why a check does not run on a target.
 import { compareVersions } from "../contract/index.ts";
 import { profileAllows, type Check } from "./check.ts";
-import type { RunConfig } from "./run-config.ts";
+import type { RunConfig, Selection } from "./run-config.ts";
 
 /** The start of the message of a check that another shard runs. */
 export const SHARD_ELSEWHERE = "runs in another shard";
@@ -27,4 +27,22 @@ export function notApplicable(check: Check, cfg: Pick<RunConfig, "disabled" | "o
     return { status: "skip", reason: `introduced in ONTAP ${check.since}; the target runs ${cfg.info.version}` };
   }
   return undefined;
+}
+
+/**
+ * The run's selection, evaluated once: the run command hands it to the
+ * vitest workers (RunConfig.selection), which read it instead of evaluating
+ * it again, and fills in the checks no worker reported from it.
+ */
+export function planSelection(checks: readonly Check[], cfg: Parameters<typeof notApplicable>[1]): Selection {
+  const notRun: Selection["notRun"] = {};
+  const owners: Selection["owners"] = {};
+  for (const c of checks) {
+    const na = notApplicable(c, cfg);
+    if (na) notRun[c.id] = na;
+    // An owner that another shard runs still owns its contract: `merge` settles the "not tested" against its verdict there.
+    const owning = !na || (cfg.shard !== undefined && !notApplicable(c, { ...cfg, shard: undefined }));
+    if (owning) for (const o of c.owns ?? []) owners[o] ??= c.id;
+  }
+  return { notRun, owners };
 }

@@ -10,8 +10,7 @@ import { CheckFailure, type Check, type CheckResult } from "./check.ts";
 import type { RunServices } from "./context.ts";
 import { Ledger } from "./ledger.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
-import { notApplicable } from "./select.ts";
-import { executeCheck, ownersOf, pendingResult } from "./execute.ts";
+import { executeCheck, ownerIn, pendingResult } from "./execute.ts";
 import "./run-config.ts";
 
 declare module "vitest" {
@@ -119,6 +118,13 @@ function keepExchanges(runDir: string, id: string, exchanges: Exchange[], http: 
   writeFileSync(join(dir, `${id}.json`), `${JSON.stringify(exchanges.map((ex) => ({ id: ex.id, ...shownExchange(ex, http) })), null, 2)}\n`);
 }
 
+/**
+ * The worker's one client, and so its one redactor (which learns every licence
+ * key the run sends, whichever phase sends it): the run loads its phase files
+ * into one module graph (vitest `isolate: false`), so they all find it here.
+ */
+let workerClient: HttpClient | undefined;
+
 /** What a phase file hands the runner (suites/index.ts suiteOf). */
 export interface SuiteDefinition {
   /** The phase's checks, in table order. */
@@ -139,13 +145,16 @@ export interface SuiteDefinition {
  */
 export function defineSuite(phase: string, suite: SuiteDefinition): void {
   const cfg = inject("ontapRun");
-  const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownersOf(suite.all, cfg) };
+  const services: RunServices = { ledger: new Ledger(cfg.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownerIn(cfg.selection.owners) };
   let http: HttpClient;
   beforeAll(() => {
-    http = new HttpClient({ ...cfg.target });
+    http = workerClient ??= new HttpClient({ ...cfg.target });
   });
   afterAll(async () => {
-    await http?.close();
+    // The run's last phase file closes the worker's client (the files before it leave it to the next).
+    if (phase !== cfg.files.at(-1)) return;
+    await workerClient?.close();
+    workerClient = undefined;
   });
   const reads = suite.checks.filter((c) => c.profile === "read-only");
   const writes = suite.checks.filter((c) => c.profile !== "read-only");
@@ -160,7 +169,7 @@ function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">
       // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
       const result = pendingResult(check);
       t.task.meta.check = result;
-      const na = notApplicable(check, cfg);
+      const na = cfg.selection.notRun[check.id];
       if (na) {
         result.status = na.status;
         result.message = na.reason;

@@ -9,7 +9,7 @@ import type { CheckContext } from "../../src/harness/context.ts";
 import { filterFieldsFor } from "../../generators/filters.ts";
 import { checkFilter } from "../oracles/index.ts";
 import { judge } from "../judge.ts";
-import { listAll } from "../sample.ts";
+import { listAll, type UntypedRecord } from "../sample.ts";
 
 const base = { area: "conventions" as const, profile: "read-only" as const, phase: "boundary" as const, severity: "normal" as const };
 
@@ -22,7 +22,7 @@ const listings = () => readOps().filter((op) => op.collection && op.recordSchema
 /** A path for an item GET: skip operations with path parameters (their limits are covered by the collection). */
 const noPathParams = (op: Operation) => !op.apiPath.includes("{");
 
-async function exact(ctx: CheckContext, op: Operation, param: string, field: string, value: string, all: any[]): Promise<void> {
+async function exact(ctx: CheckContext, op: Operation, param: string, field: string, value: string, all: readonly UntypedRecord[]): Promise<void> {
   const r = await listAll(ctx, op.id, { [param]: value, fields: op.keys.join(",") });
   const violations = checkFilter({ filters: [[field, value]], types: filterTypes(op.recordSchema!, { version: ctx.target.version }), filtered: r, unfiltered: all, key: op.keys, defaults: DEFAULTS[op.id] });
   judge(ctx, violations, { context: `${op.apiPath}?${param}=${value.length > 40 ? `${value.slice(0, 40)}… (${value.length} characters)` : value}`, documented: "exactly the records whose field has that value" });

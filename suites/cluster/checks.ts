@@ -2,11 +2,11 @@
 // the version (ref §8, version discovery), the nodes, and one node by its uuid.
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
-import { deref, loadSpec } from "../../src/contract/index.ts";
-import { listAll } from "../sample.ts";
+import { deref, loadSpec, type Schemas } from "../../src/contract/index.ts";
+import { clusterNodes, listAll } from "../sample.ts";
 
 /** What clients read of a version: the parts the spec's `version` schema requires (full, generation, major, minor). */
-const VERSION_PARTS: string[] = deref(loadSpec(), { $ref: "#/components/schemas/version" }).required;
+const VERSION_PARTS: Array<keyof Schemas["version"]> = deref(loadSpec(), { $ref: "#/components/schemas/version" }).required;
 
 export const clusterChecks: Check[] = [
   defineCheck({
@@ -22,7 +22,7 @@ export const clusterChecks: Check[] = [
     oracle: null,
     async run(ctx) {
       const r = await ctx.call("cluster_get", { query: { fields: "version" } });
-      const v = r.body.version ?? {};
+      const v: Partial<Schemas["version"]> = r.body.version ?? {};
       const missing = VERSION_PARTS.filter((k) => v[k] === undefined);
       if (missing.length) ctx.fail(`version lacks ${missing.join(", ")}`, { received: v, documented: VERSION_PARTS.join(", "), exchange: r.exchange });
       if (!String(v.full).includes(`${v.generation}.${v.major}`)) ctx.fail(`version.full "${v.full}" does not name ${v.generation}.${v.major}`, { received: v, documented: "consistent version parts", exchange: r.exchange });
@@ -55,11 +55,11 @@ export const clusterChecks: Check[] = [
     oracle: null,
     severity: "normal", profile: "read-only", area: "cluster", operation: "node_get",
     async run(ctx) {
-      const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "uuid,name,version" });
+      const nodes = await clusterNodes(ctx, "uuid,name,version");
       if (!nodes.length) ctx.skip("the target lists no node");
       for (const node of nodes.slice(0, 4)) {
         const r = await ctx.call("node_get", { path: { uuid: node.uuid }, query: { fields: "version" } });
-        const v = r.body.version ?? {};
+        const v: Partial<Schemas["version"]> = r.body.version ?? {};
         const missing = VERSION_PARTS.filter((k) => v[k] === undefined);
         if (r.body.uuid !== node.uuid) ctx.fail(`GET /api/cluster/nodes/${node.uuid} answered node ${r.body.uuid}`, { received: r.body.uuid, documented: node.uuid, exchange: r.exchange });
         if (missing.length) ctx.fail(`node ${node.name}: version lacks ${missing.join(", ")}`, { received: v, documented: VERSION_PARTS.join(", "), exchange: r.exchange });

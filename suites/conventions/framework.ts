@@ -9,6 +9,7 @@ import { clientSentParams, existsIn, operationKind, operations } from "../../src
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CallResult } from "../../src/harness/context.ts";
+import type { ErrorFields } from "../../src/contract/index.ts";
 import { HARMLESS } from "../errors/checks.ts";
 
 const REF = "x-ontap-framework-params clients-send; spec/sources/ontap-reference.md §8, §8.1";
@@ -16,7 +17,7 @@ const REF = "x-ontap-framework-params clients-send; spec/sources/ontap-reference
 /** Writes whose harmless request (suites/errors/checks.ts) the docs say is refused, with a documented code. */
 const REFUSED = ["license_create", "license_delete", "software_modify", "software_package_create", "software_package_delete", "software_upload"];
 
-const codeOf = (r: CallResult): string | undefined => r.body?.error?.code ?? r.body?.errors?.[0]?.code;
+const codeOf = (r: CallResult<ErrorFields | undefined>): string | undefined => r.body?.error?.code ?? r.body?.errors?.[0]?.code;
 const shown = (q: Record<string, string>) => Object.entries(q).map(([k, v]) => `${k}=${v}`).join("&");
 
 export const frameworkChecks: Check[] = [

@@ -3,7 +3,7 @@
 // profile and target allow and check it is answered with its code; on the
 // embedded mock, raise the codes no client can provoke through the mock's
 // fault switch, so the envelope and status of each are exercised too.
-import { commonErrorCodes, compareVersions, operationPointer, operations, paramsFor, type Operation } from "../../src/contract/index.ts";
+import { commonErrorCodes, compareVersions, operationPointer, operations, paramsFor, type ErrorFields, type Operation } from "../../src/contract/index.ts";
 import { profileAllows, type Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CallParams, CallResult, CheckContext } from "../../src/harness/context.ts";
@@ -29,7 +29,7 @@ function needsMet(ctx: CheckContext, needs: Need[] = []): string | undefined {
   return undefined;
 }
 
-function codeOf(body: any): string | undefined {
+function codeOf(body: ErrorFields | undefined): string | undefined {
   return body?.error?.code ?? body?.errors?.[0]?.code;
 }
 
@@ -91,7 +91,7 @@ function codesCheck(op: Operation): Check {
   });
 }
 
-function judge(ctx: CheckContext, op: Operation, code: string, what: string, r: CallResult): void {
+function judge(ctx: CheckContext, op: Operation, code: string, what: string, r: CallResult<ErrorFields | undefined>): void {
   const got = codeOf(r.body);
   if (r.status < 400 || r.status >= 500) {
     ctx.fail(`${what} was answered ${r.status}${got ? ` code ${got}` : ""}`, { received: r.status, documented: `4xx with code ${code} (${op.errorCodes[code]?.meaning})`, exchange: r.exchange });

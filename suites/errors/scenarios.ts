@@ -3,7 +3,7 @@
 // client cannot on a healthy cluster. The codes themselves come from the
 // spec; this table only adds the "how" or the "why not", and a test keeps
 // the two in step (a code added to the spec without a row here fails).
-import { completeQuery } from "../../src/contract/index.ts";
+import { completeQuery, type ErrorFields, type OperationId } from "../../src/contract/index.ts";
 import type { Profile } from "../../src/harness/profiles.ts";
 import type { CallParams, CallResult, CheckContext } from "../../src/harness/context.ts";
 import { checksum, nlfKey, shortKey, signature, TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
@@ -11,8 +11,11 @@ import { updateUnderWay } from "../software/busy.ts";
 
 export type Need = "testKeys" | "testPackages" | "allowUpgrade";
 
+/** What a scenario gets back: an answer judged by its error envelope. */
+export type Answer = CallResult<ErrorFields | undefined>;
+
 export interface Scenario {
-  operation: string;
+  operation: OperationId;
   /** The code this scenario must provoke. */
   code: string;
   /** One line: what is sent. */
@@ -25,7 +28,7 @@ export interface Scenario {
   /** Query parameters it sends that not every release has (skipped where the target's release lacks one). */
   uses?: string[];
   /** Send it (and undo anything it set up); undefined when this target lacks what it needs. */
-  run(ctx: CheckContext): Promise<CallResult | { skip: string }>;
+  run(ctx: CheckContext): Promise<Answer | { skip: string }>;
 }
 
 export interface Unprovokable {
@@ -34,20 +37,20 @@ export interface Unprovokable {
   reason: string;
 }
 
-const call = (operation: string, params: CallParams) => (ctx: CheckContext) => ctx.call(operation, { ...params, expect: "any" });
+const call = (operation: OperationId, params: CallParams) => (ctx: CheckContext) => ctx.call(operation, { ...params, expect: "any" });
 
 async function nodeSerial(ctx: CheckContext): Promise<string | undefined> {
   const r = await ctx.call("cluster_nodes_get", { query: { fields: "serial_number" } });
-  return (r.body.records ?? []).map((n: any) => n.serial_number).find((s: unknown) => typeof s === "string" && /^\d+$/.test(s));
+  return (r.body.records ?? []).map((n) => n.serial_number).find((s: unknown) => typeof s === "string" && /^\d+$/.test(s));
 }
 
 async function unlicensedPackage(ctx: CheckContext): Promise<string | undefined> {
   const r = await ctx.call("licenses_get", { query: { state: "unlicensed", fields: "name" } });
-  return (r.body.records ?? []).map((p: any) => p.name).find((n: string) => TEST_KEY_CATALOG.includes(n));
+  return (r.body.records ?? []).map((p) => p.name).find((n) => n !== undefined && TEST_KEY_CATALOG.includes(n));
 }
 
 /** Install a test key, run `then`, and delete what was installed whatever happens. */
-async function withInstalled(ctx: CheckContext, then: (pkg: string, serial: string) => Promise<CallResult>): Promise<CallResult | { skip: string }> {
+async function withInstalled(ctx: CheckContext, then: (pkg: string, serial: string) => Promise<Answer>): Promise<Answer | { skip: string }> {
   const serial = await nodeSerial(ctx);
   const pkg = await unlicensedPackage(ctx);
   if (!serial || !pkg) return { skip: "no node serial or no unlicensed package of the test-key catalog" };
@@ -123,13 +126,13 @@ export const SCENARIOS: Scenario[] = [
     const pkgs = await ctx.call("software_packages_collection_get", { query: { fields: "version" } });
     const version = (pkgs.body.records ?? [])[0]?.version;
     const nodes = await ctx.call("cluster_nodes_get", { query: { fields: "name,ha.partners" } });
-    const paired = (nodes.body.records ?? []).find((n: any) => n.ha?.partners?.length);
+    const paired = (nodes.body.records ?? []).find((n) => n.ha?.partners?.length);
     if (!version || !paired) return { skip: "no package in the repository or no node with an HA partner" };
     return ctx.call("software_modify", { query: { nodes_to_update: paired.name }, body: { version }, expect: "any" });
   } },
   { operation: "software_modify", code: "10551899", what: "PATCH validate_only=true&skip_nodes_at_target_version=true to a version in the repository", profile: "non-disruptive", since: "9.16.1", uses: ["skip_nodes_at_target_version"], run: async (ctx) => {
     const r = await ctx.call("software_packages_collection_get", { query: { fields: "version" } });
-    const version = (r.body.records ?? []).map((p: any) => p.version).find((v: unknown) => typeof v === "string");
+    const version = (r.body.records ?? []).map((p) => p.version).find((v: unknown) => typeof v === "string");
     if (!version) return { skip: "the package repository is empty" };
     return ctx.call("software_modify", { query: { validate_only: "true", skip_nodes_at_target_version: "true" }, body: { version }, expect: "any" });
   } },
@@ -162,7 +165,7 @@ function withChecksum(key: string): string {
 
 /** An action that needs an update in progress, sent when none is (checked first). */
 function idle(action: string) {
-  return async (ctx: CheckContext): Promise<CallResult | { skip: string }> => {
+  return async (ctx: CheckContext): Promise<Answer | { skip: string }> => {
     const state = await updateUnderWay(ctx);
     if (state) return { skip: `the cluster's update state is ${state}` };
     return ctx.call("software_modify", { query: { action }, body: {}, expect: "any" });

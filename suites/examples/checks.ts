@@ -2,7 +2,7 @@
 // replayed against the target where the profile allows. Reads are replayed
 // on every profile; the docs' writes (installs, deletes, downloads, updates)
 // are not: the stateful phase makes its own, and undoes them.
-import { acceptedParams, COMMON_CODES, loadExamples, matchOperation, operationPointer, type Fixture } from "../../src/contract/index.ts";
+import { acceptedParams, COMMON_CODES, loadExamples, matchOperation, operationPointer, type Fixture, type OperationId } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 
@@ -11,8 +11,8 @@ interface Replay {
   path: Record<string, string>;
 }
 
-function replays(): Map<string, Replay[]> {
-  const byOp = new Map<string, Replay[]>();
+function replays(): Map<OperationId, Replay[]> {
+  const byOp = new Map<OperationId, Replay[]>();
   const seen = new Set<string>();
   for (const fixture of loadExamples()) {
     const req = fixture.request;
@@ -28,7 +28,7 @@ function replays(): Map<string, Replay[]> {
   return byOp;
 }
 
-function replayCheck(operation: string, list: Replay[]): Check {
+function replayCheck(operation: OperationId, list: Replay[]): Check {
   const area = list[0].fixture.id.startsWith("licensing") ? "licensing" : operation === "job_get" ? "jobs" : "software";
   return defineCheck({
     id: `examples.${operation.replace(/_/g, "-")}.replay`,

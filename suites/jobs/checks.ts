@@ -3,14 +3,15 @@
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
-import { getOperation, schemaFields } from "../../src/contract/index.ts";
+import type { Exchange } from "../../src/harness/transport.ts";
+import { getOperation, schemaFields, type Schemas } from "../../src/contract/index.ts";
 import { softwarePackages } from "../sample.ts";
 import { checkFinishedJob, checkJobDescription, checkJobProgress, isJobTerminal } from "../oracles/index.ts";
 import { judge } from "../judge.ts";
 import { awaitNoDownload, skipIfUpdating, UPDATE_IN_PROGRESS } from "../software/busy.ts";
 
 /** A job the check may start without changing anything: a validate_only PATCH. */
-async function harmlessJob(ctx: CheckContext): Promise<{ job: any; exchange: any }> {
+async function harmlessJob(ctx: CheckContext): Promise<{ job: Schemas["job_link"]; exchange: Exchange }> {
   const pkg = (await softwarePackages(ctx))[0];
   if (!pkg) ctx.skip("the target holds no software package to validate against, so no job can be started harmlessly");
   await skipIfUpdating(ctx, "a validation, the harmless way to start a job, would be refused with 10551357");
@@ -33,7 +34,7 @@ export const jobsChecks: Check[] = [
     oracle: "checkJobProgress",
     async run(ctx) {
       const { job, exchange } = await harmlessJob(ctx);
-      const seen: string[] = [];
+      const seen: Array<string | undefined> = [];
       const deadline = Date.now() + 60_000;
       let delay = 2;
       for (;;) {

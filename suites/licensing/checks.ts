@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
-import { allPackages, licensedPackages, listAll, MISSING, pick } from "../sample.ts";
+import { allPackages, licensedPackages, listAll, MISSING, pick, unlicensedPackages } from "../sample.ts";
 import { COMMON_CODES, completeQuery, filterTypes, getOperation, LICENSE_CREATE_CODES } from "../../src/contract/index.ts";
 import { checkDefaultListingHidesUnlicensed, checkFilter, checkPackageState } from "../oracles/index.ts";
 import { judge } from "../judge.ts";
@@ -62,7 +62,7 @@ const readChecks: Check[] = [
     async run(ctx) {
       const all = await allPackages(ctx);
       const shown = await licensedPackages(ctx);
-      const unlicensed = await listAll(ctx, "licenses_get", { state: "unlicensed" });
+      const unlicensed = await unlicensedPackages(ctx);
       // state=unlicensed is a filter like any other: exactly the unlicensed packages of the whole listing.
       judge(ctx, checkFilter({ filters: [["state", "unlicensed"]], types: filterTypes("license_package", { version: ctx.target.version }), filtered: unlicensed, unfiltered: all, key: getOperation("licenses_get").keys }), { context: "state=unlicensed" });
       // The default listing (no state query) hides every package state=unlicensed returned.
@@ -82,7 +82,7 @@ const readChecks: Check[] = [
     spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses~1{name}/get", "spec/ontap.yaml#/components/schemas/license_state"],
     oracle: null,
     async run(ctx) {
-      const pkg = pick(ctx, await listAll(ctx, "licenses_get", { state: "unlicensed" }), "unlicensed package");
+      const pkg = pick(ctx, await unlicensedPackages(ctx), "unlicensed package");
       const r = await ctx.call("license_get", { path: { name: pkg.name }, query: { fields: "*" } });
       if (r.body.state !== "unlicensed") ctx.fail(`${pkg.name} is ${r.body.state} by name but unlicensed in the listing`, { received: r.body.state, documented: "unlicensed", exchange: r.exchange });
     },
@@ -118,7 +118,7 @@ const readChecks: Check[] = [
     oracle: "checkFilter",
     async run(ctx) {
       const all = await allPackages(ctx);
-      const serial = pick(ctx, all.flatMap((p) => (p.licenses ?? []).map((l: any) => l.serial_number)).filter(Boolean), "license serial number");
+      const serial = pick(ctx, all.flatMap((p) => (p.licenses ?? []).map((l) => l.serial_number)).filter((s): s is string => Boolean(s)), "license serial number");
       const complete = completeQuery("licenses_get");
       const got = await listAll(ctx, "licenses_get", { "licenses.serial_number": `"${serial}"`, ...complete });
       const filters = [["licenses.serial_number", `"${serial}"`], ...Object.entries(complete)] as Array<[string, string]>;

@@ -10,7 +10,7 @@ import type { CheckContext } from "../../src/harness/context.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { licenseBatchArb, licenseVariantArb, type LicenseVariant as LicenseCase } from "../../generators/license-variants.ts";
 import { TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
-import { listAll } from "../sample.ts";
+import { listAll, unlicensedPackages } from "../sample.ts";
 import { licenseState } from "./roundtrips.ts";
 import { postErrors } from "./post-errors.ts";
 
@@ -25,8 +25,8 @@ const show = (c: LicenseCase) => `${c.kind}: ${c.key.length > 90 ? `${c.key.slic
 async function setting(ctx: CheckContext): Promise<{ serials: string[]; free: string[]; nlfV2: boolean }> {
   if (!ctx.target.acceptsTestKeys) ctx.skip("the target does not accept spec/test-keys.md keys (testKeys: true in the config for a mock built on this contract)");
   const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "serial_number" });
-  const serials = nodes.map((n) => n.serial_number).filter((s) => typeof s === "string" && /^\d+$/.test(s));
-  const free = (await listAll(ctx, "licenses_get", { state: "unlicensed" })).map((p) => p.name).filter((n) => TEST_KEY_CATALOG.includes(n));
+  const serials = nodes.map((n) => n.serial_number).filter((s): s is string => typeof s === "string" && /^\d+$/.test(s));
+  const free = (await unlicensedPackages(ctx)).map((p) => p.name).filter((n) => TEST_KEY_CATALOG.includes(n));
   if (!serials.length || !free.length) ctx.skip("no node with a numeric serial, or no unlicensed package of the test-key catalog");
   const del = getOperation("license_delete_collection");
   const nlfV2 = existsIn(ctx.target.version, del.introduced) && paramsFor(del, ctx.target.version).some((p) => p.name === "licenses.installed_license");
@@ -56,7 +56,7 @@ async function oneKey(ctx: CheckContext, c: LicenseCase): Promise<void> {
       const want = [...c.installs!.packages].sort();
       if (changed.join() !== want.join()) ctx.fail(`a ${c.kind} key changed ${changed.join(", ") || "nothing"}`, { received: changed, documented: want, exchange: r.exchange });
     } else {
-      const codes = [r.body?.error?.code, ...(r.body?.errors ?? []).map((e: any) => e?.code)].filter(Boolean);
+      const codes = [r.body?.error?.code, ...(r.body?.errors ?? []).map((e) => e?.code)].filter((x): x is string => Boolean(x));
       if (r.status < 400) ctx.fail(`an invalid key (${c.kind}) was accepted with ${r.status}`, { received: r.status, documented: `rejected with ${c.expectCodes.join(" or ")}`, exchange: r.exchange });
       if (!codes.some((x) => c.expectCodes.includes(x))) ctx.fail(`an invalid key (${c.kind}) was rejected with ${codes.join(", ") || "no code"}`, { received: codes, documented: c.expectCodes, exchange: r.exchange });
       if (changed.length) ctx.fail(`a rejected key (${c.kind}) changed ${changed.join(", ")}`, { received: changed, documented: "nothing changed", exchange: r.exchange });

@@ -7,7 +7,7 @@ import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { nlfKey, shortKey, TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
-import { allPackages, listAll } from "../sample.ts";
+import { allPackages, listAll, unlicensedPackages } from "../sample.ts";
 import { postErrors } from "./post-errors.ts";
 
 const REF = "spec/test-keys.md; docs: Manage cluster licensing > Installing ...";
@@ -17,7 +17,7 @@ const base = { area: "licensing" as const, profile: "destructive" as const, phas
 export async function licenseState(ctx: CheckContext): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const p of await allPackages(ctx)) {
-    out.set(p.name, (p.licenses ?? []).map((l: any) => `${l.serial_number}@${l.owner}`).sort().join(","));
+    out.set(p.name, (p.licenses ?? []).map((l) => `${l.serial_number}@${l.owner}`).sort().join(","));
   }
   return out;
 }
@@ -33,13 +33,13 @@ function needTestKeys(ctx: CheckContext): void {
 
 async function nodeSerials(ctx: CheckContext): Promise<string[]> {
   const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "name,serial_number" });
-  const serials = nodes.map((n) => n.serial_number).filter((s) => typeof s === "string" && /^\d+$/.test(s));
+  const serials = nodes.map((n) => n.serial_number).filter((s): s is string => typeof s === "string" && /^\d+$/.test(s));
   if (!serials.length) ctx.skip("the target's nodes carry no numeric serial_number to build a node key for");
   return serials;
 }
 
 async function unlicensed(ctx: CheckContext, count: number): Promise<string[]> {
-  const names = (await listAll(ctx, "licenses_get", { state: "unlicensed" })).map((p) => p.name).filter((n) => TEST_KEY_CATALOG.includes(n));
+  const names = (await unlicensedPackages(ctx)).map((p) => p.name).filter((n) => TEST_KEY_CATALOG.includes(n));
   if (names.length < count) ctx.skip(`the target has fewer than ${count} unlicensed packages of the test-key catalog`);
   return names.slice(0, count);
 }
@@ -99,7 +99,7 @@ export const licensingRoundTrips: Check[] = [
         await ctx.call("license_create", { body: { keys: [nlfKey({ version: "2", serialNumber: serial, packages: pkgs, scope: "cluster", product: bundle })] } });
         for (const p of pkgs) {
           const r = await ctx.call("license_get", { path: { name: p }, query: { fields: "licenses" } });
-          const lic = (r.body.licenses ?? []).find((l: any) => l.serial_number === serial);
+          const lic = (r.body.licenses ?? []).find((l) => l.serial_number === serial);
           if (lic?.installed_license !== bundle) ctx.fail(`${p} was not installed as part of "${bundle}"`, { received: lic, documented: { serial_number: serial, installed_license: bundle }, exchange: r.exchange });
         }
         const member = await ctx.call("license_delete", { path: { name: pkgs[0] }, query: { serial_number: serial }, expect: "error" });
@@ -227,7 +227,7 @@ export const licensingRoundTrips: Check[] = [
         installed = false;
         const asked = await ctx.call("license_create", { query: { return_records: "true" }, body: { keys: [shortKey(pkg, serial)] } });
         installed = true;
-        const names = Array.isArray(asked.body?.records) ? asked.body.records.map((r: any) => r.name) : [];
+        const names = Array.isArray(asked.body?.records) ? asked.body.records.map((r) => r.name) : [];
         if (!names.includes(pkg)) ctx.fail(`a license POST with return_records=true did not return the record of ${pkg}`, { received: asked.body, documented: `records holding ${pkg}`, exchange: asked.exchange });
         await ctx.call("license_delete", remove);
         installed = false;

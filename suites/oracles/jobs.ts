@@ -11,7 +11,7 @@ export type JobState = (typeof JOB_STATES)[number];
 /** Progress rank: a job never goes back to a lower rank. */
 const RANK: Record<JobState, number> = { queued: 0, running: 1, paused: 1, success: 2, failure: 2 };
 
-export function isJobTerminal(state: string): boolean {
+export function isJobTerminal(state: string | undefined): boolean {
   return state === "success" || state === "failure";
 }
 
@@ -21,11 +21,11 @@ export function isJobTerminal(state: string): boolean {
  * not have), `job-transition` (back to queued, out of a final state, or from
  * one final state to the other).
  */
-export function checkJobProgress(observedStates: readonly string[]): Violation[] {
+export function checkJobProgress(observedStates: readonly (string | undefined)[]): Violation[] {
   const out: Violation[] = [];
   let previous: { state: JobState; index: number } | undefined;
   observedStates.forEach((state, index) => {
-    if (!(JOB_STATES as readonly string[]).includes(state)) {
+    if (!(JOB_STATES as readonly (string | undefined)[]).includes(state)) {
       const hint = state === "error" ? " (the getting-started page says a failed job reports error, but the job schema's enum has failure)" : "";
       out.push({ rule: "job-state-unknown", pointer: ptr("observations", index), message: `observation ${index + 1} has job state ${show(state)}, which is none of ${JOB_STATES.join(", ")}${hint}`, received: state, expected: JOB_STATES });
       return;

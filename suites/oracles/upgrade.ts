@@ -47,7 +47,7 @@ export const UPGRADE_STATES = ["in_progress", "waiting", "paused_by_user", "paus
 export type UpgradeState = (typeof UPGRADE_STATES)[number];
 export type UpgradeAction = "pause" | "resume" | "cancel";
 
-const FINAL: ReadonlySet<string> = new Set(["completed", "canceled", "failed"]);
+const FINAL: ReadonlySet<string | undefined> = new Set(["completed", "canceled", "failed"]);
 
 /** Direct transitions (see the graph above). */
 export const UPGRADE_EDGES: Readonly<Record<UpgradeState, readonly UpgradeState[]>> = {
@@ -84,7 +84,7 @@ export function isTerminal(state: string): boolean {
  * (paused_by_user, paused_on_error wait for a user's resume or cancel). A
  * client waiting for an update stops polling here (S5).
  */
-export function isSettled(state: string): boolean {
+export function isSettled(state: string | undefined): boolean {
   return FINAL.has(state) || state === "paused_by_user" || state === "paused_on_error";
 }
 
@@ -135,7 +135,7 @@ export interface TransitionOptions {
  * `upgrade-transition` (no path of the documented graph leads there, even
  * with skipped observations).
  */
-export function checkTransitions(observedStates: readonly string[], opts: TransitionOptions = {}): Violation[] {
+export function checkTransitions(observedStates: readonly (string | undefined)[], opts: TransitionOptions = {}): Violation[] {
   const out: Violation[] = [];
   const restarts = new Set(opts.newUpdateAt ?? []);
   let previous: { state: UpgradeState; index: number } | undefined;

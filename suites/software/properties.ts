@@ -5,10 +5,11 @@
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CallParams, CheckContext } from "../../src/harness/context.ts";
+import type { ErrorFields, OperationId, Schemas } from "../../src/contract/index.ts";
 import { checkProperty } from "../../src/harness/property.ts";
 import { boundaryCases, softwareVariantArb, type SoftwareTarget, type SoftwareVariant as SoftwareCase } from "../../generators/software-variants.ts";
 import { profileAllows } from "../../src/harness/check.ts";
-import { listAll } from "../sample.ts";
+import { clusterNodes, listAll, softwarePackages } from "../sample.ts";
 import { skipIfUpdating } from "./busy.ts";
 
 async function snapshot(ctx: CheckContext): Promise<string> {
@@ -18,15 +19,15 @@ async function snapshot(ctx: CheckContext): Promise<string> {
   return JSON.stringify({ state: sw.body.state ?? null, pending: sw.body.pending_version ?? null, version: sw.body.version, pkgs, download: dl.body.state ?? null });
 }
 
-function codesOf(body: any): string[] {
-  return [body?.error?.code, ...(Array.isArray(body?.errors) ? body.errors.map((e: any) => e?.code) : [])].filter((c): c is string => typeof c === "string");
+function codesOf(body: ErrorFields | undefined): string[] {
+  return [body?.error?.code, ...(Array.isArray(body?.errors) ? body.errors.map((e) => e?.code) : [])].filter((c): c is string => typeof c === "string");
 }
 
 /** What the software generators need to know of the target; skips while an update runs. */
 async function softwareTarget(ctx: CheckContext): Promise<SoftwareTarget> {
   await skipIfUpdating(ctx, "bad inputs are not sent during an update");
-  const nodes = await listAll(ctx, "cluster_nodes_get", { fields: "name,ha.partners" });
-  const repository = (await listAll(ctx, "software_packages_collection_get", { fields: "version" })).map((p) => p.version);
+  const nodes = await clusterNodes(ctx, "name,ha.partners");
+  const repository = (await softwarePackages(ctx, { fields: "version" })).map((p) => p.version);
   return {
     version: ctx.target.version,
     nodes: nodes.map((n) => ({ name: n.name, haPartner: n.ha?.partners?.[0]?.name })),
@@ -43,13 +44,14 @@ async function softwareTarget(ctx: CheckContext): Promise<SoftwareTarget> {
 }
 
 /** A request that breaks a rule: refused with its code (or its validation job fails with it), and nothing changed. */
-async function refusedAndUnchanged(ctx: CheckContext, c: { operation: string; params: CallParams; expectCodes: string[]; codeMayComeFromJob?: true; what: string }): Promise<void> {
+async function refusedAndUnchanged(ctx: CheckContext, c: { operation: OperationId; params: CallParams; expectCodes: string[]; codeMayComeFromJob?: true; what: string }): Promise<void> {
   const before = await snapshot(ctx);
   const r = await ctx.call(c.operation, { ...c.params, expect: "any" });
   let codes = codesOf(r.body);
   if (r.status === 202 && c.codeMayComeFromJob) {
     // The fault is found by the validation job: it must fail with the code.
-    const job = await ctx.awaitJob(r.body?.job, { exchange: r.exchange });
+    // The case's operation is only known at run time; awaitJob fails the check itself when this is no job link.
+    const job = await ctx.awaitJob(r.body?.job as Schemas["job_link"] | undefined, { exchange: r.exchange });
     if (job.state !== "failure") ctx.fail(`${c.what} was accepted and its job ended in ${job.state}`, { received: job, documented: `a failed job with ${c.expectCodes.join(" or ")}`, exchange: r.exchange });
     codes = [String(job.code ?? job.error?.code ?? "")].filter(Boolean);
   } else if (r.status < 400 || r.status >= 500) {

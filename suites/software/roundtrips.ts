@@ -1,7 +1,7 @@
 // Destructive software checks: download, upload and delete of packages as
 // jobs, and a full upgrade walking legal states to completed. Packages the
 // suite adds are deleted again in a finally block.
-import { COMMON_CODES, compareVersions, getOperation, paramsFor, SOFTWARE_PACKAGE_DELETE_CODES, SOFTWARE_UPLOAD_CODES } from "../../src/contract/index.ts";
+import { COMMON_CODES, compareVersions, getOperation, paramsFor, SOFTWARE_PACKAGE_DELETE_CODES, SOFTWARE_UPLOAD_CODES, type OperationId } from "../../src/contract/index.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
@@ -21,7 +21,7 @@ async function deletePackage(ctx: CheckContext, version: string): Promise<void> 
 }
 
 /** A count with return_records=false, added up along next links where a threshold cut it short (ref §5.3). */
-async function countOf(ctx: CheckContext, operationId: string, query: Record<string, string>): Promise<number> {
+async function countOf(ctx: CheckContext, operationId: OperationId, query: Record<string, string>): Promise<number> {
   let count = 0;
   await walkPages(ctx, operationId, { ...query, return_records: "false" }, { onPage: (r) => { count += Number(r.body.num_records ?? 0); } });
   return count;
@@ -44,7 +44,7 @@ export const softwareRoundTrips: Check[] = [
     oracle: null,
     async run(ctx) {
       const url = ctx.target.downloadUrl ?? (ctx.target.acceptsTestPackages ? "http://packages.example.invalid/ontap-conformance-9.99.1_image.tgz" : undefined);
-      if (!url) ctx.skip("no package URL the target can download: set downloadUrl in the config");
+      if (!url) return ctx.skip("no package URL the target can download: set downloadUrl in the config");
       await skipIfUpdating(ctx, "a download would be refused with 10551357");
       await awaitNoDownload(ctx, "another download would be refused with 10551382");
       const before = new Set((await softwarePackages(ctx)).map((p) => p.version));
@@ -118,7 +118,8 @@ export const softwareRoundTrips: Check[] = [
     async run(ctx) {
       const missing = await ctx.call("software_package_delete", { path: { version: "0.0.0-ontap-conformance" }, expect: "error" });
       const notFound: string[] = [SOFTWARE_PACKAGE_DELETE_CODES.PACKAGE_NOT_FOUND, COMMON_CODES.NOT_FOUND];
-      if (!notFound.includes(missing.body?.error?.code)) ctx.fail(`deleting a missing package did not answer ${SOFTWARE_PACKAGE_DELETE_CODES.PACKAGE_NOT_FOUND}`, { received: `${missing.status} ${missing.body?.error?.code}`, documented: notFound.join(" or "), exchange: missing.exchange });
+      const missingCode = missing.body?.error?.code;
+      if (missingCode === undefined || !notFound.includes(missingCode)) ctx.fail(`deleting a missing package did not answer ${SOFTWARE_PACKAGE_DELETE_CODES.PACKAGE_NOT_FOUND}`, { received: `${missing.status} ${missing.body?.error?.code}`, documented: notFound.join(" or "), exchange: missing.exchange });
       if (!ctx.target.acceptsTestPackages) ctx.skip("the suite deletes only packages it added itself, and it adds none on this target (set testPackages: true for a mock)");
       const version = "9.95.1";
       await skipIfUpdating(ctx, "the suite adds no package to a cluster in the middle of an update");
@@ -146,8 +147,8 @@ export const softwareRoundTrips: Check[] = [
       if (!ctx.target.allowUpgrade) ctx.skip("upgrading needs allowUpgrade: true in the config (it cannot be rolled back)");
       await skipIfUpdating(ctx, "a second update is not started");
       const profile = (await ctx.call("software_get", { query: { fields: "version,state,nodes.name,nodes.version" } })).body;
-      const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version) > 0).sort(compareVersions).pop();
-      if (!target) ctx.skip(`the repository holds no package newer than ${profile.version}`);
+      const target = (await softwarePackages(ctx)).map((p) => p.version).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && compareVersions(v, profile.version!) > 0).sort(compareVersions).pop();
+      if (!target) return ctx.skip(`the repository holds no package newer than ${profile.version}`);
       // Count this update's history records by to_version where the release can filter on it, else all records.
       const historyQuery: Record<string, string> = paramsFor(getOperation("software_history_collection_get"), ctx.target.version).some((p) => p.name === "to_version") ? { to_version: target } : {};
       const historyBefore = await countOf(ctx, "software_history_collection_get", historyQuery);
@@ -156,7 +157,7 @@ export const softwareRoundTrips: Check[] = [
       if (validation.body?.job) await ctx.awaitJob(validation.body.job, { exchange: validation.exchange });
       const r = await ctx.call("software_modify", { query: { skip_warnings: "true" }, body: { version: target }, skipOn: [UPDATE_IN_PROGRESS] });
       if (r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
-      const seen: string[] = [];
+      const seen: Array<string | undefined> = [];
       const deadline = Date.now() + 120_000;
       let delay = 10;
       for (;;) {
@@ -168,8 +169,8 @@ export const softwareRoundTrips: Check[] = [
         }
         if (isSettled(s.state)) {
           if (s.state !== "completed") ctx.fail(`the update ended in ${s.state}`, { received: seen.join(" → "), documented: "completed" });
-          const behind = (s.nodes ?? []).filter((n: any) => n.version !== target);
-          if (behind.length) ctx.fail(`after completion ${behind.map((n: any) => `${n.name}=${n.version}`).join(", ")} do not run ${target}`, { received: s.nodes, documented: target });
+          const behind = (s.nodes ?? []).filter((n) => n.version !== target);
+          if (behind.length) ctx.fail(`after completion ${behind.map((n) => `${n.name}=${n.version}`).join(", ")} do not run ${target}`, { received: s.nodes, documented: target });
           break;
         }
         if (Date.now() > deadline) ctx.fail(`the update did not finish within 120 s (states: ${seen.join(" → ")})`, { documented: "completed" });
