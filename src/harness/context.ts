@@ -10,7 +10,7 @@ import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect } from "./o
 import type { Profile } from "./profiles.ts";
 import type { ErrorCodeMet } from "./coverage.ts";
 import type { Exchange, HttpClient, RequestSpec } from "./transport.ts";
-import type { Ledger } from "./ledger.ts";
+import { ledgerRequestId, type Ledger } from "./ledger.ts";
 import { hrefTarget } from "./paging.ts";
 import { toCurl } from "./reproduce.ts";
 
@@ -243,9 +243,11 @@ export class CheckContext {
       accept: params.accept,
       body: params.multipart ? { multipart: params.multipart } : params.rawBody ? { raw: params.rawBody.text, contentType: params.rawBody.contentType } : params.body,
     };
+    // A license install is written to the ledger before it is sent: an interrupted run still removes it.
+    const ahead = op.method !== "GET" ? this.recordAhead(op, params) : undefined;
     const exchange = await this.http.request(spec);
     this.log.push(exchange);
-    if (exchange.response && op.method !== "GET") this.record(op, spec, params, exchange);
+    if (exchange.response && op.method !== "GET") this.record(op, spec, params, exchange, ahead);
     if (exchange.error) throw new CheckError(`${op.method} ${spec.path}: ${exchange.error.message}`);
     // No check expects a 401: the credentials worked at discovery, so the
     // session expired or the account changed, and the transport stops here.
@@ -278,12 +280,23 @@ export class CheckContext {
     }
   }
 
+  /** Before a write is sent: the licenses it would install, with status 0 (README "Running against production"). */
+  private recordAhead(op: Operation, params: CallParams): string | undefined {
+    const ledger = this.services.ledger;
+    const would = this.services.licensesOf?.(op.id, params.body, { status: 200 }) ?? [];
+    if (!ledger || !would.length) return undefined;
+    const request = ledgerRequestId();
+    for (const l of would) ledger.record({ kind: "license", package: l.package, serial: l.serial, check: this.checkId, status: 0, request });
+    return request;
+  }
+
   /** What a write did to the target, in the run's ledger: teardown removes what the run created, and only that. */
-  private record(op: Operation, spec: RequestSpec, params: CallParams, exchange: Exchange): void {
+  private record(op: Operation, spec: RequestSpec, params: CallParams, exchange: Exchange, ahead?: string): void {
     const ledger = this.services.ledger;
     if (!ledger) return;
     const status = exchange.response!.status;
     for (const l of this.services.licensesOf?.(op.id, params.body, exchange.response!) ?? []) ledger.record({ kind: "license", package: l.package, serial: l.serial, check: this.checkId, status });
+    if (ahead) ledger.record({ kind: "answered", request: ahead, status });
     const location = exchange.response!.headers["location"];
     if (op.method === "POST" && (status === 201 || status === 202) && location) ledger.record({ kind: "created", operation: op.id, href: location, check: this.checkId, status });
     if (op.method === "DELETE" && status >= 200 && status < 300) ledger.record({ kind: "deleted", operation: op.id, path: spec.path, check: this.checkId, status });

@@ -6,7 +6,7 @@
 // someone else: it is reported and left alone. A run that deleted something it
 // did not create, or left behind something it could not delete, fails.
 import type { HttpClient } from "./transport.ts";
-import type { LedgerEntry } from "./ledger.ts";
+import { licensesMadeBy, type LedgerEntry } from "./ledger.ts";
 import { hrefTarget, PageWalk } from "./paging.ts";
 
 export interface LicenseEntry {
@@ -139,7 +139,7 @@ export async function teardown(http: HttpClient, before: Inventory, ledger: Ledg
   const existedBefore = new Set(before.licenseEntries.map(pairOf));
   const present = new Set(now.licenseEntries.map(pairOf));
   const madeLicenses = new Map<string, { package: string; serial: string }>();
-  for (const e of ledger) if (e.kind === "license") madeLicenses.set(pairOf(e), { package: e.package, serial: e.serial });
+  for (const l of licensesMadeBy(ledger)) madeLicenses.set(pairOf(l), l);
   for (const [pair, l] of madeLicenses) {
     if (existedBefore.has(pair) || !present.has(pair)) continue;
     const ex = await http.request({ method: "DELETE", path: `${LICENSES}/${encodeURIComponent(l.package)}`, query: { serial_number: l.serial } });

@@ -12,12 +12,32 @@
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
 export type LedgerEntry =
-  /** A license the run asked the target to install (its key stands for this package and serial); `status` is the answer. */
-  | { kind: "license"; package: string; serial: string; check: string; status: number }
+  /**
+   * A license the run asked the target to install (its key stands for this package and serial); `status` is
+   * the answer. Written ahead too, with status 0, before the request is sent: should the answer never be
+   * read (the run interrupted, the connection lost mid-request), teardown still knows what the request
+   * may have installed (`request` ties the two together; an `answered` entry says the answer came).
+   */
+  | { kind: "license"; package: string; serial: string; check: string; status: number; request?: string }
+  /** The answer to a write the ledger recorded ahead arrived: what it installed is in the entries with its status. */
+  | { kind: "answered"; request: string; status: number }
   /** A resource a 201/202 answer of the run's POST named in its Location header. */
   | { kind: "created"; operation: string; href: string; check: string; status: number }
   /** A DELETE of the run that the target accepted (2xx). */
   | { kind: "deleted"; operation: string; path: string; check: string; status: number };
+
+let requests = 0;
+
+/** An id for a write recorded ahead, unique in the run (the workers are processes or threads of one run). */
+export function ledgerRequestId(): string {
+  return `${process.pid}-${Math.random().toString(36).slice(2, 8)}-${++requests}`;
+}
+
+/** The licenses the ledger attributes to the run: those answered as installed, and those of requests whose answer never came. */
+export function licensesMadeBy(ledger: readonly LedgerEntry[]): Array<{ package: string; serial: string }> {
+  const answered = new Set(ledger.flatMap((e) => (e.kind === "answered" ? [e.request] : [])));
+  return ledger.flatMap((e) => (e.kind === "license" && (e.status !== 0 || (e.request !== undefined && !answered.has(e.request))) ? [{ package: e.package, serial: e.serial }] : []));
+}
 
 export class Ledger {
   private readonly memory: LedgerEntry[] = [];

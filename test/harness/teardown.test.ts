@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { makeTestKey } from "../../mock/licensing/grants.ts";
 import { takeInventory, teardown } from "../../src/harness/inventory.ts";
-import type { LedgerEntry } from "../../src/harness/ledger.ts";
+import { licensesMadeBy, type LedgerEntry } from "../../src/harness/ledger.ts";
 import { HttpClient } from "../../src/harness/transport.ts";
 
 const client = (mock: MockHandle) => new HttpClient({ baseUrl: mock.url, username: mock.options.username, password: mock.options.password, insecure: false, timeoutMs: 10_000, concurrency: 2, retries: { max: 0, maxDelayMs: 0 } });
@@ -28,6 +28,25 @@ async function withMock(fn: (mock: MockHandle, http: HttpClient) => Promise<void
 }
 
 describe("teardown", () => {
+  it("an install whose answer never came (the run interrupted mid-request) is removed; one answered as refused is not", () => withMock(async (mock, http) => {
+    const before = await takeInventory(http);
+    const st = mock.state();
+    const [own, other] = st.cluster.nodes.map((n: any) => n.serial_number);
+    // The run's request installed nfs on the target, but the run stopped before it read the answer.
+    expect(st.licensing.install([makeTestKey(1, own)]).every((o: any) => !o.error)).toBe(true);
+    // Someone else installed cifs meanwhile; the run had sent the same key, and the target refused it.
+    expect(st.licensing.install([makeTestKey(2, other)]).every((o: any) => !o.error)).toBe(true);
+    const ledger: LedgerEntry[] = [
+      { kind: "license", package: "nfs", serial: own, check: "licenses.install.short-key-roundtrip", status: 0, request: "a" },
+      { kind: "license", package: "cifs", serial: other, check: "licenses.install.short-key-roundtrip", status: 0, request: "b" },
+      { kind: "answered", request: "b", status: 400 },
+    ];
+    expect(licensesMadeBy(ledger)).toEqual([{ package: "nfs", serial: own }]);
+    const r = await teardown(http, before, ledger);
+    expect(r.removed).toEqual([`license nfs ${own}`]);
+    expect(r.changedByOthers).toContainEqual(expect.stringMatching(new RegExp(`^license cifs ${other} .*appeared during the run; the run did not install it, so it was left alone$`)));
+  }));
+
   it("deletes what the run created and leaves what someone else changed during the run alone, saying so", () => withMock(async (mock, http) => {
     const before = await takeInventory(http);
     const st = mock.state();
