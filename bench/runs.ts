@@ -134,7 +134,7 @@ export async function scalingRow(o: BenchOptions, sizes: number[], runCounts: nu
       await mock.stop();
     }
   }, o);
-  const propertyOnly = "*.filter-property,*.property,*-property";
+  const propertyOnly = "*.filter-property,*-property"; // every property check (an --only pattern that matches nothing is exit 2)
   const runsPoints = await series("runs", runCounts, budgetMs, async (n, budgetMs) => {
     const mock = await startServer("mock", JSON.stringify({ scenario: "docs" }));
     try {

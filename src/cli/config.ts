@@ -114,20 +114,24 @@ function keyPath(pointer: string): string {
   return pointer.split("/").filter(Boolean).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i ? `.${p}` : p)).join("");
 }
 
-export function readConfigFile(file: string | undefined): FileConfig {
-  if (!file) return {};
+/** The YAML document of a settings file (`what`: "config", "targets"), or one readable line and exit 2. */
+function readSettingsYaml(file: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new UsageError(`cannot read the config file ${file}`);
+    throw new UsageError(`cannot read the ${what} file ${file}`);
   }
-  let data: unknown;
   try {
-    data = parse(text);
+    return parse(text);
   } catch (e) {
-    throw new UsageError(`the config file ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    throw new UsageError(`the ${what} file ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
+}
+
+export function readConfigFile(file: string | undefined): FileConfig {
+  if (!file) return {};
+  const data: unknown = readSettingsYaml(file, "config");
   if (data === null || data === undefined) return {};
   if (typeof data !== "object" || Array.isArray(data)) throw new UsageError(`the config file ${file} must hold a mapping of settings`);
   if ("password" in data) throw new UsageError(`the config file ${file} holds a password: use passwordEnv (the name of an environment variable) instead`);
@@ -151,18 +155,7 @@ const validateInventory: ValidateFunction = ajv.getSchema(`${SCHEMA.$id}#/$defs/
  * the key, as for --config. No password anywhere; names are unique.
  */
 export function readInventoryFile(file: string): InventoryFile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new UsageError(`cannot read the targets file ${file}`);
-  }
-  let data: any;
-  try {
-    data = parse(text);
-  } catch (e) {
-    throw new UsageError(`the targets file ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
-  }
+  const data: any = readSettingsYaml(file, "targets");
   if (data === null || typeof data !== "object" || Array.isArray(data)) throw new UsageError(`the targets file ${file} must hold a mapping with a list of targets: targets: [{name, target, ...}]`);
   const holders = [data.defaults, ...(Array.isArray(data.targets) ? data.targets : [])];
   for (const h of holders) {
