@@ -116,7 +116,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--merge <files...>", "merge the --out files of --shard runs into one kill table (with --out)")
     .option("--write-kill-map", "write what this run of the whole catalog found to mock/mutants/kill-map.json (commit it)")
     .option("--check-kill-map", "exit 1 when this run of the whole catalog finds other kills than the committed mock/mutants/kill-map.json (CI)")
-    .option("--parallel <n>", "runs at once, in worker threads (default: the machine's cores)")
+    .option("--parallel <n>", "runs at once, in worker threads (default: twice the machine's cores)")
     .option("--whole", "run the whole suite against every mutant (no narrowing to the checks that can see it)")
     .option("--engine <engine>", "catalog (default) or process: the first engine, one `run` child process per mutant, one after another")
     .action(async (opts) => setExit(await (await import("./mutants-command.ts")).mutantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
@@ -133,7 +133,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--mode <mode>", "default, strict or both (default both)")
     .option("--out <file>", "write the variant table (every run's false alarms) as JSON")
     .option("--merge <files...>", "merge the --out files of --shard runs into one variant table (with --out)")
-    .option("--parallel <n>", "runs at once, in worker threads (default: the machine's cores)")
+    .option("--parallel <n>", "runs at once, in worker threads (default: twice the machine's cores)")
     .option("--engine <engine>", "catalog (default) or process: the first engine, one `run` child process per run, one after another")
     .action(async (opts) => setExit(await (await import("./variants-command.ts")).variantsCommand(opts, (s) => process.stdout.write(`${s}\n`))));
 

@@ -35,7 +35,9 @@ export const jobsChecks: Check[] = [
     async run(ctx) {
       const { job, exchange } = await harmlessJob(ctx);
       const seen: Array<string | undefined> = [];
-      const deadline = Date.now() + 60_000;
+      // The run's job time limit (jobTimeoutMs in the config), as for every job the suite waits for.
+      const limit = ctx.target.jobTimeoutMs ?? 60_000;
+      const deadline = Date.now() + limit;
       let delay = 2;
       for (;;) {
         const r = await ctx.call("job_get", { path: { uuid: job.uuid }, query: { fields: "*" } });
@@ -50,7 +52,7 @@ export const jobsChecks: Check[] = [
           judge(ctx, checkFinishedJob(r.body), { exchange: r.exchange });
           return;
         }
-        if (Date.now() > deadline) ctx.fail(`job ${job.uuid} did not finish within 60 s (states: ${seen.join(" → ")})`, { documented: "success or failure", exchange });
+        if (Date.now() > deadline) ctx.fail(`job ${job.uuid} did not finish within ${Math.round(limit / 1000)} s (states: ${seen.join(" → ")})`, { documented: "success or failure", exchange });
         await new Promise((res) => setTimeout(res, delay));
         delay = Math.min(delay * 2, 1000);
       }
