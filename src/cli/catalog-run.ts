@@ -50,12 +50,12 @@ import { getOperation, matchOperation } from "../contract/index.ts";
 import { PHASES, type Check, type CheckResult } from "../harness/check.ts";
 import type { RunServices } from "../harness/context.ts";
 import { discover, type Discovery } from "../harness/discovery.ts";
-import { executeCheck, ownersOf, pendingResult } from "../harness/execute.ts";
+import { executeCheck, ownerIn, pendingResult } from "../harness/execute.ts";
 import { takeInventory, teardown as restore } from "../harness/inventory.ts";
 import { Ledger } from "../harness/ledger.ts";
 import type { RunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
-import { notApplicable } from "../harness/select.ts";
+import { planSelection } from "../harness/select.ts";
 import { encodeQuery, HttpClient, type Exchange, type RequestSpec } from "../harness/transport.ts";
 import { settleNotTested } from "./run-command.ts";
 
@@ -301,17 +301,19 @@ export async function runInProcess(patch: MockPatch | undefined, dir: string, op
     const order = timeline.flatMap((b) => b.block.map((c) => c.id));
     const lastTouching = Math.max(-1, ...order.flatMap((id, i) => (touching.has(id) ? [i] : [])));
 
+    // The selection, worked out once for the run (which checks do not run and why, who owns each contract).
+    const selection = planSelection(checks, config);
     const suitesStarted = Date.now();
     for (const { phase, block } of timeline) {
       if (!block.length) continue;
       const reading = block[0].profile === "read-only";
       const suite = suiteOf(phase);
-      const services: RunServices = { ledger: new Ledger(config.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownersOf(suite.all, config) };
+      const services: RunServices = { ledger: new Ledger(config.ledgerFile), licensesOf: suite.licensesOf, ownerOf: ownerIn(selection.owners) };
       const client = new RecordingClient({ ...config.target });
       const one = async (check: Check) => {
         const result = pendingResult(check);
         results.push(result);
-        const na = notApplicable(check, config);
+        const na = selection.notRun[check.id];
         if (na) {
           result.status = na.status;
           result.message = na.reason;
@@ -383,7 +385,7 @@ export async function runInProcess(patch: MockPatch | undefined, dir: string, op
         redacted.push({ ...meta, status: verdict.status, ...(verdict.message ? { message: verdict.message } : {}), ...(verdict.notTestedBecause ? { notTested: { owner: verdict.notTestedBecause, cause: verdict.message ?? "" } } : {}), warnings: verdict.warnings, durationMs: 0, exchanges: [] });
         continue;
       }
-      const na = notApplicable(c, config);
+      const na = selection.notRun[c.id];
       redacted.push({ ...meta, status: na?.status ?? "error", message: na?.reason ?? "the check did not run", warnings: [], durationMs: 0, exchanges: [] });
     }
     settleNotTested(redacted);
