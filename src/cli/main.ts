@@ -1,4 +1,4 @@
-// ontap-conformance: run | list | compare | mutants | variants | mock.
+// ontap-conformance: run | list | compare | merge | mutants | variants | mock.
 // Every failure to start ends with one readable line on stderr and exit 2;
 // stack traces are never shown to the user (set ONTAP_DEBUG=1 to see them).
 // The bare command prints the help (and exits 2: nothing ran); `npm start`
