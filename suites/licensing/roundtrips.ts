@@ -44,6 +44,14 @@ async function unlicensed(ctx: CheckContext, count: number): Promise<string[]> {
   return names.slice(0, count);
 }
 
+/** What a key round trip needs: test keys accepted, one unlicensed package of the test-key catalog, and a node's serial number. */
+async function keyTarget(ctx: CheckContext): Promise<{ pkg: string; serial: string }> {
+  needTestKeys(ctx);
+  const [pkg] = await unlicensed(ctx, 1);
+  const [serial] = await nodeSerials(ctx);
+  return { pkg, serial };
+}
+
 export const licensingRoundTrips: Check[] = [
   defineCheck({
     ...base,
@@ -56,9 +64,7 @@ export const licensingRoundTrips: Check[] = [
     spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/responses/201", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses~1{name}/delete"],
     oracle: null,
     async run(ctx) {
-      needTestKeys(ctx);
-      const [pkg] = await unlicensed(ctx, 1);
-      const [serial] = await nodeSerials(ctx);
+      const { pkg, serial } = await keyTarget(ctx);
       const before = await licenseState(ctx);
       let installed = false;
       try {
@@ -124,9 +130,7 @@ export const licensingRoundTrips: Check[] = [
     spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/responses/default", "spec/ontap.yaml#/components/schemas/error_responses"],
     oracle: null,
     async run(ctx) {
-      needTestKeys(ctx);
-      const [pkg] = await unlicensed(ctx, 1);
-      const [serial] = await nodeSerials(ctx);
+      const { pkg, serial } = await keyTarget(ctx);
       const before = await licenseState(ctx);
       try {
         const r = await ctx.call("license_create", { body: { keys: [shortKey(pkg, serial), "NOTAVALIDKEY"] }, expect: "error" });
@@ -214,9 +218,7 @@ export const licensingRoundTrips: Check[] = [
     spec: ["spec/ontap.yaml#/components/parameters/return_records_update", "spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/post/responses/201"],
     oracle: null,
     async run(ctx) {
-      needTestKeys(ctx);
-      const [pkg] = await unlicensed(ctx, 1);
-      const [serial] = await nodeSerials(ctx);
+      const { pkg, serial } = await keyTarget(ctx);
       const remove = { path: { name: pkg }, query: { serial_number: serial } };
       let installed = false;
       try {
