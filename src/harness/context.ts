@@ -4,6 +4,7 @@
 // that says what was received, what is documented, and how to reproduce it.
 // `call()` is typed by spec/generated/ontap.d.ts (src/contract/typed.ts): the
 // operation id, its parameters and body, and the body of its answer.
+import { backoff } from "./backoff.ts";
 import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
 import type { AnyOperation, ErrorFields, OperationId, Schemas, PathParams, QueryParams, ReplyBody, RequestBody } from "../contract/index.ts";
 import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect } from "./outcomes.ts";
@@ -378,6 +379,11 @@ export class CheckContext {
     return { status: res.status, body: res.json as BodyOf<Id>, headers: res.headers, exchange, warnings: result.warnings };
   }
 
+  /** How long to wait for a job (jobTimeoutMs of the config; 60 s by default). */
+  get jobTimeoutMs(): number {
+    return this.target.jobTimeoutMs ?? 60_000;
+  }
+
   /**
    * Follow a job link until the job is terminal (success or failure),
    * validating each job object. Polls with backoff; never a fixed sleep.
@@ -388,9 +394,9 @@ export class CheckContext {
     if (href !== undefined && href !== `/api/cluster/jobs/${job.uuid}`) {
       this.fail(`the job link ${href} does not point at /api/cluster/jobs/${job.uuid}`, { received: href, documented: `/api/cluster/jobs/${job.uuid}`, exchange: opts.exchange });
     }
-    const limit = opts.timeoutMs ?? this.target.jobTimeoutMs ?? 60_000;
+    const limit = opts.timeoutMs ?? this.jobTimeoutMs;
     const deadline = Date.now() + limit;
-    let delay = 5;
+    const wait = backoff(5, 1000);
     const seen: Array<string | undefined> = [];
     for (;;) {
       const r = await this.call("job_get", { path: { uuid: job.uuid! }, query: { fields: "*" } });
@@ -400,8 +406,7 @@ export class CheckContext {
       if (Date.now() > deadline) {
         this.fail(`job ${job.uuid} did not finish within ${Math.round(limit / 1000)} s (states seen: ${seen.join(" → ")})`, { received: r.body, documented: "a job reaches success or failure", exchange: r.exchange });
       }
-      await new Promise((res) => setTimeout(res, delay));
-      delay = Math.min(delay * 2, 1000);
+      await wait();
     }
   }
 }

@@ -5,6 +5,7 @@
 // nothing else. Whatever else changed while the run was under way was done by
 // someone else: it is reported and left alone. A run that deleted something it
 // did not create, or left behind something it could not delete, fails.
+import { backoff } from "./backoff.ts";
 import type { HttpClient } from "./transport.ts";
 import { licensesMadeBy, type LedgerEntry } from "./ledger.ts";
 import { hrefTarget, PageWalk } from "./paging.ts";
@@ -92,14 +93,15 @@ async function jobOutcome(http: HttpClient, body: any, timeoutMs: number): Promi
   const uuid: string | undefined = body?.job?.uuid;
   if (!uuid) return undefined;
   const deadline = Date.now() + timeoutMs;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+  const wait = backoff(50, 2000);
+  for (;;) {
     const ex = await http.request({ method: "GET", path: `/api/cluster/jobs/${encodeURIComponent(uuid)}`, query: { fields: "state,message,code" } });
     if (ex.error || ex.response!.status !== 200) return `its job ${uuid} could not be read: ${failure(ex)}`;
     const job = ex.response!.json as any;
     if (job?.state === "success") return undefined;
     if (job?.state === "failure") return `its job failed: ${job.message ?? job.code}`;
     if (Date.now() > deadline) return `its job ${uuid} did not finish within ${Math.round(timeoutMs / 1000)} s`;
-    await new Promise((r) => setTimeout(r, delay));
+    await wait();
   }
 }
 

@@ -1,5 +1,6 @@
 // Jobs: /api/cluster/jobs/{uuid}, reached from the job links of async
 // answers.
+import { backoff } from "../../src/harness/backoff.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
@@ -36,9 +37,9 @@ export const jobsChecks: Check[] = [
       const { job, exchange } = await harmlessJob(ctx);
       const seen: Array<string | undefined> = [];
       // The run's job time limit (jobTimeoutMs in the config), as for every job the suite waits for.
-      const limit = ctx.target.jobTimeoutMs ?? 60_000;
+      const limit = ctx.jobTimeoutMs;
       const deadline = Date.now() + limit;
-      let delay = 2;
+      const wait = backoff(2, 1000);
       for (;;) {
         const r = await ctx.call("job_get", { path: { uuid: job.uuid }, query: { fields: "*" } });
         const state = r.body.state;
@@ -53,8 +54,7 @@ export const jobsChecks: Check[] = [
           return;
         }
         if (Date.now() > deadline) ctx.fail(`job ${job.uuid} did not finish within ${Math.round(limit / 1000)} s (states: ${seen.join(" → ")})`, { documented: "success or failure", exchange });
-        await new Promise((res) => setTimeout(res, delay));
-        delay = Math.min(delay * 2, 1000);
+        await wait();
       }
     },
   }),

@@ -5,6 +5,7 @@
 // such a cluster ends as a skip that names the state; and a request that can
 // change an update under way (pause, resume, cancel) is never sent to one.
 import { SOFTWARE_DOWNLOAD_CODES, SOFTWARE_MODIFY_CODES } from "../../src/contract/index.ts";
+import { backoff } from "../../src/harness/backoff.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { isTerminal } from "../oracles/index.ts";
 
@@ -41,14 +42,13 @@ export async function skipIfUpdating(ctx: CheckContext, why: string): Promise<vo
  * most the job time limit; then skip, saying why.
  */
 export async function awaitNoDownload(ctx: CheckContext, why: string): Promise<void> {
-  const limit = ctx.target.jobTimeoutMs ?? 60_000;
+  const limit = ctx.jobTimeoutMs;
   const deadline = Date.now() + limit;
-  let delay = 5;
+  const wait = backoff(5, 1000);
   for (;;) {
     const r = await ctx.call("software_download_get", { query: { fields: "state" } });
     if (r.body?.state !== "running") return;
     if (Date.now() > deadline) ctx.skip(`a download is running on the target and did not end within ${Math.round(limit / 1000)} s: ${why}`);
-    await new Promise((res) => setTimeout(res, delay));
-    delay = Math.min(delay * 2, 1000);
+    await wait();
   }
 }

@@ -2,6 +2,7 @@
 // jobs, and a full upgrade walking legal states to completed. Packages the
 // suite adds are deleted again in a finally block.
 import { COMMON_CODES, compareVersions, getOperation, paramsFor, SOFTWARE_PACKAGE_DELETE_CODES, SOFTWARE_UPLOAD_CODES, type OperationId } from "../../src/contract/index.ts";
+import { backoff } from "../../src/harness/backoff.ts";
 import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
@@ -159,7 +160,7 @@ export const softwareRoundTrips: Check[] = [
       if (r.body?.job) await ctx.awaitJob(r.body.job, { exchange: r.exchange });
       const seen: Array<string | undefined> = [];
       const deadline = Date.now() + 120_000;
-      let delay = 10;
+      const wait = backoff(10, 2000);
       for (;;) {
         const s = (await ctx.call("software_get", { query: { fields: "state,version,nodes.name,nodes.version" } })).body;
         if (s.state !== seen[seen.length - 1]) {
@@ -174,8 +175,7 @@ export const softwareRoundTrips: Check[] = [
           break;
         }
         if (Date.now() > deadline) ctx.fail(`the update did not finish within 120 s (states: ${seen.join(" → ")})`, { documented: "completed" });
-        await new Promise((res) => setTimeout(res, delay));
-        delay = Math.min(delay * 2, 2000);
+        await wait();
       }
       const historyAfter = await countOf(ctx, "software_history_collection_get", historyQuery);
       if (historyAfter - historyBefore < 1) ctx.fail(`no history record to ${target} was written`, { received: historyAfter, documented: `more than ${historyBefore}` });
