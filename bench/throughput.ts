@@ -25,7 +25,7 @@ const AUTH = basicAuth(DEFAULT_USERNAME, DEFAULT_PASSWORD);
  * ceiling, but it shows how much of the request path is the parse that any
  * client checking a body must do.
  */
-function rawClient(url: string, concurrency: number, parse = false, paths: string[] = MIX.map((m) => m.url)): { send(i: number): Promise<boolean>; close(): Promise<void> } {
+export function rawClient(url: string, concurrency: number, parse = false, paths: string[] = MIX.map((m) => m.url)): { send(i: number): Promise<boolean>; close(): Promise<void> } {
   const pool = new undici.Pool(url, { connections: concurrency, pipelining: 1 });
   const headers = { authorization: AUTH, accept: "application/hal+json" };
   return {
@@ -45,7 +45,7 @@ function rawClient(url: string, concurrency: number, parse = false, paths: strin
  * Ajv validation through validateResponse). Exchanges are collected the way
  * suite-runner collects them, one list per check of 100 requests.
  */
-function suiteClient(url: string, concurrency: number, credentialsLatch: string): { send(i: number): Promise<boolean>; close(): Promise<void> } {
+export function suiteClient(url: string, concurrency: number, credentialsLatch: string): { send(i: number): Promise<boolean>; close(): Promise<void> } {
   let current: Exchange[] = [];
   // As run-command builds it, with the run's credentials latch (src/harness/credentials-latch.ts).
   const http = new HttpClient({

@@ -166,6 +166,7 @@ export async function variantsCommand(opts: { only?: string; sample?: boolean; s
     };
     if (queued) await Promise.all(selected.map(judgeVariant));
     else for (const [i, v] of selected.entries()) await judgeVariant(v, i);
+    if (pool) out(`  engine: ${pool.timesLine()}`);
   } finally {
     await pool?.close();
   }

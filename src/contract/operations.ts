@@ -354,10 +354,19 @@ const accepted = new WeakMap<Operation, Map<string, OperationParam[]>>();
 
 /** Documented statuses of an operation in `version` ("default" excluded). */
 export function successStatuses(op: Operation, version?: OntapVersion | string): number[] {
-  return op.statuses
-    .filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed))
-    .map((s) => Number(s.status));
+  // Asked on every answer (validateResponse): made once per operation and release.
+  const key = version === undefined ? "" : typeof version === "string" ? version : `${version.generation}.${version.major}.${version.minor}`;
+  let byVersion = documented.get(op);
+  if (!byVersion) documented.set(op, (byVersion = new Map()));
+  let statuses = byVersion.get(key);
+  if (!statuses) {
+    statuses = op.statuses.filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed)).map((s) => Number(s.status));
+    byVersion.set(key, statuses);
+  }
+  return [...statuses];
 }
+
+const documented = new WeakMap<Operation, Map<string, number[]>>();
 
 /** The request body an operation takes in `version` (undefined: none there). */
 export function bodyFor(op: Operation, version?: OntapVersion | string): Operation["requestBody"] {

@@ -13,10 +13,18 @@ export interface OntapVersion {
 const VERSION_RE = /(\d+)\.(\d+)(?:\.(\d+))?/;
 
 export function parseVersion(text: string): OntapVersion {
+  // Every request compares the target's release with the contract's gates (bench row 1): each text is parsed once.
+  let v = parsed.get(text);
+  if (v) return v;
   const m = VERSION_RE.exec(text);
   if (!m) throw new Error(`not an ONTAP version: "${text}"`);
-  return { generation: Number(m[1]), major: Number(m[2]), minor: m[3] === undefined ? 0 : Number(m[3]) };
+  v = Object.freeze({ generation: Number(m[1]), major: Number(m[2]), minor: m[3] === undefined ? 0 : Number(m[3]) });
+  if (parsed.size < 1024) parsed.set(text, v);
+  return v;
 }
+
+/** Texts parsed so far (frozen results, so callers cannot change the shared copy); bounded, as texts come from targets. */
+const parsed = new Map<string, OntapVersion>();
 
 export function formatVersion(v: OntapVersion): string {
   return `${v.generation}.${v.major}.${v.minor}`;

@@ -112,6 +112,21 @@ export function fillPath(op: Operation, params: Record<string, string> = {}): st
   });
 }
 
+/** The query parameter names an operation accepts in a release, as a set: made once per list acceptedParams hands out (it makes each once). */
+/** The statuses an operation documents, as a failure names them (made only then: every call checks its answer). */
+function documentedStatuses(op: Operation): string {
+  return op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", ");
+}
+
+function acceptedNames(op: Operation, version: string): Set<string> {
+  const params = acceptedParams(op, version);
+  let names = acceptedNameSets.get(params);
+  if (!names) acceptedNameSets.set(params, (names = new Set(params.map((p) => p.name))));
+  return names;
+}
+
+const acceptedNameSets = new WeakMap<readonly unknown[], Set<string>>();
+
 /** What a check's context knows of the run beyond the target (all optional: benches and tests build bare contexts). */
 export interface RunServices {
   /** Where the run records what it creates and deletes (teardown reads it). */
@@ -270,9 +285,9 @@ export class CheckContext {
     const version = this.target.version;
     if (!version) return;
     if (!existsIn(version, op.introduced)) this.skip(`${op.method} ${op.path} was introduced in ONTAP ${op.introduced}; the target runs ${version}`);
-    if (params.href !== undefined) return;
-    const accepted = new Set(acceptedParams(op, version).map((p) => p.name));
-    for (const name of Object.keys(params.query ?? {})) {
+    if (params.href !== undefined || !params.query) return;
+    const accepted = acceptedNames(op, version);
+    for (const name of Object.keys(params.query)) {
       const p = op.params.find((x) => x.name === name && x.in === "query");
       // The framework may accept what the operation's own definition dropped (x-ontap-framework-params).
       if (p && !accepted.has(name) && !existsIn(version, p.introduced, p.removed)) {
@@ -327,10 +342,9 @@ export class CheckContext {
     // A departure of the answer's body from the operation's contract (JSON, media type, schema): one cause that
     // every check reading this operation meets. A status is each check's own finding and stays with it.
     const aspect = { operation: op.id, kind: "contract" as const };
-    const documentedStatuses = op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", ");
     if (res.status >= 300 && res.status < 400 && res.headers["location"] !== undefined) {
       this.fail(`${where} answered ${res.status} with a redirect to ${res.headers["location"]}: ONTAP does not redirect API calls, and the harness does not follow redirects (they would carry the credentials to another address)`, {
-        received: `${res.status} Location: ${res.headers["location"]}`, documented: documentedStatuses, exchange,
+        received: `${res.status} Location: ${res.headers["location"]}`, documented: documentedStatuses(op), exchange,
       });
     }
     if (expect === "success" && res.status >= 400 && params.skipOn?.length) {
@@ -342,7 +356,7 @@ export class CheckContext {
     }
     if (expect === "success" && (res.status < 200 || res.status >= 300)) {
       const retried = exchange.notRetried ? `; it was not retried: ${exchange.notRetried}` : exchange.retries ? `, and still did after ${exchange.retries} retr${exchange.retries === 1 ? "y" : "ies"}` : "";
-      this.fail(`${where} answered ${res.status}${errorSummary(res)} where a success was expected${retried}`, { received: res.status, documented: documentedStatuses, exchange });
+      this.fail(`${where} answered ${res.status}${errorSummary(res)} where a success was expected${retried}`, { received: res.status, documented: documentedStatuses(op), exchange });
     }
     if (expect === "error" && res.status < 400) {
       this.fail(`${where} answered ${res.status} where the request must be rejected with an error`, { received: res.status, documented: "4xx with an ONTAP error envelope", exchange });

@@ -350,13 +350,8 @@ export class HttpClient {
       durationMs: 0,
       retries: 0,
     };
-    const notSent = (refused: string) => {
-      exchange.error = { kind: "credentials-refused", message: `not sent: the target refused the credentials earlier in this run (401 on ${refused}); no further requests are sent, so that repeated failed logins cannot lock the account` };
-      this.opts.onExchange?.(exchange);
-      return exchange;
-    };
     const refused = this.refusedBy();
-    if (refused) return notSent(refused);
+    if (refused) return this.notSent(exchange, refused);
     const started = Date.now();
     const wait = this.slot();
     if (wait) {
@@ -365,7 +360,7 @@ export class HttpClient {
       const meanwhile = this.refusedBy();
       if (meanwhile) {
         this.release();
-        return notSent(meanwhile);
+        return this.notSent(exchange, meanwhile);
       }
     }
     try {
@@ -402,6 +397,13 @@ export class HttpClient {
       this.release();
       exchange.durationMs = Date.now() - started;
     }
+    this.opts.onExchange?.(exchange);
+    return exchange;
+  }
+
+  /** A request not sent after a 401 (a method, not a closure made for every request). */
+  private notSent(exchange: Exchange, refused: string): Exchange {
+    exchange.error = { kind: "credentials-refused", message: `not sent: the target refused the credentials earlier in this run (401 on ${refused}); no further requests are sent, so that repeated failed logins cannot lock the account` };
     this.opts.onExchange?.(exchange);
     return exchange;
   }
