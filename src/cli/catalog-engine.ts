@@ -12,7 +12,7 @@
 // exact); the others take the reference run's verdicts. The first engine,
 // one `ontap-conformance run` child process per entry, stays as
 // `--engine process` (runSuite) to cross-check the two.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
@@ -25,6 +25,7 @@ import { startWireProxy } from "../../mock/variants/wire.ts";
 import type { Summary } from "../../reports/summary.ts";
 import type { CatalogRun, NarrowPlan } from "./catalog-run.ts";
 import { UsageError } from "./exit-codes.ts";
+import { catalogConfigYaml, catalogRunFlags, PASSWORD } from "./catalog-settings.ts";
 
 const BIN = new URL("../../bin/ontap-conformance.mjs", import.meta.url);
 
@@ -82,25 +83,75 @@ export function parseParallel(text: string | number | undefined): number {
   return n;
 }
 
+/** A run's name in the run times: "mutant jobs.never-terminal (narrowed)", "variant slow-jobs strict", "reference". */
+export function labelOf(job: CatalogJob): string {
+  return `${job.kind === "reference" ? "reference" : `${job.kind} ${job.name}`}${job.narrow ? " (narrowed)" : ""}${job.kind === "variant" ? (job.strict ? " strict" : " default") : ""}`;
+}
+
+/**
+ * How long each run of the last catalog run took (label → ms), kept where
+ * the YAML cache is (src/contract/yaml-file.ts), as vitest keeps its test
+ * files' durations to start the longest first. An order for the queue,
+ * never an input to a verdict: without the file (a fresh clone) the runs
+ * start in the catalog's order.
+ */
+const RUN_TIMES = fileURLToPath(new URL("../../node_modules/.cache/ontap-conformance/catalog-run-times.json", import.meta.url));
+
+export function lastRunTimes(file = RUN_TIMES): Record<string, number> {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8"));
+    return data && typeof data === "object" && !Array.isArray(data) ? data : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Add this run's times to the file (written whole, then renamed: two catalogs at once cannot leave half a file). */
+export function keepRunTimes(times: Array<{ label: string; ms: number }>, file = RUN_TIMES): void {
+  if (!times.length) return;
+  try {
+    const all = { ...lastRunTimes(file), ...Object.fromEntries(times.map((t) => [t.label, t.ms])) };
+    mkdirSync(join(file, ".."), { recursive: true });
+    const part = `${file}.${process.pid}.${Date.now()}`;
+    writeFileSync(part, `${JSON.stringify(all)}\n`);
+    renameSync(part, file);
+  } catch {
+    // Only an order is lost.
+  }
+}
+
+/** Put `entry` in `queue` before the first entry of a lower priority (after its equals: first queued, first taken). */
+export function enqueue<T extends { priority: number }>(queue: T[], entry: T): void {
+  const at = queue.findIndex((q) => q.priority < entry.priority);
+  queue.splice(at < 0 ? queue.length : at, 0, entry);
+}
+
 /**
  * Worker threads that make catalog runs, `size` at once: a job waits for a
  * free worker; a worker is started when first needed and keeps its loaded
- * modules for the next job.
+ * modules for the next job. A free worker takes the reference first, then
+ * the queued run that took longest in the last catalog run (longest first:
+ * the catalog then ends soonest), runs the last one did not make by the
+ * priority they were queued with.
  */
 export class CatalogPool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly queue: Array<{ job: CatalogJob; resolve: (r: CatalogRun) => void; reject: (e: Error) => void }> = [];
+  private readonly queue: Array<{ job: CatalogJob; priority: number; resolve: (r: CatalogRun) => void; reject: (e: Error) => void }> = [];
   private busy = 0;
   private nextId = 1;
   /** Runs made, and the time workers spent on them; each run's time (what bounds a catalog: its longest runs). */
-  readonly stats = { runs: 0, busyMs: 0, times: [] as Array<{ label: string; ms: number }> };
+  readonly stats = { runs: 0, busyMs: 0, times: [] as Array<{ label: string; ms: number }>, timed: 0 };
 
-  constructor(readonly size: number) {}
+  constructor(readonly size: number, private readonly last: Record<string, number> = lastRunTimes()) {}
 
-  run(job: CatalogJob): Promise<CatalogRun> {
+  /** Queue a run; `unknown`: its priority when the last catalog run did not make it (ms, as the times). */
+  run(job: CatalogJob, unknown = 0): Promise<CatalogRun> {
+    const known = this.last[labelOf(job)];
+    if (known !== undefined && job.kind !== "reference") this.stats.timed++;
+    const priority = job.kind === "reference" ? Number.POSITIVE_INFINITY : known ?? unknown;
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      enqueue(this.queue, { job, priority, resolve, reject });
       this.pump();
     });
   }
@@ -119,7 +170,7 @@ export class CatalogPool {
         this.busy--;
         this.stats.runs++;
         this.stats.busyMs += Date.now() - started;
-        this.stats.times.push({ label: `${job.name ?? job.kind}${job.narrow ? " (narrowed)" : ""}${job.kind === "variant" ? (job.strict ? " strict" : " default") : ""}`, ms: Date.now() - started });
+        this.stats.times.push({ label: labelOf(job), ms: Date.now() - started });
         this.idle.push(worker);
         if (msg.error !== undefined) reject(new Error(msg.error));
         else resolve(msg.result!);
@@ -148,10 +199,11 @@ export class CatalogPool {
   /** "the 3 longest runs: a 12.3 s, b 8.0 s, c 7.9 s; 45 runs took 210 s of workers' time". */
   timesLine(n = 3): string {
     const longest = [...this.stats.times].sort((a, b) => b.ms - a.ms).slice(0, n);
-    return `the ${longest.length} longest runs: ${longest.map((t) => `${t.label} ${(t.ms / 1000).toFixed(1)} s`).join(", ")}; ${this.stats.runs} runs took ${(this.stats.busyMs / 1000).toFixed(0)} s of workers' time`;
+    return `the ${longest.length} longest runs: ${longest.map((t) => `${t.label} ${(t.ms / 1000).toFixed(1)} s`).join(", ")}; ${this.stats.runs} runs took ${(this.stats.busyMs / 1000).toFixed(0)} s of workers' time; ${this.stats.timed ? `${this.stats.timed} queued longest first by the last catalog run's times` : "queued in the catalog's order (no times of a last run)"}`;
   }
 
   async close(): Promise<void> {
+    keepRunTimes(this.stats.times);
     await Promise.all(this.all.map((w) => w.terminate()));
     this.all.length = 0;
     this.idle.length = 0;
@@ -187,15 +239,15 @@ export interface SuiteRun {
  * from a clean vitest; the mock stays in this process (hence an async spawn).
  */
 export async function runSuite(patch: MockPatch | undefined, dir: string, opts: { strict: boolean; label: string; wire?: WireBehaviour }): Promise<SuiteRun> {
-  const mock = await startMock({ scenario: "docs", mutant: patch, ...(patch?.options ?? {}), password: "mutant-pass" });
+  const mock = await startMock({ scenario: "docs", mutant: patch, ...(patch?.options ?? {}), password: PASSWORD });
   const proxy = opts.wire ? await startWireProxy(mock.url, opts.wire) : undefined;
   try {
     mkdirSync(dir, { recursive: true });
     const config = join(dir, "config.yaml");
-    writeFileSync(config, "testKeys: true\ntestPackages: true\nallowUpgrade: true\nfaultSwitch: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\njobTimeoutMs: 4000\nconcurrency: 16\n");
-    const args = [fileURLToPath(BIN), "run", "--target", proxy?.url ?? mock.url, "--username", "admin", "--password-env", "ONTAP_MUTANT_PASSWORD", "--profile", "destructive", "--allow-destructive", ...(opts.strict ? ["--strict"] : []), "--timeout", "10000", "--seed", "1", "--report-dir", dir, "--config", config, "--no-html"];
+    writeFileSync(config, catalogConfigYaml());
+    const args = [fileURLToPath(BIN), "run", "--target", proxy?.url ?? mock.url, ...catalogRunFlags(opts.strict, "ONTAP_MUTANT_PASSWORD", dir, config)];
     const { stderr, exitCode } = await new Promise<{ stderr: string; exitCode: number | null }>((done) => {
-      const child = spawn(process.execPath, args, { env: { ...process.env, ONTAP_MUTANT_PASSWORD: "mutant-pass" }, stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, args, { env: { ...process.env, ONTAP_MUTANT_PASSWORD: PASSWORD }, stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       child.stderr.on("data", (d) => (err += d));
       child.on("close", (code) => done({ stderr: err, exitCode: code }));

@@ -58,19 +58,9 @@ import { Redactor } from "../harness/secrets.ts";
 import { planSelection } from "../harness/select.ts";
 import { encodeQuery, HttpClient, type Exchange, type RequestSpec } from "../harness/transport.ts";
 import { settleNotTested } from "./run-command.ts";
+import { CHECK_TIMEOUT_MS, CONCURRENCY, DOWNLOAD_URL, JOB_TIMEOUT_MS, PASSWORD, RUNS, SEED, TIMEOUT_MS, USERNAME } from "./catalog-settings.ts";
 
-/** The password of the catalog's mocks. */
-const PASSWORD = "mutant-pass";
-/** What the catalog's config file says (testKeys, testPackages, allowUpgrade and faultSwitch are true). */
-const DOWNLOAD_URL = "http://packages.example.invalid/9.99.1_image.tgz";
-const JOB_TIMEOUT_MS = 4000;
-const CONCURRENCY = 16;
-/** --timeout 10000; the per-check limit is the run command's default for it (4 × the timeout, at least 120 s). */
-const TIMEOUT_MS = 10_000;
-const CHECK_TIMEOUT_MS = Math.max(120_000, TIMEOUT_MS * 4);
-/** The run command's default --runs, and the catalog's --seed. */
-const RUNS = 25;
-const SEED = 1;
+
 /** Checks side by side in a phase's read block, as the run command sets vitest's maxConcurrency. */
 const MAX_CONCURRENT_CHECKS = Math.max(8, CONCURRENCY * 4);
 
@@ -249,7 +239,7 @@ export async function runInProcess(patch: MockPatch | undefined, dir: string, op
     mkdirSync(runDir, { recursive: true });
     const started = Date.now();
     const baseUrl = proxy?.url ?? mock.url;
-    const username = "admin";
+    const username = USERNAME;
     const redactor = new Redactor({ secrets: [PASSWORD], username });
     const target: RunConfig["target"] = {
       baseUrl, username, password: PASSWORD, insecure: false, timeoutMs: TIMEOUT_MS, concurrency: CONCURRENCY,
