@@ -15,7 +15,7 @@ import { basicAuth, MIX, record } from "./lib/canned.ts";
 import { closedLoop } from "./lib/load.ts";
 import { startServer, tempDir } from "./lib/proc.ts";
 import { int } from "./lib/format.ts";
-import { summarize, type CpuProfile } from "./lib/cpuprofile.ts";
+import { printTables, summarize, type CpuProfile } from "./lib/cpuprofile.ts";
 import { rawClient, suiteClient } from "./throughput.ts";
 
 const args = process.argv.slice(2);
@@ -53,17 +53,9 @@ try {
 }
 const file = join(dir, "client.cpuprofile");
 writeFileSync(file, JSON.stringify(profile));
-const { totalMs, rows } = summarize(profile);
-const idle = rows.find((r) => r.name === "(idle)")?.selfMs ?? 0;
-const perRequest = (ms: number) => `${((ms * 1000) / result.requests).toFixed(1)} µs`;
+const summary = summarize(profile);
+const idle = summary.rows.find((r) => r.name === "(idle)")?.selfMs ?? 0;
 const print = (line: string) => process.stdout.write(`${line}\n`);
 print(`${args.includes("--raw") ? "raw undici" : "request path"} -> minimal node:http (the mix: ${MIX.map((m) => m.url).join(", ")}): ${int(result.rps)} req/s for ${seconds} s, client CPU ${result.clientCpuUs.toFixed(0)} µs/req, ${result.failures} failures`);
-print(`profile: ${file} (${(totalMs / 1000).toFixed(1)} s sampled, ${((idle / totalMs) * 100).toFixed(0)}% idle)`);
-const table = (title: string, sorted: typeof rows, pick: (r: (typeof rows)[number]) => number) => {
-  print("");
-  print(title);
-  for (const r of sorted.slice(0, top)) print(`  ${pick(r).toFixed(0).padStart(7)} ms ${perRequest(pick(r)).padStart(9)}/req  ${((pick(r) / (totalMs - idle)) * 100).toFixed(1).padStart(5)}%  ${r.name}  ${r.where}`);
-};
-const busy = rows.filter((r) => !["(idle)", "(root)", "(program)"].includes(r.name));
-table("self time", [...busy].sort((a, b) => b.selfMs - a.selfMs), (r) => r.selfMs);
-table("total time, project files", busy.filter((r) => /^(src|bench)\//.test(r.where)).sort((a, b) => b.totalMs - a.totalMs), (r) => r.totalMs);
+print(`profile: ${file} (${(summary.totalMs / 1000).toFixed(1)} s sampled, ${((idle / summary.totalMs) * 100).toFixed(0)}% idle)`);
+printTables(summary, { requests: result.requests, top, selfTitle: "self time", oursTitle: "total time, project files", ours: (where) => /^(src|bench)\//.test(where) }, print);

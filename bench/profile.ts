@@ -16,7 +16,7 @@ import { undici } from "./lib/deps.ts";
 import { closedLoop } from "./lib/load.ts";
 import { BENCH, ROOT, tempDir } from "./lib/proc.ts";
 import { int } from "./lib/format.ts";
-import { summarize } from "./lib/cpuprofile.ts";
+import { printTables, summarize } from "./lib/cpuprofile.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -76,16 +76,12 @@ const profiles = readdirSync(outDir).filter((f) => f.endsWith(".cpuprofile")).ma
 });
 if (!profiles.length) throw new Error(`no .cpuprofile in ${outDir}`);
 const { file, totalMs, rows } = profiles.sort((a, b) => b.busyMs - a.busyMs)[0];
-const perRequest = (ms: number) => `${((ms * 1000) / requests).toFixed(1)} µs`;
 const idle = rows.find((r) => r.name === "(idle)")?.selfMs ?? 0;
 const print = (line: string) => process.stdout.write(`${line}\n`);
 print(`GET ${url}: ${int(result.rps)} req/s for ${seconds} s (+1 s warm-up), ${result.failures} failures, ${concurrency} in flight`);
 print(`profile: ${join(outDir, file)} (${(totalMs / 1000).toFixed(1)} s sampled, ${((idle / totalMs) * 100).toFixed(0)}% idle, the mock's start-up included); µs per request over all ${int(requests)} requests, warm-up included`);
-const table = (title: string, sorted: typeof rows, pick: (r: (typeof rows)[number]) => number) => {
-  print("");
-  print(title);
-  for (const r of sorted.slice(0, top)) print(`  ${pick(r).toFixed(0).padStart(7)} ms ${perRequest(pick(r)).padStart(9)}/req  ${((pick(r) / (totalMs - idle)) * 100).toFixed(1).padStart(5)}%  ${r.name}  ${r.where}`);
-};
-const busy = rows.filter((r) => !["(idle)", "(root)", "(program)"].includes(r.name));
-table("self time (where the samples landed)", [...busy].sort((a, b) => b.selfMs - a.selfMs), (r) => r.selfMs);
-table(`total time (the function and what it called)${args.includes("--all") ? "" : ", project files (--all: every function)"}`, busy.filter((r) => args.includes("--all") || /^(mock|src|bench)\//.test(r.where)).sort((a, b) => b.totalMs - a.totalMs), (r) => r.totalMs);
+printTables({ totalMs, rows }, {
+  requests, top, selfTitle: "self time (where the samples landed)",
+  oursTitle: `total time (the function and what it called)${args.includes("--all") ? "" : ", project files (--all: every function)"}`,
+  ours: (where) => args.includes("--all") || /^(mock|src|bench)\//.test(where),
+}, print);

@@ -56,3 +56,23 @@ export function summarize(profile: CpuProfile): { totalMs: number; rows: Array<{
   return { totalMs, rows };
 }
 
+
+/**
+ * The two tables bench:profile and bench:profile-path print: the `top`
+ * functions by self time, then by total time among `ours` (a filter on the
+ * place, e.g. the project's files), each in ms, µs per request and share of
+ * the busy time.
+ */
+export function printTables(summary: ReturnType<typeof summarize>, opts: { requests: number; top: number; ours: (where: string) => boolean; oursTitle: string; selfTitle: string }, print: (line: string) => void): void {
+  const { totalMs, rows } = summary;
+  const idle = rows.find((r) => r.name === "(idle)")?.selfMs ?? 0;
+  const perRequest = (ms: number) => `${((ms * 1000) / opts.requests).toFixed(1)} µs`;
+  const table = (title: string, sorted: typeof rows, pick: (r: (typeof rows)[number]) => number) => {
+    print("");
+    print(title);
+    for (const r of sorted.slice(0, opts.top)) print(`  ${pick(r).toFixed(0).padStart(7)} ms ${perRequest(pick(r)).padStart(9)}/req  ${((pick(r) / (totalMs - idle)) * 100).toFixed(1).padStart(5)}%  ${r.name}  ${r.where}`);
+  };
+  const busy = rows.filter((r) => !["(idle)", "(root)", "(program)"].includes(r.name));
+  table(opts.selfTitle, [...busy].sort((a, b) => b.selfMs - a.selfMs), (r) => r.selfMs);
+  table(opts.oursTitle, busy.filter((r) => opts.ours(r.where)).sort((a, b) => b.totalMs - a.totalMs), (r) => r.totalMs);
+}
