@@ -296,13 +296,18 @@ export class CheckContext {
     }
   }
 
-  /** Before a write is sent: the licenses it would install, with status 0 (README "Running against production"). */
+  /**
+   * Before a write is sent: that it is sent, and the licenses it would
+   * install, with status 0 (README "Running against production"); `answered`
+   * follows when its answer comes. A write whose answer never came may still
+   * have changed the target: teardown says so of what appeared meanwhile.
+   */
   private recordAhead(op: Operation, params: CallParams): string | undefined {
     const ledger = this.services.ledger;
-    const would = this.services.licensesOf?.(op.id, params.body, { status: 200 }) ?? [];
-    if (!ledger || !would.length) return undefined;
+    if (!ledger) return undefined;
     const request = ledgerRequestId();
-    for (const l of would) ledger.record({ kind: "license", package: l.package, serial: l.serial, check: this.checkId, status: 0, request });
+    ledger.record({ kind: "sent", method: op.method, operation: op.id, check: this.checkId, request });
+    for (const l of this.services.licensesOf?.(op.id, params.body, { status: 200 }) ?? []) ledger.record({ kind: "license", package: l.package, serial: l.serial, check: this.checkId, status: 0, request });
     return request;
   }
 

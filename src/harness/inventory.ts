@@ -7,7 +7,7 @@
 // did not create, or left behind something it could not delete, fails.
 import { backoff } from "./backoff.ts";
 import type { HttpClient } from "./transport.ts";
-import { licensesMadeBy, type LedgerEntry } from "./ledger.ts";
+import { licensesMadeBy, unansweredWrites, type LedgerEntry } from "./ledger.ts";
 import { hrefTarget, PageWalk } from "./paging.ts";
 
 export interface LicenseEntry {
@@ -171,9 +171,14 @@ export async function teardown(http: HttpClient, before: Inventory, ledger: Ledg
     if (deletedByRun(ledger, LICENSES, l.package)) remaining.push(`license ${licenseText(l)} was there before the run and is gone, after the run deleted licenses of ${l.package}: it cannot be re-added without its license key`);
     else changedByOthers.push(`license ${licenseText(l)} disappeared during the run; the run did not delete it`);
   }
+  // A POST of the run whose answer never came may have made what appeared: the run cannot tell it from someone
+  // else's, so it is left alone, and said to be possibly the run's (the target may not be as it was).
+  const unanswered = unansweredWrites(ledger).filter((w) => w.method === "POST");
+  const pending = unanswered.length ? `${unanswered.slice(0, 3).map((w) => `${w.operation} (${w.check})`).join(", ")}${unanswered.length > 3 ? ` and ${unanswered.length - 3} more` : ""}` : "";
   for (const v of after.packages) {
     if (before.packages.includes(v) || madePackages.has(v)) continue;
-    changedByOthers.push(`package ${v} appeared during the run; the run did not create it, so it was left alone`);
+    if (unanswered.length) remaining.push(`package ${v} appeared during the run while the run's ${pending} had no answer (the run stopped, or the connection failed, first): it may be the run's, but the run cannot tell it from someone else's, so it was left alone; delete it if the run made it`);
+    else changedByOthers.push(`package ${v} appeared during the run; the run did not create it, so it was left alone`);
   }
   for (const v of before.packages) {
     if (after.packages.includes(v)) continue;

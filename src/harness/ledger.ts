@@ -6,7 +6,7 @@
 // and is reported, never undone (README "Running against production").
 //
 // The ledger is a file in the run directory, appended one JSON line per entry
-// as each answer arrives, so the run's workers share it and an interrupted run
+// as each write is sent and as each answer arrives, so the run's workers share it and an interrupted run
 // (Ctrl-C) still knows what it made. It holds package names, serial numbers,
 // versions and paths, never a key or a password.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
@@ -19,6 +19,8 @@ export type LedgerEntry =
    * may have installed (`request` ties the two together; an `answered` entry says the answer came).
    */
   | { kind: "license"; package: string; serial: string; check: string; status: number; request?: string }
+  /** A write of the run, recorded before it is sent (`request` ties it to its `answered` entry). */
+  | { kind: "sent"; method: string; operation: string; check: string; request: string }
   /** The answer to a write the ledger recorded ahead arrived: what it installed is in the entries with its status. */
   | { kind: "answered"; request: string; status: number }
   /** A resource a 201/202 answer of the run's POST named in its Location header. */
@@ -37,6 +39,12 @@ export function ledgerRequestId(): string {
 export function licensesMadeBy(ledger: readonly LedgerEntry[]): Array<{ package: string; serial: string }> {
   const answered = new Set(ledger.flatMap((e) => (e.kind === "answered" ? [e.request] : [])));
   return ledger.flatMap((e) => (e.kind === "license" && (e.status !== 0 || (e.request !== undefined && !answered.has(e.request))) ? [{ package: e.package, serial: e.serial }] : []));
+}
+
+/** The run's writes whose answer never came (the run stopped, or the connection failed, before it did): they may have changed the target. */
+export function unansweredWrites(ledger: readonly LedgerEntry[]): Array<Extract<LedgerEntry, { kind: "sent" }>> {
+  const answered = new Set(ledger.flatMap((e) => (e.kind === "answered" ? [e.request] : [])));
+  return ledger.flatMap((e) => (e.kind === "sent" && !answered.has(e.request) ? [e] : []));
 }
 
 export class Ledger {

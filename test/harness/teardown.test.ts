@@ -89,6 +89,23 @@ describe("teardown", () => {
     expect(inventory(mock).packages).toContain("9.20.1");
   }));
 
+  it("a package that appeared while a POST of the run had no answer is left alone and said to be possibly the run's; once answered, it is someone else's", () => withMock(async (mock, http) => {
+    const before = await takeInventory(http);
+    mock.state().software.packages.push({ version: "9.20.1", create_time: "2026-06-02T12:00:00Z" });
+    const sent: LedgerEntry[] = [
+      { kind: "sent", method: "POST", operation: "software_package_create", check: "packages.download.lifecycle", request: "d" },
+      { kind: "sent", method: "DELETE", operation: "license_delete", check: "licenses.delete.missing", request: "x" },
+    ];
+    const r = await teardown(http, before, sent);
+    expect(r.removed).toEqual([]);
+    expect(r.changedByOthers).toEqual([]);
+    expect(r.remaining).toEqual(["package 9.20.1 appeared during the run while the run's software_package_create (packages.download.lifecycle) had no answer (the run stopped, or the connection failed, first): it may be the run's, but the run cannot tell it from someone else's, so it was left alone; delete it if the run made it"]);
+    expect(inventory(mock).packages).toContain("9.20.1");
+    const answered = await teardown(http, before, [...sent, { kind: "answered", request: "d", status: 400 }]);
+    expect(answered.remaining).toEqual([]);
+    expect(answered.changedByOthers).toEqual(["package 9.20.1 appeared during the run; the run did not create it, so it was left alone"]);
+  }));
+
   it("never deletes a license the run's key stands for when that license was there before the run", () => withMock(async (mock, http) => {
     const existing = mock.state().licensing.snapshot()[0];
     const before = await takeInventory(http);
