@@ -353,20 +353,21 @@ export function acceptedParams(op: Operation, version?: OntapVersion | string): 
 const accepted = new WeakMap<Operation, Map<string, OperationParam[]>>();
 
 /** Documented statuses of an operation in `version` ("default" excluded). */
-export function successStatuses(op: Operation, version?: OntapVersion | string): number[] {
+export function successStatuses(op: Operation, version?: OntapVersion | string): readonly number[] {
   // Asked on every answer (validateResponse): made once per operation and release.
   const key = version === undefined ? "" : typeof version === "string" ? version : `${version.generation}.${version.major}.${version.minor}`;
   let byVersion = documented.get(op);
   if (!byVersion) documented.set(op, (byVersion = new Map()));
   let statuses = byVersion.get(key);
   if (!statuses) {
-    statuses = op.statuses.filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed)).map((s) => Number(s.status));
+    statuses = Object.freeze(op.statuses.filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed)).map((s) => Number(s.status)));
     byVersion.set(key, statuses);
   }
-  return [...statuses];
+  return statuses;
 }
 
-const documented = new WeakMap<Operation, Map<string, number[]>>();
+/** Frozen lists, shared by every caller. */
+const documented = new WeakMap<Operation, Map<string, readonly number[]>>();
 
 /** The request body an operation takes in `version` (undefined: none there). */
 export function bodyFor(op: Operation, version?: OntapVersion | string): Operation["requestBody"] {

@@ -333,7 +333,6 @@ export function validateResponse(operationId: string, status: number, body: unkn
   const op = getOperation(operationId);
   const version = opts.ontapVersion;
   const violations: Violation[] = [];
-  const versionText = version === undefined ? "" : ` on ONTAP ${versionKey(version)}`;
   if (status >= 200 && status < 300) {
     const documented = successStatuses(op, version);
     const entry = op.statuses.find((s) => s.status === String(status));
@@ -341,7 +340,7 @@ export function validateResponse(operationId: string, status: number, body: unkn
       const later = entry?.introduced ? ` (documented from ONTAP ${entry.introduced})` : "";
       violations.push({
         rule: "status", keyword: "status", pointer: "", schemaPath: `operation ${op.id} responses`, severity: "error",
-        message: `status ${status} is not documented for ${op.id}${versionText}${later}; documented: ${documented.join(", ")}`,
+        message: `status ${status} is not documented for ${op.id}${version === undefined ? "" : ` on ONTAP ${versionKey(version)}`}${later}; documented: ${documented.join(", ")}`,
       });
     }
     if (entry?.schemaName && body !== undefined) violations.push(...schemaViolations(entry.schemaName, body, version, "response"));

@@ -329,7 +329,8 @@ export class CheckContext {
    * that matches the schema, a well-formed error envelope with a documented
    * code, and Location on 201/202 answers to POST.
    */
-  async call<Id extends OperationId>(operationId: Id, params: ParamsOf<Id> = {}): Promise<CallResult<BodyOf<Id>>> {
+  call<Id extends OperationId>(operationId: Id, params: ParamsOf<Id> = {}): Promise<CallResult<BodyOf<Id>>> {
+    // Not async: callUnchecked's promise as it is, without one more promise and tick per request (bench row 1).
     return this.callUnchecked(operationId, params as CallParams);
   }
 
