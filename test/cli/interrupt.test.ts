@@ -113,3 +113,50 @@ describe("Ctrl-C during a destructive run", () => {
     }
   });
 });
+
+describe("Ctrl-C while a download is in flight", () => {
+  it("a package that appeared while the run's download had no answer is left in place and reported as possibly the run's (exit 130)", async () => {
+    const mock = await startMock({ scenario: "docs" });
+    const before = inventory(mock);
+    let child: ReturnType<typeof spawn> | undefined;
+    let err = "";
+    let signalled = false;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const proxy = await startRecordingProxy(mock.url, {
+      // The target took the download (its job runs and adds the package), but its answer never reaches the run:
+      // the check under way ends when its request times out (--timeout), then teardown runs.
+      onResponse: async (q) => {
+        if (!signalled && q.method === "POST" && q.path === "/api/cluster/software/download" && q.status === 202) {
+          signalled = true;
+          child?.kill("SIGINT");
+          await held;
+        }
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "interrupt-download-"));
+    writeFileSync(join(dir, "ontap.yaml"), "testPackages: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\n");
+    try {
+      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", join(dir, "ontap.yaml"), "--only", "packages.download.lifecycle", "--timeout", "3000", "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
+        env: { ...process.env, P: mock.options.password },
+      });
+      child.stderr!.on("data", (d) => (err += d));
+      child.stdout!.resume();
+      const code = await new Promise<number | null>((resolve) => child!.on("close", resolve));
+      expect(signalled).toBe(true);
+      expect(code, err).toBe(EXIT.INTERRUPTED);
+      // Nothing was deleted on a guess: the package the download made is still there.
+      const after = inventory(mock);
+      expect(after.packages).toEqual([...before.packages, "9.99.1"].sort());
+      const summary = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8"));
+      expect(summary.teardown.restored).toBe(false);
+      expect(summary.teardown.differences).toEqual([expect.stringMatching(/^package 9\.99\.1 appeared during the run while the run's software_package_create \(packages\.download\.lifecycle\) had no answer .*it may be the run's.*left alone/)]);
+      expect(summary.teardown.changedByOthers ?? []).toEqual([]);
+    } finally {
+      release();
+      child?.kill("SIGKILL");
+      await proxy.close();
+      await mock.close();
+    }
+  }, 120_000);
+});
