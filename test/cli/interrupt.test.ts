@@ -18,6 +18,23 @@ function inventory(mock: MockHandle): { licenses: string[]; packages: string[] }
   return { licenses: s.licenses.map((l: any) => `${l.package} ${l.serial_number} ${l.owner}`).sort(), packages: s.software.packages.map((p: any) => p.version).sort() };
 }
 
+/**
+ * `run --target <proxy> --profile destructive` with a config file of `config` (and `extra` flags), as a child process:
+ * `started` gets it (the proxy's hooks signal it), `stderr` what it has printed so far; resolves its exit code.
+ */
+function runDestructive(target: string, password: string, dir: string, config: string, extra: string[], started: (child: ReturnType<typeof spawn>) => void, stderr: (text: string) => void): Promise<number | null> {
+  const cfg = join(dir, "ontap.yaml");
+  writeFileSync(cfg, config);
+  const child = spawn(process.execPath, [BIN, "run", "--target", target, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", cfg, ...extra, "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
+    env: { ...process.env, P: password },
+  });
+  started(child);
+  let err = "";
+  child.stderr!.on("data", (d) => stderr((err += d)));
+  child.stdout!.resume();
+  return new Promise<number | null>((resolve) => child.on("close", resolve));
+}
+
 describe("Ctrl-C during a destructive run", () => {
   it("stops at the first license install, restores the target, writes summary.json (interrupted) and exits 130", async () => {
     const mock = await startMock({ scenario: "docs" });
@@ -44,15 +61,8 @@ describe("Ctrl-C during a destructive run", () => {
       },
     });
     const dir = mkdtempSync(join(tmpdir(), "interrupt-"));
-    const cfg = join(dir, "ontap.yaml");
-    writeFileSync(cfg, "testKeys: true\n");
     try {
-      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", cfg, "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
-        env: { ...process.env, P: mock.options.password },
-      });
-      child.stderr!.on("data", (d) => (err += d));
-      child.stdout!.resume();
-      const code = await new Promise<number | null>((resolve) => child!.on("close", resolve));
+      const code = await runDestructive(proxy.url, mock.options.password, dir, "testKeys: true\n", [], (c) => (child = c), (e) => (err = e));
 
       expect(signalled).toBe(true);
       expect(code, err).toBe(EXIT.INTERRUPTED);
@@ -96,14 +106,8 @@ describe("Ctrl-C during a destructive run", () => {
       },
     });
     const dir = mkdtempSync(join(tmpdir(), "interrupt-"));
-    writeFileSync(join(dir, "ontap.yaml"), "testKeys: true\n");
     try {
-      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", join(dir, "ontap.yaml"), "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
-        env: { ...process.env, P: mock.options.password },
-      });
-      child.stderr!.on("data", (d) => (err += d));
-      child.stdout!.resume();
-      const code = await new Promise<number | null>((resolve) => child!.on("close", resolve));
+      const code = await runDestructive(proxy.url, mock.options.password, dir, "testKeys: true\n", [], (c) => (child = c), (e) => (err = e));
       expect(code, err).toBe(EXIT.INTERRUPTED);
       expect(err).toMatch(/^interrupted again: exiting now, the target is NOT restored$/m);
     } finally {
@@ -135,14 +139,9 @@ describe("Ctrl-C while a download is in flight", () => {
       },
     });
     const dir = mkdtempSync(join(tmpdir(), "interrupt-download-"));
-    writeFileSync(join(dir, "ontap.yaml"), "testPackages: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\n");
     try {
-      child = spawn(process.execPath, [BIN, "run", "--target", proxy.url, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", join(dir, "ontap.yaml"), "--only", "packages.download.lifecycle", "--timeout", "3000", "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
-        env: { ...process.env, P: mock.options.password },
-      });
-      child.stderr!.on("data", (d) => (err += d));
-      child.stdout!.resume();
-      const code = await new Promise<number | null>((resolve) => child!.on("close", resolve));
+      const config = "testPackages: true\ndownloadUrl: http://packages.example.invalid/9.99.1_image.tgz\n";
+      const code = await runDestructive(proxy.url, mock.options.password, dir, config, ["--only", "packages.download.lifecycle", "--timeout", "3000"], (c) => (child = c), (e) => (err = e));
       expect(signalled).toBe(true);
       expect(code, err).toBe(EXIT.INTERRUPTED);
       // Nothing was deleted on a guess: the package the download made is still there.
