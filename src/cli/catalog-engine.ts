@@ -12,7 +12,7 @@
 // exact); the others take the reference run's verdicts. The first engine,
 // one `ontap-conformance run` child process per entry, stays as
 // `--engine process` (runSuite) to cross-check the two.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
@@ -24,6 +24,7 @@ import type { WireBehaviour } from "../../mock/variants/types.ts";
 import { startWireProxy } from "../../mock/variants/wire.ts";
 import type { Summary } from "../../reports/summary.ts";
 import type { CatalogRun, NarrowPlan } from "./catalog-run.ts";
+import { CACHE_DIR, writeWhole } from "../contract/yaml-file.ts";
 import { UsageError } from "./exit-codes.ts";
 import { catalogConfigYaml, catalogRunFlags, PASSWORD } from "./catalog-settings.ts";
 
@@ -89,14 +90,14 @@ export function labelOf(job: CatalogJob): string {
 }
 
 /**
- * How long each run of the last catalog run took (label → ms), kept where
- * the YAML cache is (src/contract/yaml-file.ts), as vitest keeps its test
+ * How long each run of the last catalog run took (label → ms), kept in the
+ * project's cache directory (src/contract/yaml-file.ts), as vitest keeps its test
  * files' durations to start the longest first. An order for the queue,
  * never an input to a verdict: without the file (a fresh clone) the runs
  * start in the catalog's order. ONTAP_CATALOG_RUN_TIMES names another file
  * (bench row 7 times a catalog without and with them).
  */
-const RUN_TIMES = process.env.ONTAP_CATALOG_RUN_TIMES || fileURLToPath(new URL("../../node_modules/.cache/ontap-conformance/catalog-run-times.json", import.meta.url));
+const RUN_TIMES = process.env.ONTAP_CATALOG_RUN_TIMES || join(CACHE_DIR, "catalog-run-times.json");
 
 export function lastRunTimes(file = RUN_TIMES): Record<string, number> {
   try {
@@ -110,15 +111,8 @@ export function lastRunTimes(file = RUN_TIMES): Record<string, number> {
 /** Add this run's times to the file (written whole, then renamed: two catalogs at once cannot leave half a file). */
 export function keepRunTimes(times: Array<{ label: string; ms: number }>, file = RUN_TIMES): void {
   if (!times.length) return;
-  try {
-    const all = { ...lastRunTimes(file), ...Object.fromEntries(times.map((t) => [t.label, t.ms])) };
-    mkdirSync(join(file, ".."), { recursive: true });
-    const part = `${file}.${process.pid}.${Date.now()}`;
-    writeFileSync(part, `${JSON.stringify(all)}\n`);
-    renameSync(part, file);
-  } catch {
-    // Only an order is lost.
-  }
+  // Not written (a read-only checkout): only an order is lost.
+  writeWhole(file, `${JSON.stringify({ ...lastRunTimes(file), ...Object.fromEntries(times.map((t) => [t.label, t.ms])) })}\n`);
 }
 
 /** Put `entry` in `queue` before the first entry of a lower priority (after its equals: first queued, first taken). */

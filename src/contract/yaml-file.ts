@@ -9,10 +9,11 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/ontap-conformance/", import.meta.url));
+/** Where the project keeps what it can make again (parsed YAML here, the catalogs' run times): safe to delete. */
+export const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/ontap-conformance/", import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** The parsed YAML document at `path` (plain JSON data: the contract's documents hold nothing else). */
@@ -28,13 +29,23 @@ export function readYamlFile(path: string, options: { merge?: boolean } = {}): u
   // Loaded only on a cache miss: the library alone takes about 0.1 s to load.
   const { parse } = require("yaml") as typeof import("yaml");
   const data: unknown = parse(text, options);
-  try {
-    mkdirSync(CACHE_DIR, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
-    renameSync(tmp, file); // atomic: a concurrent reader sees the whole file or none
-  } catch {
-    // a read-only checkout: parse every time
-  }
+  writeWhole(file, JSON.stringify(data)); // a read-only checkout: parse every time
   return data;
+}
+
+/**
+ * Write a cache file whole: to a file of its own, then renamed over the old
+ * one (atomic: a concurrent reader sees the whole file or none). A cache
+ * that cannot be written (a read-only checkout) is only a cache: false.
+ */
+export function writeWhole(file: string, text: string): boolean {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    return false;
+  }
 }
