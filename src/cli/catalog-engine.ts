@@ -4,8 +4,8 @@
 // Mutants judge the runs by kills, variants by false alarms; both share how
 // a run is made, so their verdicts come from the same runs.
 //
-// Runs are made in worker threads (CatalogPool), as many as the machine has
-// cores: each worker loads the suite once and runs entry after entry in
+// Runs are made in worker threads (CatalogPool), twice as many as the machine
+// has cores (--parallel): each worker loads the suite once and runs entry after entry in
 // process (catalog-run.ts), each with its own mock, port and report
 // directory. A mutant that changes only some operations' handlers is run
 // narrowed to the checks that can see it (catalog-run.ts says why that is
@@ -74,7 +74,7 @@ export interface CatalogJob {
   narrow?: NarrowPlan;
 }
 
-/** --parallel: how many runs at once (default: the machine's cores). */
+/** --parallel: how many runs at once (default: twice the machine's cores). */
 export function parseParallel(text: string | number | undefined): number {
   // A catalog run waits on its mock much of the time (job polls, a never-ending job's limit): the whole
   // catalog used about a quarter of two cores at one run a core, so two runs a core by default.
@@ -135,15 +135,16 @@ export class CatalogPool {
   private readonly queue: Array<{ job: CatalogJob; priority: number; resolve: (r: CatalogRun) => void; reject: (e: Error) => void }> = [];
   private busy = 0;
   private nextId = 1;
-  /** Runs made, and the time workers spent on them; each run's time (what bounds a catalog: its longest runs). */
-  readonly stats = { runs: 0, busyMs: 0, times: [] as Array<{ label: string; ms: number }>, timed: 0 };
+  /** Each run made and its time (what bounds a catalog: its longest runs); how many were queued by the last catalog run's times. */
+  private readonly times: Array<{ label: string; ms: number }> = [];
+  private timed = 0;
 
   constructor(readonly size: number, private readonly last: Record<string, number> = lastRunTimes()) {}
 
   /** Queue a run; `unknown`: its priority when the last catalog run did not make it (ms, as the times). */
   run(job: CatalogJob, unknown = 0): Promise<CatalogRun> {
     const known = this.last[labelOf(job)];
-    if (known !== undefined && job.kind !== "reference") this.stats.timed++;
+    if (known !== undefined && job.kind !== "reference") this.timed++;
     const priority = job.kind === "reference" ? Number.POSITIVE_INFINITY : known ?? unknown;
     return new Promise((resolve, reject) => {
       enqueue(this.queue, { job, priority, resolve, reject });
@@ -163,9 +164,7 @@ export class CatalogPool {
         worker.off("message", done);
         worker.off("error", failed);
         this.busy--;
-        this.stats.runs++;
-        this.stats.busyMs += Date.now() - started;
-        this.stats.times.push({ label: labelOf(job), ms: Date.now() - started });
+        this.times.push({ label: labelOf(job), ms: Date.now() - started });
         this.idle.push(worker);
         if (msg.error !== undefined) reject(new Error(msg.error));
         else resolve(msg.result!);
@@ -193,12 +192,18 @@ export class CatalogPool {
 
   /** "the 3 longest runs: a 12.3 s, b 8.0 s, c 7.9 s; 45 runs took 210 s of workers' time". */
   timesLine(n = 3): string {
-    const longest = [...this.stats.times].sort((a, b) => b.ms - a.ms).slice(0, n);
-    return `the ${longest.length} longest runs: ${longest.map((t) => `${t.label} ${(t.ms / 1000).toFixed(1)} s`).join(", ")}; ${this.stats.runs} runs took ${(this.stats.busyMs / 1000).toFixed(0)} s of workers' time; ${this.stats.timed ? `${this.stats.timed} queued longest first by the last catalog run's times` : "queued in the catalog's order (no times of a last run)"}`;
+    const longest = [...this.times].sort((a, b) => b.ms - a.ms).slice(0, n);
+    const busyMs = this.times.reduce((sum, t) => sum + t.ms, 0);
+    return `the ${longest.length} longest runs: ${longest.map((t) => `${t.label} ${(t.ms / 1000).toFixed(1)} s`).join(", ")}; ${this.runs} runs took ${(busyMs / 1000).toFixed(0)} s of workers' time; ${this.timed ? `${this.timed} queued longest first by the last catalog run's times` : "queued in the catalog's order (no times of a last run)"}`;
+  }
+
+  /** Runs made so far. */
+  get runs(): number {
+    return this.times.length;
   }
 
   async close(): Promise<void> {
-    keepRunTimes(this.stats.times);
+    keepRunTimes(this.times);
     await Promise.all(this.all.map((w) => w.terminate()));
     this.all.length = 0;
     this.idle.length = 0;

@@ -197,7 +197,7 @@ async function catalogEngine(selected: Mutant[], work: string, opts: { parallel:
       out(killLine(row));
     }));
     const all = allChecks().length;
-    out(`  engine: ${pool.stats.runs} runs, ${pool.size} at once; ${stats.whole} mutants run whole, ${stats.narrowed} narrowed (${stats.checksRun} of ${stats.narrowed * all} checks run${stats.diverged ? `, ${stats.diverged} of them whole from the check where the state diverged` : ""})${stats.rerun ? `, ${stats.rerun} run whole again` : ""}; ${pool.timesLine()}`);
+    out(`  engine: ${pool.runs} runs, ${pool.size} at once; ${stats.whole} mutants run whole, ${stats.narrowed} narrowed (${stats.checksRun} of ${stats.narrowed * all} checks run${stats.diverged ? `, ${stats.diverged} of them whole from the check where the state diverged` : ""})${stats.rerun ? `, ${stats.rerun} run whole again` : ""}; ${pool.timesLine()}`);
     return { refFailed, kills };
   } finally {
     await pool.close();
