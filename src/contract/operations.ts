@@ -339,34 +339,37 @@ export function clientSentParams(op: Operation, version?: OntapVersion | string)
   return out;
 }
 
-/** Every query (and path) parameter `op` accepts in `version`: its own and the framework's. */
-export function acceptedParams(op: Operation, version?: OntapVersion | string): OperationParam[] {
-  // The same for every request of an operation and release: made once (the mock validates every request's query with it).
+/**
+ * What `make` gives for an operation and release, made once and then shared
+ * (asked on every request and every answer: bench row 1; the mock validates
+ * every request's query). Callers must not change what they get.
+ */
+function perRelease<T>(cache: WeakMap<Operation, Map<string, T>>, op: Operation, version: OntapVersion | string | undefined, make: () => T): T {
   const key = version === undefined ? "" : typeof version === "string" ? version : `${version.generation}.${version.major}.${version.minor}`;
-  let byVersion = accepted.get(op);
-  if (!byVersion) accepted.set(op, (byVersion = new Map()));
-  let params = byVersion.get(key);
-  if (!params) byVersion.set(key, (params = [...paramsFor(op, version), ...frameworkParamsFor(op, version)]));
-  return params;
+  let byVersion = cache.get(op);
+  if (!byVersion) cache.set(op, (byVersion = new Map()));
+  let value = byVersion.get(key);
+  if (value === undefined) byVersion.set(key, (value = make()));
+  return value;
 }
 
-const accepted = new WeakMap<Operation, Map<string, OperationParam[]>>();
+/** Every query (and path) parameter `op` accepts in `version`: its own and the framework's. */
+export function acceptedParams(op: Operation, version?: OntapVersion | string): OperationParam[] {
+  return perRelease(accepted, op, version, () => [...paramsFor(op, version), ...frameworkParamsFor(op, version)]);
+}
+
+/** The names of acceptedParams, as a set. */
+export function acceptedParamNames(op: Operation, version?: OntapVersion | string): ReadonlySet<string> {
+  return perRelease(acceptedNames, op, version, () => new Set(acceptedParams(op, version).map((p) => p.name)));
+}
 
 /** Documented statuses of an operation in `version` ("default" excluded). */
 export function successStatuses(op: Operation, version?: OntapVersion | string): readonly number[] {
-  // Asked on every answer (validateResponse): made once per operation and release.
-  const key = version === undefined ? "" : typeof version === "string" ? version : `${version.generation}.${version.major}.${version.minor}`;
-  let byVersion = documented.get(op);
-  if (!byVersion) documented.set(op, (byVersion = new Map()));
-  let statuses = byVersion.get(key);
-  if (!statuses) {
-    statuses = Object.freeze(op.statuses.filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed)).map((s) => Number(s.status)));
-    byVersion.set(key, statuses);
-  }
-  return statuses;
+  return perRelease(documented, op, version, () => Object.freeze(op.statuses.filter((s) => s.status !== "default" && existsIn(version, s.introduced, s.removed)).map((s) => Number(s.status))));
 }
 
-/** Frozen lists, shared by every caller. */
+const accepted = new WeakMap<Operation, Map<string, OperationParam[]>>();
+const acceptedNames = new WeakMap<Operation, Map<string, ReadonlySet<string>>>();
 const documented = new WeakMap<Operation, Map<string, readonly number[]>>();
 
 /** The request body an operation takes in `version` (undefined: none there). */

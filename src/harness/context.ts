@@ -5,7 +5,7 @@
 // `call()` is typed by spec/generated/ontap.d.ts (src/contract/typed.ts): the
 // operation id, its parameters and body, and the body of its answer.
 import { backoff } from "./backoff.ts";
-import { acceptedParams, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
+import { acceptedParamNames, existsIn, getOperation, matchOperation, validateResponse, documentedMediaTypes, type Operation, type Violation } from "../contract/index.ts";
 import type { AnyOperation, ErrorFields, OperationId, Schemas, PathParams, QueryParams, ReplyBody, RequestBody } from "../contract/index.ts";
 import { CheckError, CheckFailure, CheckSkip, NotTested, type Aspect } from "./outcomes.ts";
 import type { Profile } from "./profiles.ts";
@@ -112,20 +112,10 @@ export function fillPath(op: Operation, params: Record<string, string> = {}): st
   });
 }
 
-/** The query parameter names an operation accepts in a release, as a set: made once per list acceptedParams hands out (it makes each once). */
 /** The statuses an operation documents, as a failure names them (made only then: every call checks its answer). */
 function documentedStatuses(op: Operation): string {
   return op.statuses.filter((s) => s.status !== "default").map((s) => s.status).join(", ");
 }
-
-function acceptedNames(op: Operation, version: string): Set<string> {
-  const params = acceptedParams(op, version);
-  let names = acceptedNameSets.get(params);
-  if (!names) acceptedNameSets.set(params, (names = new Set(params.map((p) => p.name))));
-  return names;
-}
-
-const acceptedNameSets = new WeakMap<readonly unknown[], Set<string>>();
 
 /** What a check's context knows of the run beyond the target (all optional: benches and tests build bare contexts). */
 export interface RunServices {
@@ -259,7 +249,7 @@ export class CheckContext {
       accept: params.accept,
       body: params.multipart ? { multipart: params.multipart } : params.rawBody ? { raw: params.rawBody.text, contentType: params.rawBody.contentType } : params.body,
     };
-    // A license install is written to the ledger before it is sent: an interrupted run still removes it.
+    // Every write is in the ledger before it is sent: an interrupted run still knows what it may have changed.
     const ahead = op.method !== "GET" ? this.recordAhead(op, params) : undefined;
     const exchange = await this.http.request(spec);
     this.log.push(exchange);
@@ -286,7 +276,7 @@ export class CheckContext {
     if (!version) return;
     if (!existsIn(version, op.introduced)) this.skip(`${op.method} ${op.path} was introduced in ONTAP ${op.introduced}; the target runs ${version}`);
     if (params.href !== undefined || !params.query) return;
-    const accepted = acceptedNames(op, version);
+    const accepted = acceptedParamNames(op, version);
     for (const name of Object.keys(params.query)) {
       const p = op.params.find((x) => x.name === name && x.in === "query");
       // The framework may accept what the operation's own definition dropped (x-ontap-framework-params).
