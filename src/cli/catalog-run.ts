@@ -60,7 +60,6 @@ import { encodeQuery, HttpClient, type Exchange, type RequestSpec } from "../har
 import { settleNotTested } from "./run-command.ts";
 import { CHECK_TIMEOUT_MS, CONCURRENCY, DOWNLOAD_URL, JOB_TIMEOUT_MS, PASSWORD, RUNS, SEED, TIMEOUT_MS, USERNAME } from "./catalog-settings.ts";
 
-
 /** Checks side by side in a phase's read block, as the run command sets vitest's maxConcurrency. */
 const MAX_CONCURRENT_CHECKS = Math.max(8, CONCURRENCY * 4);
 

@@ -6,8 +6,8 @@
 // and is reported, never undone (README "Running against production").
 //
 // The ledger is a file in the run directory, appended one JSON line per entry
-// as each write is sent and as each answer arrives, so the run's workers share it and an interrupted run
-// (Ctrl-C) still knows what it made. It holds package names, serial numbers,
+// as each write is sent and as each answer arrives, so the run's workers
+// share it and an interrupted run (Ctrl-C) still knows what it made. It holds package names, serial numbers,
 // versions and paths, never a key or a password.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
@@ -35,15 +35,20 @@ export function ledgerRequestId(): string {
   return `${process.pid}-${Math.random().toString(36).slice(2, 8)}-${++requests}`;
 }
 
+/** The requests recorded ahead whose answer came. */
+function answeredRequests(ledger: readonly LedgerEntry[]): Set<string> {
+  return new Set(ledger.flatMap((e) => (e.kind === "answered" ? [e.request] : [])));
+}
+
 /** The licenses the ledger attributes to the run: those answered as installed, and those of requests whose answer never came. */
 export function licensesMadeBy(ledger: readonly LedgerEntry[]): Array<{ package: string; serial: string }> {
-  const answered = new Set(ledger.flatMap((e) => (e.kind === "answered" ? [e.request] : [])));
+  const answered = answeredRequests(ledger);
   return ledger.flatMap((e) => (e.kind === "license" && (e.status !== 0 || (e.request !== undefined && !answered.has(e.request))) ? [{ package: e.package, serial: e.serial }] : []));
 }
 
 /** The run's writes whose answer never came (the run stopped, or the connection failed, before it did): they may have changed the target. */
 export function unansweredWrites(ledger: readonly LedgerEntry[]): Array<Extract<LedgerEntry, { kind: "sent" }>> {
-  const answered = new Set(ledger.flatMap((e) => (e.kind === "answered" ? [e.request] : [])));
+  const answered = answeredRequests(ledger);
   return ledger.flatMap((e) => (e.kind === "sent" && !answered.has(e.request) ? [e] : []));
 }
 
