@@ -7,8 +7,9 @@
 //
 // The ledger is a file in the run directory, appended one JSON line per entry
 // as each write is sent and as each answer arrives, so the run's workers
-// share it and an interrupted run (Ctrl-C) still knows what it made. It holds package names, serial numbers,
-// versions and paths, never a key or a password.
+// share it and an interrupted run (Ctrl-C) still knows what it made. It
+// holds package names, serial numbers, versions and paths, never a key or a
+// password.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
 export type LedgerEntry =
