@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { InvalidArgumentError } from "commander";
 import type { Profile } from "../harness/check.ts";
+import { hideUserinfo } from "../harness/secrets.ts";
 import { UsageError } from "./exit-codes.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -85,10 +86,11 @@ function expected(schema: any): string {
   return `of type ${schema.type}`;
 }
 
-const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : v === null ? "empty" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : String(v));
+const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(hideUserinfo(v)) : v === null ? "empty" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : String(v));
 
 /** One line for the first schema error: which key, what it must be, what it is. */
 function describeError(e: ErrorObject, name: (path: string) => string): string {
+  if (e.keyword === "pattern" && typeof e.data === "string" && hasUserinfo(e.data)) return credentialsInUrl(name(e.instancePath), e.data);
   if (e.keyword === "unevaluatedProperties") {
     // An inventory's defaults or target (the $defs of config.schema.json): the settings of a run, and a target's name and URL.
     const key = String(e.params.unevaluatedProperty);
@@ -107,6 +109,21 @@ function describeError(e: ErrorObject, name: (path: string) => string): string {
   if (e.keyword === "minItems") return `${name(e.instancePath)} must not be empty`;
   if (e.keyword === "required") return `${name(e.instancePath) || "the file"} needs "${e.params.missingProperty}" (${expected(e.parentSchema)})`;
   return `${name(e.instancePath)} must be ${expected(e.parentSchema)}, not ${shown(e.data)}`;
+}
+
+/** Whether a URL carries user:password@ (or a user alone). */
+function hasUserinfo(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.username !== "" || url.password !== "";
+  } catch {
+    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*@/.test(text);
+  }
+}
+
+/** Why a target URL with credentials is refused (they would be written wherever the URL is), without them. */
+function credentialsInUrl(what: string, url: string): string {
+  return `${what} holds credentials (${hideUserinfo(url)}): give the URL without them, the user as username (--username) and the password through ONTAP_PASSWORD or passwordEnv (--password-env); a URL's credentials would be written wherever the URL is`;
 }
 
 /** "/disable/1/reason" → "disable[1].reason" */
@@ -192,6 +209,7 @@ function coerce(key: string, text: string): unknown {
 
 /** Check one setting given as text (a flag or an environment variable) against its schema property. */
 export function checkSetting<K extends keyof FileConfig>(key: K, text: string, source: string): FileConfig[K] {
+  if (key === "target" && hasUserinfo(text)) throw new UsageError(credentialsInUrl(source, text));
   const value = coerce(key, text);
   const validate = validateKey.get(key)!;
   if (!validate(value)) throw new UsageError(`${source} must be ${expected(validate.errors![0].parentSchema ?? SCHEMA.properties[key])}, not ${shown(value)}`);

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { flagSetting } from "./config.ts";
+import { hideUserinfo } from "../harness/secrets.ts";
 import { didYouMean } from "./suggest.ts";
 // Each command's module is imported when that command runs, not before: a run
 // does not load the mock, the catalogs or the report mergers it never uses
@@ -35,7 +36,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("ontap-conformance")
     .description("Conformance suite for the ONTAP REST API (cluster licensing and software).")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(s) })
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(hideUserinfo(s)) })
     .showSuggestionAfterError(true)
     .version(`ontap-conformance ${VERSION}`, "-V, --version", "print the version");
 
@@ -179,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.CANNOT_RUN;
   }
   if (first.startsWith("-") && !["-h", "--help", "-V", "--version"].includes(first)) {
-    process.stderr.write(`ontap-conformance: ${first} needs a command before it, e.g. ontap-conformance run ${argv.join(" ")}\n`);
+    process.stderr.write(`ontap-conformance: ${first} needs a command before it, e.g. ontap-conformance run ${hideUserinfo(argv.join(" "))}\n`);
     return EXIT.CANNOT_RUN;
   }
   try {
@@ -191,10 +192,10 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.CONFORMANT : EXIT.CANNOT_RUN;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`ontap-conformance: ${e.message}\n`);
+      process.stderr.write(`ontap-conformance: ${hideUserinfo(e.message)}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`ontap-conformance: ${(e as Error).message}\n`);
+    process.stderr.write(`ontap-conformance: ${hideUserinfo((e as Error).message)}\n`);
     if (process.env.ONTAP_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return EXIT.CANNOT_RUN;
   }

@@ -356,7 +356,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       await http.close();
     }
     out(`target ${redactor.redactText(baseUrl)}: ONTAP ${found.version ?? "(unknown version)"}, ${found.nodes.length} node(s), profile ${profile}, seed ${seed}`);
-    for (const note of found.notes) out(`  note: ${note}`);
+    // A note quotes what the target said (a version text, a header): it may echo a secret.
+    for (const note of found.notes) out(`  note: ${redactor.redactText(note)}`);
 
     const runConfig: RunConfig = {
       target,

@@ -14,6 +14,8 @@ export function keyPlaceholder(key: string): string {
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** The forms of license keys (masked with a fingerprint); every other secret is masked as *** (a fingerprint of a password would let its guesses be checked). */
+  private readonly keyForms = new Set<string>();
   /** The secrets longest first, built once per change: redactText runs on every header of every exchange. */
   private longestFirst: string[] | undefined;
   /** Matches every text redactText would change (and a few it would not): built once per change. */
@@ -25,41 +27,72 @@ export class Redactor {
     for (const s of opts.secrets ?? []) this.add(s, opts.username);
   }
 
-  /** Remember a secret (and the forms it travels in: URL-encoded, in basic auth). */
+  /**
+   * Remember a secret and the forms it travels in: URL-encoded (a space as
+   * %20 or +), JSON-escaped, in basic auth, and as HTTP header bytes read as
+   * Latin-1 (how a non-ASCII password echoed in a header arrives). A secret
+   * percent-encoded any other way is found by redactText's decoding; one
+   * \u-escaped in a JSON body by redactBody's.
+   */
   add(secret: string, username?: string): void {
     if (!secret || secret.length < 3) return;
-    this.longestFirst = this.suspect = undefined;
-    this.generation++;
-    this.secrets.add(secret);
-    this.secrets.add(encodeURIComponent(secret));
-    this.secrets.add(JSON.stringify(secret).slice(1, -1));
+    this.changed();
+    const url = encodeURIComponent(secret);
+    for (const form of [secret, url, url.replace(/%20/g, "+"), JSON.stringify(secret).slice(1, -1), Buffer.from(secret, "utf8").toString("latin1")]) this.secrets.add(form);
     if (username !== undefined) this.secrets.add(Buffer.from(`${username}:${secret}`).toString("base64"));
   }
 
-  /** Remember license keys seen in a request body. */
+  /** Remember license keys seen in a request body, as sent, JSON-escaped, lower- and upper-cased (an NLF key's signature too). */
   addKeys(keys: unknown): void {
-    if (Array.isArray(keys)) for (const k of keys) if (typeof k === "string" && k.length >= 8) {
-      this.longestFirst = this.suspect = undefined;
-      this.generation++;
-      this.secrets.add(k);
-      this.secrets.add(JSON.stringify(k).slice(1, -1));
+    if (!Array.isArray(keys)) return;
+    for (const k of keys) {
+      if (typeof k !== "string" || k.length < 8) continue;
+      this.changed();
+      const forms = [k, JSON.stringify(k).slice(1, -1)];
+      const signature = nlfSignature(k);
+      if (signature) forms.push(signature);
+      for (const f of forms) for (const form of [f, f.toLowerCase(), f.toUpperCase()]) if (!this.secrets.has(form)) this.keyForms.add(form);
     }
+  }
+
+  private changed(): void {
+    this.longestFirst = this.suspect = undefined;
+    this.generation++;
+  }
+
+  /** Every form to look for: the passwords' and the keys'. */
+  private forms(): string[] {
+    return [...this.secrets, ...this.keyForms];
   }
 
   /** False when the text certainly holds nothing to mask. */
   private mayHold(text: string): boolean {
-    this.suspect ??= suspicion([...this.secrets]);
+    this.suspect ??= suspicion(this.forms());
     return this.suspect.test(text);
   }
 
   redactText(text: string): string {
+    const out = this.redactPlain(text);
+    // A secret percent-encoded another way than the forms learnt (every character encoded, lower-case hex):
+    // what is left is decoded, and where that holds a secret it is shown decoded and masked.
+    if (out.includes("%")) {
+      const decoded = decodePercent(out);
+      if (decoded !== out) {
+        const masked = this.redactText(decoded);
+        if (masked !== decoded) return masked;
+      }
+    }
+    return out;
+  }
+
+  private redactPlain(text: string): string {
     // Nearly every text has nothing to mask: one scan decides (bench row 1).
     if (!this.mayHold(text)) return text;
     let out = text;
     // Longest first, so a secret inside another is not left half-masked.
-    this.longestFirst ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    this.longestFirst ??= this.forms().sort((a, b) => b.length - a.length);
     for (const s of this.longestFirst) {
-      if (out.includes(s)) out = out.split(s).join(looksLikeKey(s) ? keyPlaceholder(s) : "***");
+      if (out.includes(s)) out = out.split(s).join(this.secrets.has(s) ? "***" : keyPlaceholder(s));
     }
     // A key the suite never sent (a generated counterexample, a key echoed by
     // the target) is still masked by its shape: 20 or more capital letters.
@@ -84,8 +117,39 @@ export class Redactor {
         joined += `${v}\n`;
       }
     }
-    if (joined && this.mayHold(joined)) for (const k of ordinary) out[k] = this.redactText(headers[k]);
+    // A % may hide a secret encoded another way than the forms learnt (redactText decodes it).
+    if (joined && (this.mayHold(joined) || joined.includes("%"))) for (const k of ordinary) out[k] = this.redactText(headers[k]);
     return out;
+  }
+
+  /**
+   * A body as the reports show it. A JSON body is searched decoded too: a
+   * secret written with \u escapes cannot be seen in the text, and the
+   * reports show the body parsed. Where the decoded document holds one, the
+   * document is given back re-serialized with it masked.
+   */
+  redactBody(text: string): string {
+    const out = this.redactText(text);
+    if (!out.includes("\\")) return out;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(out);
+    } catch {
+      return out;
+    }
+    let changed = false;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === "string") {
+        const masked = this.redactText(v);
+        if (masked !== v) changed = true;
+        return masked;
+      }
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k), walk(x)]));
+      return v;
+    };
+    const masked = walk(doc);
+    return changed ? JSON.stringify(masked) : out;
   }
 
   /** A deep copy with passwords and license keys masked. */
@@ -96,7 +160,7 @@ export class Redactor {
         return this.redactText(v);
       }
       if (Array.isArray(v)) return key === "keys" ? v.map((k) => (typeof k === "string" ? keyPlaceholder(k) : walk(k))) : v.map((x) => walk(x));
-      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.redactText(k), walk(x, k)]));
       return v;
     };
     return walk(value) as T;
@@ -116,6 +180,23 @@ function suspicion(secrets: string[]): RegExp {
   return new RegExp([...escaped, "[A-Z]{20}", anyCase].join("|"));
 }
 
-function looksLikeKey(s: string): boolean {
-  return /^[A-Z]{20,}$/.test(s) || s.trimStart().startsWith("{");
+/** A text with the credentials of any URL in it (user:password@) masked: for echoes of what a user typed. */
+export function hideUserinfo(text: string): string {
+  return text.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@\s"'<>]*@/g, "$1***@");
+}
+
+/** The signature of an NLF license file (a JSON document), which is its secret part; undefined for any other key. */
+function nlfSignature(key: string): string | undefined {
+  if (!key.trimStart().startsWith("{")) return undefined;
+  const m = /"signature"\s*:\s*"([^"]{16,})"/i.exec(key);
+  return m?.[1];
+}
+
+/** The text with its %XX escapes decoded, or the text itself where they do not decode (a lone %, broken UTF-8). */
+function decodePercent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -10,6 +10,7 @@ import { CheckFailure, type Check, type CheckResult } from "./check.ts";
 import type { RunServices } from "./context.ts";
 import { Ledger } from "./ledger.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
+import { hideUserinfo } from "./secrets.ts";
 import { executeCheck, ownerIn, pendingResult } from "./execute.ts";
 import "./run-config.ts";
 
@@ -27,7 +28,7 @@ async function label(check: Check, cfg: ReturnType<typeof inject<"ontapRun">>): 
   await allure.severity(check.severity);
   for (const pointer of check.spec) await allure.label("spec", pointer);
   await allure.description(`${check.requirement}\n\nSpec: ${check.spec.join(", ")}${check.oracle ? `\n\nOracle: suites/oracles ${check.oracle}` : ""}\n\nReference: ${check.ref}\n\nDefined at: ${check.definedAt}`);
-  await allure.parameter("target", cfg.info.url);
+  await allure.parameter("target", hideUserinfo(cfg.info.url));
   await allure.parameter("ONTAP version", cfg.info.version ?? "unknown");
   await allure.parameter("profile", cfg.profile);
   await allure.parameter("seed", String(cfg.info.seed));
@@ -54,7 +55,7 @@ function bodyOf(text: string | undefined, cap = Infinity): unknown {
 function shownExchange(ex: Exchange, http: HttpClient, cap = Infinity) {
   return {
     request: { method: ex.request.method, url: ex.request.url, headers: ex.request.headers, ...(ex.request.body !== undefined ? { body: bodyOf(ex.request.body, cap) } : {}) },
-    ...(ex.response ? { response: { status: ex.response.status, headers: ex.response.headers, ...(ex.response.bodyText ? { body: bodyOf(http.redactor.redactText(ex.response.bodyText), cap) } : {}) } } : {}),
+    ...(ex.response ? { response: { status: ex.response.status, headers: ex.response.headers, ...(ex.response.bodyText ? { body: bodyOf(http.redactor.redactBody(ex.response.bodyText), cap) } : {}) } } : {}),
     ...(ex.error ? { error: ex.error } : {}),
     durationMs: ex.durationMs,
     ...(ex.retries ? { retries: ex.retries, retriedOn: ex.retriedOn } : {}),

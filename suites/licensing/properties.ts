@@ -8,6 +8,7 @@ import type { Check } from "../../src/harness/check.ts";
 import { defineCheck } from "../define.ts";
 import type { CheckContext } from "../../src/harness/context.ts";
 import { checkProperty } from "../../src/harness/property.ts";
+import { keyPlaceholder } from "../../src/harness/secrets.ts";
 import { licenseBatchArb, licenseVariantArb, type LicenseVariant as LicenseCase } from "../../generators/license-variants.ts";
 import { TEST_KEY_CATALOG } from "../../generators/license-keys.ts";
 import { listAll, unlicensedPackages } from "../sample.ts";
@@ -20,7 +21,8 @@ function diff(a: Map<string, string>, b: Map<string, string>): string[] {
   return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
 }
 
-const show = (c: LicenseCase) => `${c.kind}: ${c.key.length > 90 ? `${c.key.slice(0, 90)}…` : c.key}`;
+// A long key (an NLF file) by its fingerprint, as the reports mask it whole: a cut key would no longer be found and masked.
+const show = (c: LicenseCase) => `${c.kind}: ${c.key.length > 90 ? keyPlaceholder(c.key) : c.key}`;
 
 async function setting(ctx: CheckContext): Promise<{ serials: string[]; free: string[]; nlfV2: boolean }> {
   if (!ctx.target.acceptsTestKeys) ctx.skip("the target does not accept spec/test-keys.md keys (testKeys: true in the config for a mock built on this contract)");

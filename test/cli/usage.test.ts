@@ -108,6 +108,34 @@ describe("the config file: one JSON Schema, the same for flags", () => {
     expectOneLine(cli(["run", "--target", "cluster.example.com"]), /--target must be an http\(s\) URL such as https:\/\/cluster\.example\.com, not "cluster\.example\.com"/);
   });
 
+  // Credentials in a target URL would be written wherever the URL is (the
+  // Allure parameters, summary.json, the terminal): refused before anything
+  // runs, and never echoed, whichever way the URL came (audit of 2026-12-06).
+  it("a target URL with credentials is exit 2, and the line does not repeat them", () => {
+    const pw = "Zq9-pass!word";
+    const says = /holds credentials \((ftp|https?):\/\/\*\*\*@cluster\.example\.com\/?\): give the URL without them/;
+    const cases = [
+      cli(["run", "--target", `https://admin:${pw}@cluster.example.com`]),
+      cli(["run", "--target", `https://admin:${encodeURIComponent(pw).replace("!", "%21")}@cluster.example.com`]),
+      cli(["run", "--target", `https://admin@cluster.example.com`]),
+      cli(["run"], { env: { ONTAP_TARGET: `http://admin:${pw}@cluster.example.com` } }),
+      cli(["run", "--config", config(`target: "https://admin:${pw}@cluster.example.com"\n`)]),
+    ];
+    for (const r of cases) {
+      expectOneLine(r, says);
+      expect(r.err).not.toContain(pw);
+      expect(r.err).not.toContain("%21");
+    }
+    // Not an http(s) URL at all: the usual line, the credentials still hidden.
+    const ftp = cli(["run", "--target", `ftp://admin:${pw}@cluster.example.com`]);
+    expect(ftp.code).toBe(2);
+    expect(ftp.err).not.toContain(pw);
+    const inventory = config(`targets:\n  - { name: a, target: "https://admin:${pw}@cluster.example.com" }\n`);
+    const fleet = cli(["run", "--targets", inventory]);
+    expectOneLine(fleet, /targets\[0\] \("a"\)\.target holds credentials \(https:\/\/\*\*\*@cluster\.example\.com\)/);
+    expect(fleet.err).not.toContain(pw);
+  });
+
   it("timeoutMs in the config file is read (it was documented and ignored)", async () => {
     const slow = await startMock({ scenario: "docs", latencyMs: 600 });
     try {

@@ -80,4 +80,67 @@ describe("Redactor", () => {
       }
     }), { seed: 20261123, numRuns: 2000 });
   });
+
+  // The echoes an independent audit (2026-12-06) found leaking: a target may
+  // send a secret back in any spelling its encoders allow.
+  describe("a secret echoed in another spelling", () => {
+    const password = 'Zq9-pass!word%27"x';
+    const unicode = "ünï©ødé-密码-Zq9✓";
+
+    it("a password percent-encoded strictly or in lower-case hex is found decoded", () => {
+      const r = new Redactor({ secrets: [password], username: "admin" });
+      const strict = encodeURIComponent(password).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+      const lower = strict.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+      for (const form of [strict, lower, encodeURIComponent(encodeURIComponent(password))]) {
+        const out = r.redactText(`/api/cluster/licensing/licenses/x?token=${form}&y=1`);
+        expect(out).not.toContain(form);
+        expect(decodeURIComponent(decodeURIComponent(out))).not.toContain(password);
+      }
+      // A Location header too (it goes to the run's ledger).
+      expect(r.redactHeaders({ location: `/api/x?token=${strict}` }).location).not.toContain(strict);
+    });
+
+    it("a text whose % escapes do not decode is still masked as written", () => {
+      const r = new Redactor({ secrets: [password] });
+      expect(r.redactText(`100% sure: ${password}`)).toBe("100% sure: ***");
+    });
+
+    it("a non-ASCII password echoed in a header (its UTF-8 bytes read as Latin-1) is masked", () => {
+      const r = new Redactor({ secrets: [unicode], username: "admin" });
+      const asHeader = Buffer.from(unicode, "utf8").toString("latin1");
+      expect(r.redactHeaders({ "x-echo": `pw=${asHeader}` })["x-echo"]).toBe("pw=***");
+    });
+
+    it("a password \\u-escaped in a JSON body is masked in the body the reports show", () => {
+      const r = new Redactor({ secrets: [password, unicode] });
+      const escapeAll = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+      const body = `{"error":{"code":"1","message":"pw=${escapeAll(password)} and ${escapeAll(unicode)}"}}`;
+      const shown = r.redactBody(body);
+      expect(JSON.stringify(JSON.parse(shown))).not.toContain(password);
+      expect(JSON.stringify(JSON.parse(shown))).not.toContain(unicode);
+      expect(JSON.parse(shown).error.message).toBe("pw=*** and ***");
+      // A body with nothing to mask is given back as it came, formatting and all.
+      const plain = '{ "a" : "x\\u0041" }';
+      expect(r.redactBody(plain)).toBe(plain);
+    });
+
+    it("a password that looks like a key or a JSON document is masked as ***, never by a fingerprint", () => {
+      for (const pw of ["{Zq9-pass!word}", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]) {
+        const out = new Redactor({ secrets: [pw] }).redactText(`login with password ${pw} refused`);
+        expect(out).toBe("login with password *** refused");
+      }
+    });
+
+    it("a key echoed lower-case, and an NLF key's signature, are masked", () => {
+      const r = new Redactor();
+      const key = "QWERTYUIOPASDFGHJKLZXCVBNMQW";
+      const nlf = '{"statusResp":{"version":"2","serialNumber":"4212426890"},"Signature":"0f1e2d3c4b5a69788796a5b4c3d2e1f0"}';
+      r.addKeys([key, nlf]);
+      const out = r.redactText(`key=${key.toLowerCase()} sig=0f1e2d3c4b5a69788796a5b4c3d2e1f0 SIG=0F1E2D3C4B5A69788796A5B4C3D2E1F0`);
+      expect(out).not.toContain(key.toLowerCase());
+      expect(out).not.toMatch(/0f1e2d3c4b5a6978/i);
+      expect(out).toContain("<license-key sha256:");
+    });
+  });
 });
+

@@ -25,8 +25,8 @@ export interface ProxyHooks {
   onRequest?(r: Recorded): void;
   /** Sees each request once the target has answered (status set); the client gets the answer when it returns (or its promise settles). */
   onResponse?(r: Recorded): void | Promise<void>;
-  /** Answer a request in the target's place (it is recorded, not forwarded). */
-  intercept?(r: Recorded): { status: number; body: unknown } | undefined;
+  /** Answer a request in the target's place (it is recorded, not forwarded): `body` as JSON, or `text` as it is. */
+  intercept?(r: Recorded): { status: number; body?: unknown; text?: string; headers?: Record<string, string> } | undefined;
 }
 
 export async function startRecordingProxy(targetUrl: string, hooks: ProxyHooks = {}): Promise<RecordingProxy> {
@@ -41,8 +41,8 @@ export async function startRecordingProxy(targetUrl: string, hooks: ProxyHooks =
     const canned = hooks.intercept?.(rec);
     if (canned) {
       rec.status = canned.status;
-      res.writeHead(canned.status, { "content-type": "application/hal+json" });
-      res.end(JSON.stringify(canned.body));
+      res.writeHead(canned.status, { "content-type": "application/hal+json", ...canned.headers });
+      res.end(canned.text ?? JSON.stringify(canned.body));
       return;
     }
     const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, async (up) => {
