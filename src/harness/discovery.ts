@@ -75,7 +75,9 @@ export async function discover(http: HttpClient): Promise<Discovery> {
   const nodesEx = await http.request({ method: "GET", path: "/api/cluster/nodes", query: { fields: "name,uuid,version" } });
   const badNodes = unusable(nodesEx, "/api/cluster/nodes");
   if (badNodes) throw badNodes;
-  const records: any[] = nodesEx.response!.status === 200 ? ((nodesEx.response!.json as any)?.records ?? []) : [];
+  // What is not a list of objects is judged below (the read the run needs); nothing here may throw on it.
+  const listed = nodesEx.response!.status === 200 ? (nodesEx.response!.json as any)?.records : undefined;
+  const records: any[] = Array.isArray(listed) ? listed.filter((r) => r !== null && typeof r === "object") : [];
   const nodes = records.map((r) => ({ name: String(r.name), uuid: String(r.uuid), version: versionOf(r.version) }));
   if (!version) version = nodes.map((n) => n.version).find(Boolean);
   // ONTAP has a REST API from its oldest covered release on: an older number is not what the API says about itself.
@@ -101,8 +103,8 @@ export async function discover(http: HttpClient): Promise<Discovery> {
   // The nodes are a read the run needs (their names, uuids and releases): an error there is an error of the run,
   // never "0 node(s)" and a verdict about a target the run could not see.
   const nodesStatus = nodesEx.response!.status;
-  if (nodesStatus >= 400 || (nodesStatus === 200 && !Array.isArray((nodesEx.response!.json as any)?.records))) {
-    const why = nodesStatus >= 400 ? `answers ${nodesStatus}${errorSummary(nodesEx.response!)}` : "answers 200 without a records array";
+  if (nodesStatus >= 400 || (nodesStatus === 200 && (!Array.isArray(listed) || records.length !== listed.length))) {
+    const why = nodesStatus >= 400 ? `answers ${nodesStatus}${errorSummary(nodesEx.response!)}` : !Array.isArray(listed) ? "answers 200 without a records array" : "answers 200 with a record that is not an object";
     throw new TargetUnusable(`discovery cannot read the nodes: the target ${why} on GET /api/cluster/nodes, which every run needs (the nodes and their ONTAP releases)`);
   }
   return { version, clusterName, nodes, notes };

@@ -76,6 +76,21 @@ describe("every exit 2 after the target was named writes the report", () => {
     }
   });
 
+  // A nodes answer of the wrong shape was a TypeError ("records.map is not a function") in the run's one line.
+  for (const [what, body, why] of [
+    ["records that are not a list", { records: "no", num_records: 1 }, /discovery cannot read the nodes: the target answers 200 without a records array on GET \/api\/cluster\/nodes/],
+    ["a record that is null", { records: [null], num_records: 1 }, /discovery cannot read the nodes: the target answers 200 with a record that is not an object on GET \/api\/cluster\/nodes/],
+  ] as const) {
+    it(`a nodes answer with ${what} is an error of the run that says so`, async () => {
+      const proxy = await startRecordingProxy(mock.url, { intercept: (q) => (q.path === "/api/cluster/nodes" ? { status: 200, body } : undefined) });
+      try {
+        expectReported(await run(["--target", proxy.url, "--password-env", "P"], { P: mock.options.password }), why);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+
   it("no password and no terminal to ask on", async () => {
     const r = await run(["--target", mock.url]);
     expectReported(r, /no password: set ONTAP_PASSWORD/);
