@@ -69,6 +69,7 @@ export const ENV = {
 
 const ajv = new Ajv2020({ allErrors: false, verbose: true, strict: true });
 ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
+ajv.addFormat("target-url", { type: "string", validate: (s: string) => targetUrlProblem(s) === undefined });
 const validateFile: ValidateFunction = ajv.compile(SCHEMA);
 const validateKey = new Map<string, ValidateFunction>(CONFIG_KEYS.map((k) => [k, ajv.compile(SCHEMA.properties[k])]));
 
@@ -90,7 +91,10 @@ const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(hideUserin
 
 /** One line for the first schema error: which key, what it must be, what it is. */
 function describeError(e: ErrorObject, name: (path: string) => string): string {
-  if (e.keyword === "pattern" && typeof e.data === "string" && hasUserinfo(e.data)) return credentialsInUrl(name(e.instancePath), e.data);
+  if ((e.keyword === "pattern" || e.keyword === "format") && typeof e.data === "string") {
+    const problem = targetUrlProblem(e.data);
+    if (problem) return `${name(e.instancePath)} ${problem}`;
+  }
   if (e.keyword === "unevaluatedProperties") {
     // An inventory's defaults or target (the $defs of config.schema.json): the settings of a run, and a target's name and URL.
     const key = String(e.params.unevaluatedProperty);
@@ -121,9 +125,24 @@ function hasUserinfo(text: string): boolean {
   }
 }
 
-/** Why a target URL with credentials is refused (they would be written wherever the URL is), without them. */
-function credentialsInUrl(what: string, url: string): string {
-  return `${what} holds credentials (${hideUserinfo(url)}): give the URL without them, the user as username (--username) and the password through ONTAP_PASSWORD or passwordEnv (--password-env); a URL's credentials would be written wherever the URL is`;
+/**
+ * What is wrong with a target URL, said after its setting's name, or
+ * undefined. Credentials are refused (they would be written wherever the URL
+ * is, and are never repeated); so are a query or fragment (the suite appends
+ * /api/... to the URL: they would be lost or break every path) and what URL
+ * parsing refuses (a space, a port beyond 65535), before anything is written.
+ */
+export function targetUrlProblem(text: string): string | undefined {
+  if (hasUserinfo(text)) return `holds credentials (${hideUserinfo(text)}): give the URL without them, the user as username (--username) and the password through ONTAP_PASSWORD or passwordEnv (--password-env); a URL's credentials would be written wherever the URL is`;
+  if (!/^https?:\/\//i.test(text)) return undefined; // the pattern says what it must be
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `is not a valid URL: ${JSON.stringify(text)} (a space, a bad port or host?)`;
+  }
+  if (url.search || url.hash || /[?#]/.test(text)) return `holds a query or fragment (${JSON.stringify(text)}): give the base URL only, such as https://cluster.example.com (the suite adds /api/... to it)`;
+  return undefined;
 }
 
 /** "/disable/1/reason" → "disable[1].reason" */
@@ -209,7 +228,8 @@ function coerce(key: string, text: string): unknown {
 
 /** Check one setting given as text (a flag or an environment variable) against its schema property. */
 export function checkSetting<K extends keyof FileConfig>(key: K, text: string, source: string): FileConfig[K] {
-  if (key === "target" && hasUserinfo(text)) throw new UsageError(credentialsInUrl(source, text));
+  const problem = key === "target" ? targetUrlProblem(text) : undefined;
+  if (problem) throw new UsageError(`${source} ${problem}`);
   const value = coerce(key, text);
   const validate = validateKey.get(key)!;
   if (!validate(value)) throw new UsageError(`${source} must be ${expected(validate.errors![0].parentSchema ?? SCHEMA.properties[key])}, not ${shown(value)}`);

@@ -253,7 +253,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (!embedded && profile === "destructive" && !opts.allowDestructive) {
     throw new UsageError("--profile destructive against a real target also needs --allow-destructive (it installs and deletes licenses and packages, and runs upgrades)");
   }
-  const only = parseOnly(opts.only ?? file.only, checks, opts.only ? "--only" : `only in ${configFile}`);
+  const only = parseOnly(opts.only ?? file.only, checks, opts.only !== undefined ? "--only" : `only in ${configFile}`);
   const disabled = disabledBy(file.disable, checks, configFile);
   const baselineFile = opts.baseline ?? file.baseline;
   let baseline: Baseline | undefined;

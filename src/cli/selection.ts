@@ -11,15 +11,23 @@ function globOf(id: string): RegExp {
   return new RegExp(`^${id.replace(/[.+?^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
 }
 
-/** The nearest check id or area to a pattern that matched nothing. */
+/** The nearest check id, area or id prefix (`licenses`, or `licenses.*` for a glob) to a pattern that matched nothing. */
 export function suggestCheck(pattern: string, checks: readonly Check[]): string {
-  return didYouMean(pattern, [...new Set([...checks.map((c) => c.id), ...checks.map((c) => c.area)])]);
+  const prefixes = [...new Set(checks.map((c) => c.id.split(".")[0]))];
+  const globs = pattern.includes("*") ? prefixes.map((p) => `${p}.*`) : [];
+  return didYouMean(pattern, [...new Set([...checks.map((c) => c.id), ...checks.map((c) => c.area), ...prefixes, ...globs])]);
 }
 
-/** --only PATTERNS as a list; every pattern must select a check. */
+/** The longest --only pattern: longer than any check id by far, and short enough to make a regular expression of. */
+const LONGEST_PATTERN = 200;
+
+/** --only PATTERNS as a list; every pattern must select a check, and a value given must hold one. */
 export function parseOnly(text: string | undefined, checks: readonly Check[], flag = "--only"): string[] {
-  const patterns = text ? text.split(",").map((s) => s.trim()).filter(Boolean) : [];
+  const patterns = text !== undefined ? text.split(",").map((s) => s.trim()).filter(Boolean) : [];
+  // An empty value (an unset "$VAR", ",,,") is no selection: it must not become "every check".
+  if (text !== undefined && !patterns.length) throw new UsageError(`${flag} gives no pattern (${JSON.stringify(text)}): name check ids, areas or globs, e.g. ${flag} licenses.*`);
   for (const p of patterns) {
+    if (p.length > LONGEST_PATTERN) throw new UsageError(`${flag} has a pattern of ${p.length} characters (at most ${LONGEST_PATTERN}): "${p.slice(0, 40)}…"`);
     if (!checks.some((c) => matchesOnly([p], c.id, c.area))) throw new UsageError(`${flag} "${p}" matches no check${suggestCheck(p, checks)}; \`ontap-conformance list\` shows every id`);
   }
   return patterns;

@@ -108,6 +108,33 @@ describe("the config file: one JSON Schema, the same for flags", () => {
     expectOneLine(cli(["run", "--target", "cluster.example.com"]), /--target must be an http\(s\) URL such as https:\/\/cluster\.example\.com, not "cluster\.example\.com"/);
   });
 
+  // The audit of 2026-12-06: a target URL that cannot be used was "Invalid URL" after the report
+  // directory was made, and a query was dropped while every curl line was built on it.
+  it("a target URL that cannot be used is exit 2 naming the setting, before anything is written", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "target-url-"));
+    for (const [url, says] of [
+      ["http://clu ster.example", /--target is not a valid URL: "http:\/\/clu ster\.example"/],
+      ["http://127.0.0.1:99999", /--target is not a valid URL/],
+      ["http://127.0.0.1:8080/?x=1", /--target holds a query or fragment/],
+      ["https://cluster.example.com#top", /--target holds a query or fragment/],
+    ] as const) expectOneLine(cli(["run", "--target", url], { cwd }), says);
+    expectOneLine(cli(["run", "--config", config('target: "https://cluster.example.com:70000"\n')], { cwd }), /the config file \S+: target is not a valid URL/);
+    expectOneLine(cli(["run", "--targets", config('targets:\n  - { name: a, target: "http://h/?q=1" }\n')], { cwd }), /targets\[0\] \("a"\)\.target holds a query or fragment/);
+    expect(existsSync(join(cwd, "reports"))).toBe(false);
+  });
+
+  it("--only with no pattern in it, or a pattern too long to be one, is exit 2 (never \"every check\")", () => {
+    expectOneLine(cli(["run", "--only", ",,,"]), /--only gives no pattern \(",,,"\)/);
+    expectOneLine(cli(["run", "--only", ""]), /--only must be check ids or globs/);
+    expectOneLine(cli(["run", "--only", "a".repeat(100_000)]), /--only has a pattern of 100000 characters \(at most 200\)/);
+    expectOneLine(cli(["list", "--only", " , "]), /--only gives no pattern/);
+  });
+
+  it("a misspelt glob or id prefix gets the nearest one", () => {
+    expectOneLine(cli(["run", "--only", "licences.*"]), /--only "licences\.\*" matches no check \(did you mean "licenses\.\*"\?\)/);
+    expectOneLine(cli(["run", "--only", "licences"]), /--only "licences" matches no check \(did you mean "licenses"\?\)/);
+  });
+
   // Credentials in a target URL would be written wherever the URL is (the
   // Allure parameters, summary.json, the terminal): refused before anything
   // runs, and never echoed, whichever way the URL came (audit of 2026-12-06).
