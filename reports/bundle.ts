@@ -7,7 +7,7 @@
 // profile). Everything in it was redacted when it was written; the ledger
 // and the generated Allure config (local paths) are left out.
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -48,12 +48,14 @@ export async function writeBundle(file: string, opts: { runDir: string; summary:
     ...(opts.baselineFile ? { baseline: `baseline/${basename(opts.baselineFile)}` } : {}),
     files: ["bundle.json", ...entries.map((e) => e.name)],
   };
+  // Opened first: a path that cannot be written fails here, plainly, not as an error event of the tar stream.
+  const out = createWriteStream(file, { fd: openSync(file, "w") });
   const pack = tar.pack();
   const root = `ontap-conformance-${s.runId ?? "run"}`;
   const mtime = new Date(s.start);
   pack.entry({ name: `${root}/bundle.json`, mtime }, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   for (const e of entries) pack.entry({ name: `${root}/${e.name}`, mtime }, e.data);
   pack.finalize();
-  await pipeline(pack, createGzip({ level: 9 }), createWriteStream(file));
+  await pipeline(pack, createGzip({ level: 9 }), out);
   return manifest;
 }

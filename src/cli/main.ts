@@ -75,6 +75,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option("--run-dir <dir>", "write the run into exactly this directory (fleet runs)").hideHelp())
     .addOption(new Option("--name <name>", "the target's name in the fleet's inventory (fleet runs)").hideHelp())
     .action(async (opts) => {
+      // An empty file name (an unset "$VAR") is not "no file": a fleet must not quietly become one run.
+      for (const [key, flag] of [["targets", "--targets"], ["config", "--config"], ["durations", "--durations"], ["bundle", "--bundle"], ["writeBaseline", "--write-baseline"]] as const) {
+        if (opts[key] === "") throw new UsageError(`${flag} needs a file name, not an empty one`);
+      }
       if (!opts.targets && (opts.parallelTargets || opts.onlyTargets)) throw new UsageError(`${opts.parallelTargets ? "--parallel-targets" : "--only-targets"} goes with --targets FILE (a fleet)`);
       setExit(opts.targets ? await (await import("./fleet-command.ts")).fleetCommand(opts) : await (await import("./run-command.ts")).runCommand(opts));
     });

@@ -27,7 +27,7 @@ import { PasswordUnavailable, resolvePassword } from "../harness/password.ts";
 import type { RunConfig, SuiteRunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
 import { notApplicable, planSelection } from "../harness/select.ts";
-import { envFlag, envSetting, readConfigFile } from "./config.ts";
+import { checkOutputFile, envSetting, readConfigFile } from "./config.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { Interrupt } from "./interrupt.ts";
 import { ResultsReporter } from "./results-reporter.ts";
@@ -140,11 +140,15 @@ export interface RunOptions {
 
 function readPem(file: string | undefined, what: string): string | undefined {
   if (!file) return undefined;
+  let text: string;
   try {
-    return readFileSync(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch {
     throw new UsageError(`cannot read ${what} ${file}`);
   }
+  // Not PEM at all: TLS would ignore it (a CA) or fail with an OpenSSL code (a key) that names no file.
+  if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text)) throw new UsageError(`${what} ${file} holds no PEM block (-----BEGIN ...-----)`);
+  return text;
 }
 
 /** What every way a run ends needs to write its reports. */
@@ -193,14 +197,23 @@ async function writeReports(summary: Summary, results: readonly CheckResult[], f
     symlinkSync(join("runs", f.runId), latest);
     pruneRuns(f.reportDir, f.keep, f.runId);
   }
+  // Their paths were checked before the run; what fails now (a full disk) is said, and the run's reports and verdict stand.
   if (f.writeBaseline) {
-    writeFileSync(f.writeBaseline, baselineYaml(summary.checks, { start: summary.start, target: summary.target, previous: f.baseline }));
-    f.out(`baseline written: ${f.writeBaseline} (${summary.checks.filter((c) => c.status === "fail" || c.status === "error").length} entries)`);
+    try {
+      writeFileSync(f.writeBaseline, baselineYaml(summary.checks, { start: summary.start, target: summary.target, previous: f.baseline }));
+      f.out(`baseline written: ${f.writeBaseline} (${summary.checks.filter((c) => c.status === "fail" || c.status === "error").length} entries)`);
+    } catch (e) {
+      process.stderr.write(`ontap-conformance: the baseline ${f.writeBaseline} could not be written: ${(e as Error).message}\n`);
+    }
   }
   if (f.bundle) {
     const file = typeof f.bundle === "string" ? resolve(f.bundle) : join(f.runDir, "bundle.tar.gz");
-    await writeBundle(file, { runDir: f.runDir, summary, specFile: join(ROOT, "spec", "ontap.yaml"), tool: { name: "ontap-conformance", version: VERSION }, baselineFile: f.baseline?.file });
-    f.out(`bundle: ${file}`);
+    try {
+      await writeBundle(file, { runDir: f.runDir, summary, specFile: join(ROOT, "spec", "ontap.yaml"), tool: { name: "ontap-conformance", version: VERSION }, baselineFile: f.baseline?.file });
+      f.out(`bundle: ${file}`);
+    } catch (e) {
+      process.stderr.write(`ontap-conformance: the bundle ${file} could not be written: ${(e as Error).message}\n`);
+    }
   }
   return html;
 }
@@ -269,6 +282,12 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const runs = opts.runs ?? file.runs ?? 25;
   const strict = Boolean(opts.strict ?? file.strict ?? false);
   const keep = opts.keep ?? file.keep ?? 20;
+  const insecureEnv = envSetting("insecure", "ONTAP_INSECURE", env);
+  if (Boolean(opts.clientCert ?? file.clientCert) !== Boolean(opts.clientKey ?? file.clientKey)) {
+    throw new UsageError(`${opts.clientCert ?? file.clientCert ? "--client-cert needs --client-key" : "--client-key needs --client-cert"} (clientCert and clientKey in the config file): certificate authentication takes both`);
+  }
+  if (opts.writeBaseline !== undefined) checkOutputFile(opts.writeBaseline, "--write-baseline");
+  if (typeof opts.bundle === "string") checkOutputFile(opts.bundle, "--bundle");
   // --shard: this shard's checks, chosen before anything is sent (every shard makes the same split).
   let durations: Durations | undefined;
   let shard: RunConfig["shard"];
@@ -281,7 +300,11 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const reportDir = resolve(opts.reportDir ?? envSetting("reportDir", "ONTAP_REPORT_DIR") ?? file.reportDir ?? "reports");
   const runId = new Date().toISOString().replace(/[:.]/g, "-");
   const runDir = opts.runDir ? resolve(opts.runDir) : join(reportDir, "runs", runId);
-  mkdirSync(runDir, { recursive: true });
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot make the run's directory ${runDir}${opts.runDir ? "" : ` under the report directory (--report-dir, ONTAP_REPORT_DIR, reportDir)`}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const out = (line: string) => { if (!opts.quiet) process.stdout.write(`${line}\n`); };
   const htmlElsewhere = opts.name ? "the fleet's HTML report holds this target" : shard ? `this run is shard ${shard.index} of ${shard.count}, and \`ontap-conformance merge\` makes the report of the whole run` : undefined;
   const finish: Finish = { runDir, reportDir, runId, keep, baseline, writeBaseline: opts.writeBaseline, bundle: opts.bundle, out, ownDir: Boolean(opts.runDir), htmlElsewhere };
@@ -311,7 +334,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       username = opts.username ?? envSetting("username", "ONTAP_USERNAME") ?? file.username ?? "admin";
       password = await resolvePassword({ passwordEnv: opts.passwordEnv ?? file.passwordEnv, env });
     }
-    const insecure = Boolean(opts.insecure ?? envFlag(env.ONTAP_INSECURE) ?? file.insecure ?? false);
+    const insecure = Boolean(opts.insecure ?? insecureEnv ?? file.insecure ?? false);
     const caPem = readPem(opts.ca ?? envSetting("ca", "ONTAP_CA") ?? file.ca, "the CA file");
     const certPem = readPem(opts.clientCert ?? file.clientCert, "the client certificate");
     const keyPem = readPem(opts.clientKey ?? file.clientKey, "the client key");

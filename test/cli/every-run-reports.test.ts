@@ -3,7 +3,7 @@
 // says why; and discovery does not believe a release it cannot read or one
 // older than the REST API.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,6 +100,14 @@ describe("every exit 2 after the target was named writes the report", () => {
   it("a CA file that cannot be read", async () => {
     const r = await run(["--target", mock.url, "--ca", "/nonexistent/ca.pem"], { ONTAP_PASSWORD: mock.options.password });
     expectReported(r, /cannot read the CA file \/nonexistent\/ca\.pem/);
+  });
+
+  // TLS ignored a CA file that was not PEM, and a key that was not PEM failed with an OpenSSL code naming no file.
+  it("a CA file that holds no certificate", async () => {
+    const garbage = join(mkdtempSync(join(tmpdir(), "pem-")), "ca.pem");
+    writeFileSync(garbage, "not a certificate\n");
+    const r = await run(["--target", mock.url, "--ca", garbage], { ONTAP_PASSWORD: mock.options.password });
+    expectReported(r, /the CA file \S+ca\.pem holds no PEM block/);
   });
 });
 

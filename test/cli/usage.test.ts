@@ -130,6 +130,27 @@ describe("the config file: one JSON Schema, the same for flags", () => {
     expectOneLine(cli(["list", "--only", " , "]), /--only gives no pattern/);
   });
 
+  // The audit of 2026-12-06: a --write-baseline into a missing directory let the whole run go through,
+  // then replaced its summary.json with "could not run"; a --bundle there crashed with a stack trace and
+  // exit 1 beside a summary saying 0; an empty file name quietly turned a fleet into one run.
+  it("a file the run would write at its end, or an empty file name, is exit 2 before anything is sent", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "outputs-"));
+    const nodir = join(cwd, "nodir");
+    expectOneLine(cli(["run", "--write-baseline", join(nodir, "b.yaml")], { cwd }), /--write-baseline \S+: there is no directory \S+nodir to write it in/);
+    expectOneLine(cli(["run", "--bundle", join(nodir, "x.tar.gz")], { cwd }), /--bundle \S+: there is no directory \S+nodir to write it in/);
+    expectOneLine(cli(["run", "--bundle", cwd], { cwd }), /--bundle \S+ is a directory: give a file name/);
+    for (const flag of ["--targets", "--config", "--bundle", "--write-baseline", "--durations"]) expectOneLine(cli(["run", flag, ""], { cwd }), new RegExp(`${flag} needs a file name, not an empty one`));
+    expect(existsSync(join(cwd, "reports"))).toBe(false);
+  });
+
+  it("half of a client certificate, a true/false variable that is neither, a report directory under a file: exit 2 naming it", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "settings-"));
+    writeFileSync(join(cwd, "a-file"), "x");
+    expectOneLine(cli(["run", "--target", "https://cluster.example.com", "--client-cert", join(cwd, "a-file")], { cwd }), /--client-cert needs --client-key/);
+    expectOneLine(cli(["run", "--target", "https://cluster.example.com"], { cwd, env: { ONTAP_INSECURE: "maybe" } }), /ONTAP_INSECURE must be true or false, not "maybe"/);
+    expectOneLine(cli(["run", "--report-dir", join(cwd, "a-file", "reports")], { cwd }), /cannot make the run's directory \S+ under the report directory \(--report-dir, ONTAP_REPORT_DIR, reportDir\): ENOTDIR$/);
+  });
+
   it("a misspelt glob or id prefix gets the nearest one", () => {
     expectOneLine(cli(["run", "--only", "licences.*"]), /--only "licences\.\*" matches no check \(did you mean "licenses\.\*"\?\)/);
     expectOneLine(cli(["run", "--only", "licences"]), /--only "licences" matches no check \(did you mean "licenses"\?\)/);
