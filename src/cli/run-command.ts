@@ -10,7 +10,7 @@ import { allChecks } from "../../suites/index.ts";
 import type { MockHandle } from "../../mock/index.ts";
 import { toJUnit } from "../../reports/junit.ts";
 import { buildSummary, settleVerdict, type Summary } from "../../reports/summary.ts";
-import { applyBaseline, baselineYaml, BaselineError, readBaseline, type Baseline } from "../../reports/baseline.ts";
+import { applyBaseline, baselineYaml, BaselineError, readBaseline, recordable, type Baseline } from "../../reports/baseline.ts";
 import { settleAllureResults } from "../../reports/allure.ts";
 import { compactReport } from "../../reports/html.ts";
 import { summaryMarkdown } from "../../reports/summary-md.ts";
@@ -195,7 +195,7 @@ async function writeReports(summary: Summary, results: readonly CheckResult[], f
   }
   if (f.writeBaseline) {
     writeFileSync(f.writeBaseline, baselineYaml(summary.checks, { start: summary.start, target: summary.target, previous: f.baseline }));
-    f.out(`baseline written: ${f.writeBaseline} (${summary.checks.filter((c) => c.status === "fail" || c.status === "error").length} entries)`);
+    f.out(`baseline written: ${f.writeBaseline} (${summary.checks.filter(recordable).length} entries)`);
   }
   if (f.bundle) {
     const file = typeof f.bundle === "string" ? resolve(f.bundle) : join(f.runDir, "bundle.tar.gz");

@@ -3,7 +3,7 @@
 // says why; and discovery does not believe a release it cannot read or one
 // older than the REST API.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +85,24 @@ describe("every exit 2 after the target was named writes the report", () => {
   it("a CA file that cannot be read", async () => {
     const r = await run(["--target", mock.url, "--ca", "/nonexistent/ca.pem"], { ONTAP_PASSWORD: mock.options.password });
     expectReported(r, /cannot read the CA file \/nonexistent\/ca\.pem/);
+  });
+
+  it("with a baseline: every check is still an error, none known, in summary.json, junit.xml and summary.md (nor does such a run's summary.json, as the baseline, know any)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "baseline-"));
+    writeFileSync(join(dir, "known.yaml"), '- id: licenses.list.num-records\n  reason: "BURT 1"\n');
+    const gone = ["--target", "http://127.0.0.1:1", "--profile", "read-only"];
+    const first = await run([...gone, "--baseline", join(dir, "known.yaml")], { ONTAP_PASSWORD: "x" });
+    const again = await run([...gone, "--baseline", join(first.dir, "latest", "summary.json")], { ONTAP_PASSWORD: "x" });
+    for (const r of [first, again]) {
+      expectReported(r, /cannot reach the target/);
+      expect(r.summary.checks.filter((c: any) => c.known)).toEqual([]);
+      expect(r.summary.totals.known).toBe(0);
+      // junit.xml counts what summary.json counts: every error an <error>, none turned into a known <skipped>.
+      expect(r.junit!.match(/<testsuites [^>]*\berrors="(\d+)"/)![1]).toBe(String(r.summary.totals.error));
+      expect(r.junit).not.toMatch(/known (failure|error)/);
+      expect(readFileSync(join(r.dir, "latest", "summary.md"), "utf8")).not.toMatch(/Known failures/);
+    }
+    expect(again.summary.baseline.knownFailures).toEqual([]);
   });
 });
 
