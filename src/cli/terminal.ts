@@ -32,7 +32,7 @@ function skipCause(c: SummaryCheck): string {
   return (c.message ?? "").split("\n")[0];
 }
 
-export function printSummary(summary: Summary, opts: { out: (line: string) => void; html?: string; runDir: string; color?: boolean }): void {
+export function printSummary(summary: Summary, opts: { out: (line: string) => void; html?: string; noHtml?: string; runDir: string; color?: boolean }): void {
   const { out } = opts;
   const paint = painter(opts.color ?? false);
   const t = summary.totals;
@@ -100,7 +100,7 @@ export function printSummary(summary: Summary, opts: { out: (line: string) => vo
   }
 
   out("");
-  out(`report: ${opts.html ?? `${opts.runDir} (no HTML report: --no-html)`}`);
+  out(`report: ${opts.html ?? `${opts.runDir} (no HTML report${opts.noHtml ? `: ${opts.noHtml}` : ""})`}`);
   const counted = summary.checks.filter(counts);
   const cf = counted.filter((c) => c.status === "fail").length;
   const ce = counted.filter((c) => c.status === "error").length;

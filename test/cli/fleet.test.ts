@@ -18,6 +18,7 @@ import addFormats from "ajv-formats";
 import { stringify } from "yaml";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { findMutant } from "../../mock/mutants/catalog.ts";
+import { expectSettled, readAllureResults } from "../support/allure-results.ts";
 import { startRecordingProxy, type RecordingProxy } from "../support/recording-proxy.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
@@ -225,7 +226,8 @@ describe("each target is its own run", () => {
       expect(one.code).toBe(130);
       expect(f1.interrupted).toBeUndefined();
 
-      // One at a time; Ctrl-C on the fleet while "a" runs: "a" stops and reports, "b" is never started (nothing reaches it).
+      // One at a time, with the HTML report; Ctrl-C on the fleet while "a" runs: "a" stops and reports, "b" is never
+      // started (nothing reaches it). No HTML report is made, but every target's Allure results, and the fleet's, are settled.
       const file2 = inventory(work, {
         defaults: { passwordEnv: "PW", only: "licenses.*,nodes.*,cluster.*" },
         targets: [{ name: "a", target: proxies[0].url }, { name: "b", target: proxies[2].url }],
@@ -238,7 +240,7 @@ describe("each target is its own run", () => {
           fleet.kill("SIGINT");
         }
       }, 50);
-      const two = await cli(["run", "--targets", file2, "--report-dir", join(work, "two"), "--no-html", "--parallel-targets", "1", "--seed", "3"], { PW: "pw" }, (c) => { fleet = c; });
+      const two = await cli(["run", "--targets", file2, "--report-dir", join(work, "two"), "--parallel-targets", "1", "--seed", "3"], { PW: "pw" }, (c) => { fleet = c; });
       clearInterval(signalFleet);
       expect(two.code).toBe(130);
       expect(two.err).toMatch(/^interrupted: no further target starts/m);
@@ -248,6 +250,13 @@ describe("each target is its own run", () => {
       expect(f2.targets[1].reason).toMatch(/not started/);
       expect(proxies[2].requests).toEqual([]);
       expect(schemaValidator()(f2)).toBe(true);
+      const dir2 = join(work, "two", "latest");
+      expect(readFileSync(join(dir2, "html", "index.html"), "utf8")).toMatch(/no HTML report: the run was interrupted \(Ctrl-C\)/);
+      for (const t of f2.targets) {
+        const own = json(join(dir2, t.runDir, "summary.json"));
+        expectSettled(readAllureResults(join(dir2, t.runDir, "allure-results")), own.checks);
+        expectSettled(readAllureResults(join(dir2, "allure-results"), t.name), own.checks);
+      }
     } finally {
       await Promise.all(proxies.map((p) => p.close()));
       await slow.close();
