@@ -199,6 +199,36 @@ describe("each target is its own run", () => {
     expect(readFileSync(latest(join(work, "reports"), "html/index.html"), "utf8")).toMatch(/no HTML report: the run was made with --no-html/);
   }, 180_000);
 
+  it("with a baseline: a target's line counts the known failures as a run's does; a target that could not run keeps every error (none known) in its reports and the fleet's", async () => {
+    const work = mkdtempSync(join(tmpdir(), "fleet-baseline-"));
+    const broken = await startMock({ password: "pw", mutant: findMutant("query.num-records-off-by-one") });
+    try {
+      const baseline = join(work, "known.yaml");
+      writeFileSync(baseline, '- id: licenses.list.num-records\n  reason: "BURT 1"\n');
+      const file = inventory(work, {
+        defaults: { passwordEnv: "PW", only: "cluster.*,licenses.list.*", timeoutMs: 2000, baseline },
+        targets: [{ name: "broken", target: broken.url }, { name: "gone", target: "http://127.0.0.1:9" }],
+      });
+      const r = await cli(["run", "--targets", file, "--report-dir", join(work, "reports"), "--no-html"], { PW: "pw" });
+      expect(r.code, r.err).toBe(2);
+      const dir = join(work, "reports", "latest");
+      const fleet = json(join(dir, "summary.json"));
+      const byName = Object.fromEntries(fleet.targets.map((t: any) => [t.name, t]));
+      expect(byName.broken).toMatchObject({ verdict: "conformant", totals: { fail: 1, known: 1 } });
+      expect(r.out).toMatch(/^ {2}broken: conformant \([^)]*\): \d+ passed, 1 failed \(1 known\), 0 errors, /m);
+      const gone = json(join(dir, byName.gone.runDir, "summary.json"));
+      expect(gone).toMatchObject({ result: "could not run", totals: { known: 0 } });
+      expect(gone.checks.filter((c: any) => c.known)).toEqual([]);
+      expect(r.out).toMatch(new RegExp(`^ {2}gone: could not run \\([^)]*\\): 0 passed, 0 failed, ${gone.totals.error} errors, `, "m"));
+      // JUnit, the target's own and the fleet's, counts every one of its errors.
+      const errors = (xml: string, suites: RegExp) => [...xml.matchAll(/<testsuite name="([^"]*)" tests="\d+" failures="\d+" errors="(\d+)"/g)].filter((m) => suites.test(m[1])).reduce((n, m) => n + Number(m[2]), 0);
+      expect(errors(readFileSync(join(dir, byName.gone.runDir, "junit.xml"), "utf8"), /./)).toBe(gone.totals.error);
+      expect(errors(readFileSync(join(dir, "junit.xml"), "utf8"), /^gone: /)).toBe(gone.totals.error);
+    } finally {
+      await broken.close();
+    }
+  }, 180_000);
+
   it("Ctrl-C on one target's process stops that target only; Ctrl-C on the fleet starts no further target (exit 130)", async () => {
     const work = mkdtempSync(join(tmpdir(), "fleet-int-"));
     const slow = await startMock({ password: "pw", latencyMs: 40 });
