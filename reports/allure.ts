@@ -114,6 +114,8 @@ export function settleAllureResults(dir: string, summary: Summary, requirements:
       added++;
     }
     const r = entry.data;
+    // A test Ctrl-C cancelled is left "pending" by the reporter: settled, it is finished with the run's verdict.
+    r.stage = "finished";
     r.status = allureStatus(c);
     const message = allureMessage(c);
     r.statusDetails = { ...(message ? { message } : {}), ...(c.known ? { known: true } : {}) };

@@ -4,7 +4,9 @@
 // longer covers its check (the failure counts again, and says so); an entry
 // whose check now passes is listed as fixed (remove it); an id that names no
 // check is refused (exit 2), since a misspelt id would hide nothing and
-// report nothing.
+// report nothing. A baseline records what checks that ran found: the errors
+// the harness writes for checks it never judged are never known, never taken
+// from a summary.json and never written (`recordable`).
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { SUMMARY_FORMAT } from "./summary-format.ts";
@@ -42,6 +44,22 @@ export function today(now = new Date()): string {
 export class BaselineError extends Error {}
 
 /**
+ * The errors the harness writes for a check it did not judge (README "Exit
+ * codes", "Ctrl-C", "When the target misbehaves"): the run could not start
+ * ("not run: …", run-command.ts and a fleet's stand-in), Ctrl-C came before
+ * the check ended ("interrupted"), its suite file never reported it ("the
+ * check did not run: …"), or the target refused the credentials in the middle
+ * of the run (the check that met the 401, and every check whose request was
+ * then not sent: context.ts, transport.ts).
+ */
+const NOT_JUDGED = /^(?:not run: |interrupted(?::|$)|the check did not run: )|the target refused the credentials (?:in the middle of the run|earlier in this run)/;
+
+/** A failure or error a baseline may record and cover: one a check that ran found, not one the harness wrote for a check it did not judge. */
+export function recordable(c: { status: string; message?: string }): boolean {
+  return c.status === "fail" || (c.status === "error" && !NOT_JUDGED.test(c.message ?? ""));
+}
+
+/**
  * Read a baseline; `checkIds` are the ids of the suite, and an entry naming
  * none of them is an error (with the nearest id, when `suggest` finds one).
  */
@@ -55,7 +73,7 @@ export function readBaseline(file: string, checkIds: ReadonlySet<string>, sugges
   const entries = new Map<string, BaselineEntry>();
   if (data?.format === SUMMARY_FORMAT) {
     for (const c of data.checks as Array<{ id: string; status: string; message?: string }>) {
-      if (c.status !== "fail" && c.status !== "error") continue;
+      if (!recordable(c)) continue;
       entries.set(c.id, { id: c.id, reason: `${c.status === "fail" ? "failed" : "errored"} in the baseline run of ${data.start}: ${(c.message ?? "").split("\n")[0]}` });
     }
   } else {
@@ -82,14 +100,14 @@ export function readBaseline(file: string, checkIds: ReadonlySet<string>, sugges
   return { file, entries };
 }
 
-/** Which failures a baseline covers on `day`, which entries expired, and which now pass. */
-export function applyBaseline(baseline: Baseline | undefined, checks: ReadonlyArray<{ id: string; status: string }>, day = today()): BaselineOutcome {
+/** Which failures a baseline covers on `day`, which entries expired, and which now pass. An error the harness wrote for a check it did not judge is none of these: it stays an error. */
+export function applyBaseline(baseline: Baseline | undefined, checks: ReadonlyArray<{ id: string; status: string; message?: string }>, day = today()): BaselineOutcome {
   const outcome: BaselineOutcome = { known: [], expired: [], fixed: [] };
   if (!baseline) return outcome;
   for (const c of checks) {
     const entry = baseline.entries.get(c.id);
     if (!entry) continue;
-    if (c.status === "fail" || c.status === "error") {
+    if (recordable(c)) {
       if (entry.expires && entry.expires < day) outcome.expired.push(entry);
       else outcome.known.push(entry);
     } else if (c.status === "pass") outcome.fixed.push(entry);
@@ -104,13 +122,13 @@ export function describeEntry(e: BaselineEntry): string {
 }
 
 /**
- * A baseline file (YAML) for the failures and errors of a run: the entries of
+ * A baseline file (YAML) for the failures and errors of a run (those it may record): the entries of
  * `previous` are kept as they were for checks that still fail; the others get
  * the failure's first line as their reason, to be edited.
  */
 export function baselineYaml(checks: ReadonlyArray<{ id: string; status: string; message?: string }>, opts: { start: string; target: string; previous?: Baseline }): string {
   const entries = checks
-    .filter((c) => c.status === "fail" || c.status === "error")
+    .filter(recordable)
     .map((c) => opts.previous?.entries.get(c.id) ?? { id: c.id, reason: (c.message ?? c.status).split("\n")[0] });
   const header = [
     `# ontap-conformance baseline: the failures of the run of ${opts.start} against ${opts.target}.`,

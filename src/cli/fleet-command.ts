@@ -34,7 +34,7 @@ import { disabledBy, parseOnly, suggestCheck } from "./selection.ts";
 import { parseShardSpec } from "./shard.ts";
 import { didYouMean } from "./suggest.ts";
 import { writeFleetRun, type FleetPart } from "./fleet-report.ts";
-import { painter, useColor } from "./terminal.ts";
+import { failedAndErrors, painter, useColor } from "./terminal.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/ontap-conformance.mjs", import.meta.url));
 
@@ -238,7 +238,8 @@ export async function fleetCommand(opts: FleetOptions): Promise<number> {
       const s = JSON.parse(readFileSync(join(p.dir, "summary.json"), "utf8")) as Summary;
       const t = s.totals;
       const colour = s.result === "conformant" ? "green" : s.result === "not conformant" ? "red" : "magenta";
-      out(`  ${p.name}: ${paint(colour, s.result ?? "?")} (${s.target}, ONTAP ${s.ontapVersion ?? "?"}, ${s.profile}, seed ${s.seed}): ${t.pass} passed, ${t.fail} failed, ${t.error} errors, ${t.skip} skipped in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+      const { failed, errors } = failedAndErrors(s, paint);
+      out(`  ${p.name}: ${paint(colour, s.result ?? "?")} (${s.target}, ONTAP ${s.ontapVersion ?? "?"}, ${s.profile}, seed ${s.seed}): ${t.pass} passed, ${failed}, ${errors}, ${t.skip} skipped in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
       done();
     });
   });

@@ -77,8 +77,9 @@ export async function writeFleetRun(fleetDir: string, parts: FleetPart[], meta: 
   let html = false;
   let testIds = new Map<string, Map<string, string>>();
   const htmlDir = join(fleetDir, "html");
+  // The targets' Allure results are settled and combined even when no HTML report is made from them (Ctrl-C).
+  if (opts.html) testIds = combineAllureResults(fleetDir, parts, summaries);
   if (opts.html && !meta.interrupted) {
-    testIds = combineAllureResults(fleetDir, parts, summaries);
     const made = await generateHtml(fleetDir, opts.reportDir, fleetAllureConfig(targets));
     if (made.ok) html = true;
     else opts.out(`  note: the HTML report could not be generated: ${made.reason}`);

@@ -23,6 +23,7 @@ import { UsageError } from "./exit-codes.ts";
 import { writeFleetRun } from "./fleet-report.ts";
 import { generateHtml } from "./run-command.ts";
 import { SHARD_FILE, summaryPathOf } from "./shard.ts";
+import { failedAndErrors, painter, resultLine, useColor } from "./terminal.ts";
 
 export interface MergeOptions {
   out: string;
@@ -143,8 +144,11 @@ export async function mergeCommand(paths: string[], opts: MergeOptions): Promise
   if (!asFleet) {
     const [parts] = [...groups.values()];
     const { summary } = await merged(outDir, parts, opts.html !== false);
-    out(`merged ${parts.length} shard(s) of ${summary.target} into ${outDir}: ${summary.totals.checks} checks, ${summary.totals.pass} passed, ${summary.totals.fail} failed, ${summary.totals.error} errors`);
-    out(`result: ${summary.result}`);
+    // Counted and concluded as the unsharded run's terminal says it.
+    const paint = painter(useColor());
+    const { failed, errors } = failedAndErrors(summary, paint);
+    out(`merged ${parts.length} shard(s) of ${summary.target} into ${outDir}: ${summary.totals.checks} checks, ${summary.totals.pass} passed, ${failed}, ${errors}`);
+    out(resultLine(summary, paint));
     return summary.exitCode!;
   }
   mkdirSync(outDir, { recursive: true });

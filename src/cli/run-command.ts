@@ -10,7 +10,7 @@ import { allChecks } from "../../suites/index.ts";
 import type { MockHandle } from "../../mock/index.ts";
 import { toJUnit } from "../../reports/junit.ts";
 import { buildSummary, settleVerdict, type Summary } from "../../reports/summary.ts";
-import { applyBaseline, baselineYaml, BaselineError, readBaseline, type Baseline } from "../../reports/baseline.ts";
+import { applyBaseline, baselineYaml, BaselineError, readBaseline, recordable, type Baseline } from "../../reports/baseline.ts";
 import { settleAllureResults } from "../../reports/allure.ts";
 import { compactReport } from "../../reports/html.ts";
 import { summaryMarkdown } from "../../reports/summary-md.ts";
@@ -169,26 +169,36 @@ interface Finish {
 
 /**
  * Settle the verdict and write every report of a run: summary.json,
- * junit.xml, summary.md, the HTML report (or a page that says why there is
- * none), the `latest` link, then prune old runs, and write the baseline and
- * the bundle when asked. Returns the HTML report's path, if there is one.
+ * junit.xml, summary.md, the Allure results settled to the verdict, the HTML
+ * report (or a page that says why there is none), the `latest` link, then
+ * prune old runs, and write the baseline and the bundle when asked. Returns
+ * the HTML report's path, or why there is none.
  */
-async function writeReports(summary: Summary, results: readonly CheckResult[], f: Finish, opts: { unusable?: boolean; noHtmlBecause?: string }): Promise<string | undefined> {
+async function writeReports(summary: Summary, results: readonly CheckResult[], f: Finish, opts: { unusable?: boolean; noHtmlBecause?: string }): Promise<{ html?: string; noHtml?: string }> {
   settleVerdict(summary, { baselineFile: f.baseline?.file, outcome: applyBaseline(f.baseline, summary.checks), unusable: opts.unusable });
   writeFileSync(join(f.runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(f.runDir, "junit.xml"), toJUnit(summary.checks, { name: "ontap-conformance", timestamp: summary.start }));
-  let html: string | undefined;
-  const htmlDir = join(f.runDir, "html");
-  if (!opts.noHtmlBecause) {
+  // The Allure results the workers wrote (none with --no-html, or when the suites never started) say the verdict
+  // whether or not an HTML report is made here: an interrupted run, a shard and a fleet's target keep them too.
+  const allureResults = join(f.runDir, "allure-results");
+  if (existsSync(allureResults)) {
     const requirements = new Map(results.map((r) => [r.id, { requirement: r.requirement, ref: r.ref }]));
-    settleAllureResults(join(f.runDir, "allure-results"), summary, requirements);
-    const made = f.htmlElsewhere ? undefined : await generateHtml(f.runDir, f.reportDir);
-    if (made?.ok) html = join(htmlDir, "index.html");
-    else if (made) f.out(`  note: the HTML report could not be generated: ${made.reason}`);
+    settleAllureResults(allureResults, summary, requirements);
+  }
+  let html: string | undefined;
+  let noHtml = opts.noHtmlBecause ?? f.htmlElsewhere;
+  const htmlDir = join(f.runDir, "html");
+  if (!noHtml) {
+    const made = await generateHtml(f.runDir, f.reportDir);
+    if (made.ok) html = join(htmlDir, "index.html");
+    else {
+      f.out(`  note: the HTML report could not be generated: ${made.reason}`);
+      noHtml = "Allure could not generate it";
+    }
   }
   if (!html) {
     mkdirSync(htmlDir, { recursive: true });
-    writeFileSync(join(htmlDir, "index.html"), placeholderHtml(summary, opts.noHtmlBecause ?? f.htmlElsewhere ?? "Allure could not generate it"));
+    writeFileSync(join(htmlDir, "index.html"), placeholderHtml(summary, noHtml!));
   }
   writeFileSync(join(f.runDir, "summary.md"), summaryMarkdown(summary, { html: html ? "html/index.html" : undefined }));
   if (!f.ownDir) {
@@ -201,7 +211,7 @@ async function writeReports(summary: Summary, results: readonly CheckResult[], f
   if (f.writeBaseline) {
     try {
       writeFileSync(f.writeBaseline, baselineYaml(summary.checks, { start: summary.start, target: summary.target, previous: f.baseline }));
-      f.out(`baseline written: ${f.writeBaseline} (${summary.checks.filter((c) => c.status === "fail" || c.status === "error").length} entries)`);
+      f.out(`baseline written: ${f.writeBaseline} (${summary.checks.filter(recordable).length} entries)`);
     } catch (e) {
       process.stderr.write(`ontap-conformance: the baseline ${f.writeBaseline} could not be written: ${(e as Error).message}\n`);
     }
@@ -215,7 +225,7 @@ async function writeReports(summary: Summary, results: readonly CheckResult[], f
       process.stderr.write(`ontap-conformance: the bundle ${file} could not be written: ${(e as Error).message}\n`);
     }
   }
-  return html;
+  return { html, noHtml };
 }
 
 /**
@@ -490,13 +500,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     writeFileSync(join(runDir, "coverage.html"), coverageHtml(summary.coverage, { target: summary.target, version: found.version, profile }));
     const reportStarted = Date.now();
     // An interrupted run skips the HTML report: the user is waiting for the prompt.
-    const html = await writeReports(summary, results, finish, { noHtmlBecause: opts.html === false ? "the run was made with --no-html" : interrupt.interrupted ? "the run was interrupted (Ctrl-C)" : undefined });
+    const { html, noHtml } = await writeReports(summary, results, finish, { noHtmlBecause: opts.html === false ? "the run was made with --no-html" : interrupt.interrupted ? "the run was interrupted (Ctrl-C)" : undefined });
     reported = true;
     summary.phases.reportMs = Date.now() - reportStarted;
     writeFileSync(join(runDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     for (const line of coverageTable(summary.coverage)) out(line);
     out(`  matrix: ${join(runDir, "coverage.html")}`);
-    printSummary(summary, { out, html, runDir, color: useColor() });
+    printSummary(summary, { out, html, noHtml, runDir, color: useColor() });
     // What teardown did matters most after Ctrl-C: printed even with --quiet.
     const say = interrupt.interrupted ? (line: string) => process.stderr.write(`${line}\n`) : out;
     if (removed.length) say(`teardown: removed what the run left behind: ${summary.teardown!.removed!.join(", ")}`);

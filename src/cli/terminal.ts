@@ -32,14 +32,37 @@ function skipCause(c: SummaryCheck): string {
   return (c.message ?? "").split("\n")[0];
 }
 
-export function printSummary(summary: Summary, opts: { out: (line: string) => void; html?: string; runDir: string; color?: boolean }): void {
+/** A run's failures and errors as every line that counts them says them: "5 failed (1 known)", "2 errors". */
+export function failedAndErrors(summary: Summary, paint = painter(false)): { failed: string; errors: string } {
+  const t = summary.totals;
+  const known = (status: string) => summary.checks.filter((c) => c.known && c.status === status).length;
+  const ofThem = (n: number) => (n ? ` (${n} known)` : "");
+  return {
+    failed: t.fail ? `${paint("red", `${t.fail} failed`)}${ofThem(known("fail"))}` : "0 failed",
+    errors: t.error ? `${paint("magenta", plural(t.error, "error"))}${ofThem(known("error"))}` : "0 errors",
+  };
+}
+
+/** The line that closes a run: its verdict, and what it rests on (what counts, what the baseline knows). */
+export function resultLine(summary: Summary, paint = painter(false)): string {
+  const known = summary.checks.filter((c) => c.known);
+  const counted = summary.checks.filter(counts);
+  const cf = counted.filter((c) => c.status === "fail").length;
+  const ce = counted.filter((c) => c.status === "error").length;
+  const notRestored = summary.teardown?.differences.length ?? 0;
+  if (summary.result === "conformant") return `result: ${paint(["bold", "green"], "conformant")}${known.length ? ` (${plural(known.length, "known failure")} from the baseline, not counted)` : ""}`;
+  if (summary.result === "interrupted") return `result: ${paint(["bold", "yellow"], "interrupted")}`;
+  const why = [cf ? `${cf} failed` : "", ce ? plural(ce, "error") : "", notRestored ? "the target was not restored" : "", known.length ? `${known.length} more known from the baseline` : ""].filter(Boolean);
+  return `result: ${paint(["bold", "red"], summary.result ?? "not conformant")} (${why.join(", ")})`;
+}
+
+export function printSummary(summary: Summary, opts: { out: (line: string) => void; html?: string; noHtml?: string; runDir: string; color?: boolean }): void {
   const { out } = opts;
   const paint = painter(opts.color ?? false);
   const t = summary.totals;
   const known = summary.checks.filter((c) => c.known);
   out("");
-  const failed = t.fail ? `${paint("red", `${t.fail} failed`)}${known.some((c) => c.status === "fail") ? ` (${known.filter((c) => c.status === "fail").length} known)` : ""}` : "0 failed";
-  const errors = t.error ? `${paint("magenta", plural(t.error, "error"))}${known.some((c) => c.status === "error") ? ` (${known.filter((c) => c.status === "error").length} known)` : ""}` : "0 errors";
+  const { failed, errors } = failedAndErrors(summary, paint);
   out(`${paint("bold", `${t.checks} checks`)}: ${paint("green", `${t.pass} passed`)}, ${failed}, ${errors}, ${t.skip} skipped, ${t.disabled} disabled; ${plural(t.warnings, "warning")} (${seconds(summary.durationMs)})`);
 
   const section = (title: string, list: SummaryCheck[], label: (c: SummaryCheck) => string) => {
@@ -100,17 +123,6 @@ export function printSummary(summary: Summary, opts: { out: (line: string) => vo
   }
 
   out("");
-  out(`report: ${opts.html ?? `${opts.runDir} (no HTML report: --no-html)`}`);
-  const counted = summary.checks.filter(counts);
-  const cf = counted.filter((c) => c.status === "fail").length;
-  const ce = counted.filter((c) => c.status === "error").length;
-  const notRestored = summary.teardown?.differences.length ?? 0;
-  if (summary.result === "conformant") {
-    out(`result: ${paint(["bold", "green"], "conformant")}${known.length ? ` (${plural(known.length, "known failure")} from the baseline, not counted)` : ""}`);
-  } else if (summary.result === "interrupted") {
-    out(`result: ${paint(["bold", "yellow"], "interrupted")}`);
-  } else {
-    const why = [cf ? `${cf} failed` : "", ce ? plural(ce, "error") : "", notRestored ? "the target was not restored" : "", known.length ? `${known.length} more known from the baseline` : ""].filter(Boolean);
-    out(`result: ${paint(["bold", "red"], summary.result ?? "not conformant")} (${why.join(", ")})`);
-  }
+  out(`report: ${opts.html ?? `${opts.runDir} (no HTML report${opts.noHtml ? `: ${opts.noHtml}` : ""})`}`);
+  out(resultLine(summary, paint));
 }

@@ -15,6 +15,11 @@ export function pendingResult(check: Check): CheckResult {
   return { ...meta, status: "error", message: "the check did not finish within the test timeout", warnings: [], durationMs: 0, exchanges: [] };
 }
 
+/** The result of a check Ctrl-C stopped before it ended (README "Ctrl-C"): not judged, whatever it would have found. */
+export function interruptedResult(check: Check): CheckResult {
+  return { ...pendingResult(check), message: "interrupted" };
+}
+
 /** The selected check that owns each "operation:aspect" contract in this run (from the run's selection, or planned here). */
 export function ownersOf(all: Check[], cfg: Pick<RunConfig, "disabled" | "only" | "profile" | "shard"> & { info: { version?: string } }): RunServices["ownerOf"] {
   return ownerIn(planSelection(all, cfg).owners);

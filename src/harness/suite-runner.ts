@@ -11,7 +11,7 @@ import type { RunServices } from "./context.ts";
 import { Ledger } from "./ledger.ts";
 import { HttpClient, type Exchange } from "./transport.ts";
 import { hideUserinfo } from "./secrets.ts";
-import { executeCheck, ownerIn, pendingResult } from "./execute.ts";
+import { executeCheck, interruptedResult, ownerIn, pendingResult } from "./execute.ts";
 import "./run-config.ts";
 
 declare module "vitest" {
@@ -170,6 +170,13 @@ function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">
       // An error until the check ends: one that outlives vitest's test timeout must not read as a pass.
       const result = pendingResult(check);
       t.task.meta.check = result;
+      // Ctrl-C: vitest cancels the run and ends the test under way at once, whatever its check is doing. A check not
+      // judged by then reports "interrupted" (not the timeout of a test that never timed out), in a result of its own,
+      // so that what the abandoned check still writes into `result` is not reported as its verdict.
+      let judged = false;
+      t.signal.addEventListener("abort", () => {
+        if (!judged && (t.signal.reason as Error | undefined)?.name === "TestRunAbortError") t.task.meta.check = interruptedResult(check);
+      }, { once: true });
       const na = cfg.selection.notRun[check.id];
       if (na) {
         result.status = na.status;
@@ -180,6 +187,7 @@ function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">
       await label(check, cfg);
       const http = client();
       const { ctx, thrown } = await executeCheck(check, result, cfg, http, services);
+      judged = true;
       await recordExchanges(ctx.log, http, result, thrown instanceof CheckFailure ? thrown.exchangeId : undefined);
       if (result.status !== "pass") keepExchanges(cfg.runDir, check.id, ctx.log, http);
       if (result.status === "skip") {

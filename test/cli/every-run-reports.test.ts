@@ -109,6 +109,24 @@ describe("every exit 2 after the target was named writes the report", () => {
     const r = await run(["--target", mock.url, "--ca", garbage], { ONTAP_PASSWORD: mock.options.password });
     expectReported(r, /the CA file \S+ca\.pem holds no PEM block/);
   });
+
+  it("with a baseline: every check is still an error, none known, in summary.json, junit.xml and summary.md (nor does such a run's summary.json, as the baseline, know any)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "baseline-"));
+    writeFileSync(join(dir, "known.yaml"), '- id: licenses.list.num-records\n  reason: "BURT 1"\n');
+    const gone = ["--target", "http://127.0.0.1:1", "--profile", "read-only"];
+    const first = await run([...gone, "--baseline", join(dir, "known.yaml")], { ONTAP_PASSWORD: "x" });
+    const again = await run([...gone, "--baseline", join(first.dir, "latest", "summary.json")], { ONTAP_PASSWORD: "x" });
+    for (const r of [first, again]) {
+      expectReported(r, /cannot reach the target/);
+      expect(r.summary.checks.filter((c: any) => c.known)).toEqual([]);
+      expect(r.summary.totals.known).toBe(0);
+      // junit.xml counts what summary.json counts: every error an <error>, none turned into a known <skipped>.
+      expect(r.junit!.match(/<testsuites [^>]*\berrors="(\d+)"/)![1]).toBe(String(r.summary.totals.error));
+      expect(r.junit).not.toMatch(/known (failure|error)/);
+      expect(readFileSync(join(r.dir, "latest", "summary.md"), "utf8")).not.toMatch(/Known failures/);
+    }
+    expect(again.summary.baseline.knownFailures).toEqual([]);
+  });
 });
 
 describe("discovery believes only a release the REST API can have", () => {

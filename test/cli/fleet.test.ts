@@ -18,6 +18,7 @@ import addFormats from "ajv-formats";
 import { stringify } from "yaml";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { findMutant } from "../../mock/mutants/catalog.ts";
+import { expectSettled, readAllureResults } from "../support/allure-results.ts";
 import { startRecordingProxy, type RecordingProxy } from "../support/recording-proxy.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
@@ -198,6 +199,36 @@ describe("each target is its own run", () => {
     expect(readFileSync(latest(join(work, "reports"), "html/index.html"), "utf8")).toMatch(/no HTML report: the run was made with --no-html/);
   }, 180_000);
 
+  it("with a baseline: a target's line counts the known failures as a run's does; a target that could not run keeps every error (none known) in its reports and the fleet's", async () => {
+    const work = mkdtempSync(join(tmpdir(), "fleet-baseline-"));
+    const broken = await startMock({ password: "pw", mutant: findMutant("query.num-records-off-by-one") });
+    try {
+      const baseline = join(work, "known.yaml");
+      writeFileSync(baseline, '- id: licenses.list.num-records\n  reason: "BURT 1"\n');
+      const file = inventory(work, {
+        defaults: { passwordEnv: "PW", only: "cluster.*,licenses.list.*", timeoutMs: 2000, baseline },
+        targets: [{ name: "broken", target: broken.url }, { name: "gone", target: "http://127.0.0.1:9" }],
+      });
+      const r = await cli(["run", "--targets", file, "--report-dir", join(work, "reports"), "--no-html"], { PW: "pw" });
+      expect(r.code, r.err).toBe(2);
+      const dir = join(work, "reports", "latest");
+      const fleet = json(join(dir, "summary.json"));
+      const byName = Object.fromEntries(fleet.targets.map((t: any) => [t.name, t]));
+      expect(byName.broken).toMatchObject({ verdict: "conformant", totals: { fail: 1, known: 1 } });
+      expect(r.out).toMatch(/^ {2}broken: conformant \([^)]*\): \d+ passed, 1 failed \(1 known\), 0 errors, /m);
+      const gone = json(join(dir, byName.gone.runDir, "summary.json"));
+      expect(gone).toMatchObject({ result: "could not run", totals: { known: 0 } });
+      expect(gone.checks.filter((c: any) => c.known)).toEqual([]);
+      expect(r.out).toMatch(new RegExp(`^ {2}gone: could not run \\([^)]*\\): 0 passed, 0 failed, ${gone.totals.error} errors, `, "m"));
+      // JUnit, the target's own and the fleet's, counts every one of its errors.
+      const errors = (xml: string, suites: RegExp) => [...xml.matchAll(/<testsuite name="([^"]*)" tests="\d+" failures="\d+" errors="(\d+)"/g)].filter((m) => suites.test(m[1])).reduce((n, m) => n + Number(m[2]), 0);
+      expect(errors(readFileSync(join(dir, byName.gone.runDir, "junit.xml"), "utf8"), /./)).toBe(gone.totals.error);
+      expect(errors(readFileSync(join(dir, "junit.xml"), "utf8"), /^gone: /)).toBe(gone.totals.error);
+    } finally {
+      await broken.close();
+    }
+  }, 180_000);
+
   it("Ctrl-C on one target's process stops that target only; Ctrl-C on the fleet starts no further target (exit 130)", async () => {
     const work = mkdtempSync(join(tmpdir(), "fleet-int-"));
     const slow = await startMock({ password: "pw", latencyMs: 40 });
@@ -225,7 +256,8 @@ describe("each target is its own run", () => {
       expect(one.code).toBe(130);
       expect(f1.interrupted).toBeUndefined();
 
-      // One at a time; Ctrl-C on the fleet while "a" runs: "a" stops and reports, "b" is never started (nothing reaches it).
+      // One at a time, with the HTML report; Ctrl-C on the fleet while "a" runs: "a" stops and reports, "b" is never
+      // started (nothing reaches it). No HTML report is made, but every target's Allure results, and the fleet's, are settled.
       const file2 = inventory(work, {
         defaults: { passwordEnv: "PW", only: "licenses.*,nodes.*,cluster.*" },
         targets: [{ name: "a", target: proxies[0].url }, { name: "b", target: proxies[2].url }],
@@ -238,7 +270,7 @@ describe("each target is its own run", () => {
           fleet.kill("SIGINT");
         }
       }, 50);
-      const two = await cli(["run", "--targets", file2, "--report-dir", join(work, "two"), "--no-html", "--parallel-targets", "1", "--seed", "3"], { PW: "pw" }, (c) => { fleet = c; });
+      const two = await cli(["run", "--targets", file2, "--report-dir", join(work, "two"), "--parallel-targets", "1", "--seed", "3"], { PW: "pw" }, (c) => { fleet = c; });
       clearInterval(signalFleet);
       expect(two.code).toBe(130);
       expect(two.err).toMatch(/^interrupted: no further target starts/m);
@@ -248,6 +280,13 @@ describe("each target is its own run", () => {
       expect(f2.targets[1].reason).toMatch(/not started/);
       expect(proxies[2].requests).toEqual([]);
       expect(schemaValidator()(f2)).toBe(true);
+      const dir2 = join(work, "two", "latest");
+      expect(readFileSync(join(dir2, "html", "index.html"), "utf8")).toMatch(/no HTML report: the run was interrupted \(Ctrl-C\)/);
+      for (const t of f2.targets) {
+        const own = json(join(dir2, t.runDir, "summary.json"));
+        expectSettled(readAllureResults(join(dir2, t.runDir, "allure-results")), own.checks);
+        expectSettled(readAllureResults(join(dir2, "allure-results"), t.name), own.checks);
+      }
     } finally {
       await Promise.all(proxies.map((p) => p.close()));
       await slow.close();

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startMock, type MockHandle } from "../../mock/index.ts";
 import { EXIT } from "../../src/cli/exit-codes.ts";
+import { expectSettled, readAllureResults } from "../support/allure-results.ts";
 import { startRecordingProxy } from "../support/recording-proxy.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
@@ -21,27 +22,32 @@ function inventory(mock: MockHandle): { licenses: string[]; packages: string[] }
 /**
  * `run --target <proxy> --profile destructive` with a config file of `config` (and `extra` flags), as a child process:
  * `started` gets it (the proxy's hooks signal it), `stderr` what it has printed so far; resolves its exit code.
+ * With `stdout`, the run is made as a user makes it (not --quiet, not --no-html: its Allure results are written),
+ * and `stdout` gets what it has printed so far.
  */
-function runDestructive(target: string, password: string, dir: string, config: string, extra: string[], started: (child: ReturnType<typeof spawn>) => void, stderr: (text: string) => void): Promise<number | null> {
+function runDestructive(target: string, password: string, dir: string, config: string, extra: string[], started: (child: ReturnType<typeof spawn>) => void, stderr: (text: string) => void, stdout?: (text: string) => void): Promise<number | null> {
   const cfg = join(dir, "ontap.yaml");
   writeFileSync(cfg, config);
-  const child = spawn(process.execPath, [BIN, "run", "--target", target, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", cfg, ...extra, "--no-html", "--quiet", "--seed", "1", "--report-dir", dir], {
-    env: { ...process.env, P: password },
+  const child = spawn(process.execPath, [BIN, "run", "--target", target, "--password-env", "P", "--profile", "destructive", "--allow-destructive", "--config", cfg, ...extra, ...(stdout ? [] : ["--no-html", "--quiet"]), "--seed", "1", "--report-dir", dir], {
+    env: { ...process.env, P: password, NO_COLOR: "1", FORCE_COLOR: undefined },
   });
   started(child);
   let err = "";
   child.stderr!.on("data", (d) => stderr((err += d)));
-  child.stdout!.resume();
+  let out = "";
+  if (stdout) child.stdout!.on("data", (d) => stdout((out += d)));
+  else child.stdout!.resume();
   return new Promise<number | null>((resolve) => child.on("close", resolve));
 }
 
 describe("Ctrl-C during a destructive run", () => {
-  it("stops at the first license install, restores the target, writes summary.json (interrupted) and exits 130", async () => {
+  it("stops at the first license install, restores the target, writes summary.json (interrupted), Allure results that say the same, and exits 130", async () => {
     const mock = await startMock({ scenario: "docs" });
     const before = inventory(mock);
     let signalled = false;
     let child: ReturnType<typeof spawn> | undefined;
     let err = "";
+    let out = "";
     /** Resolves once the CLI has taken the Ctrl-C (it says so on stderr). */
     const acknowledged = () => new Promise<void>((resolve) => {
       const look = () => (/^interrupted: /m.test(err) ? resolve() : setTimeout(look, 10));
@@ -62,7 +68,7 @@ describe("Ctrl-C during a destructive run", () => {
     });
     const dir = mkdtempSync(join(tmpdir(), "interrupt-"));
     try {
-      const code = await runDestructive(proxy.url, mock.options.password, dir, "testKeys: true\n", [], (c) => (child = c), (e) => (err = e));
+      const code = await runDestructive(proxy.url, mock.options.password, dir, "testKeys: true\n", [], (c) => (child = c), (e) => (err = e), (o) => (out = o));
 
       expect(signalled).toBe(true);
       expect(code, err).toBe(EXIT.INTERRUPTED);
@@ -79,9 +85,17 @@ describe("Ctrl-C during a destructive run", () => {
       expect(new Set(ids).size).toBe(ids.length);
       const interrupted = summary.checks.filter((c: any) => c.status === "error" && c.message === "interrupted");
       expect(interrupted.length).toBeGreaterThan(0);
+      // The check under way (its license install held until the Ctrl-C was taken) says so too: no test timeout came.
+      expect(summary.checks.filter((c: any) => c.status === "error" && c.message !== "interrupted").map((c: any) => `${c.id}: ${c.message}`)).toEqual([]);
       // The checks that ran before Ctrl-C keep their results.
       expect(summary.checks.filter((c: any) => c.status === "pass").length).toBeGreaterThan(0);
       expect(readFileSync(join(dir, "latest", "junit.xml"), "utf8")).toContain("interrupted");
+      // No HTML report (the user waits for the prompt), and the terminal says why; the Allure results it would be made
+      // from are settled all the same: every check once, with the status, the message and the tags summary.json has.
+      const runDir = join(dir, "runs", summary.runId);
+      expect(out).toContain(`report: ${runDir} (no HTML report: the run was interrupted (Ctrl-C))`);
+      expect(readFileSync(join(runDir, "html", "index.html"), "utf8")).toMatch(/has no HTML report: the run was interrupted \(Ctrl-C\)/);
+      expectSettled(readAllureResults(join(runDir, "allure-results")), summary.checks);
       console.log(`interrupt: exit ${code}, ${summary.checks.length - interrupted.length} checks ran, ${interrupted.length} interrupted, teardown removed ${summary.teardown.removed?.length ?? 0}`);
     } finally {
       child?.kill("SIGKILL");

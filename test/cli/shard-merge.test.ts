@@ -20,6 +20,7 @@ import { planShard, type Durations } from "../../src/cli/shard.ts";
 import { checkShards, mergeShards, MergeError, type MergeInput } from "../../reports/merge.ts";
 import type { Summary, SummaryCheck } from "../../reports/summary.ts";
 import { startMock, type MockHandle } from "../../mock/index.ts";
+import { findMutant } from "../../mock/mutants/catalog.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
 const ROOT = join(import.meta.dirname, "../..");
@@ -200,6 +201,32 @@ describe("the default run, sharded in two (separate processes) and merged", () =
     }
     expect(run(["--durations", "x.json"]).stderr).toMatch(/--durations balances the shards of --shard i\/n/);
   });
+});
+
+describe("a sharded run with a baseline, merged", () => {
+  it("says what the unsharded run says: its known failures counted apart, and the verdict line", async () => {
+    const mock = await startMock({ password: "pw", mutant: findMutant("query.num-records-off-by-one") });
+    try {
+      const work = mkdtempSync(join(tmpdir(), "shard-baseline-"));
+      const broken = ["history", "jobs", "licenses", "nodes", "packages"].map((c) => `${c}.list.num-records`);
+      writeFileSync(join(work, "known.yaml"), broken.map((id) => `- { id: ${id}, reason: BURT 1 }`).join("\n"));
+      const args = ["run", "--target", mock.url, "--password-env", "PW", "--seed", "1", "--no-html", "--only", "*.num-records,cluster.get.version", "--baseline", join(work, "known.yaml")];
+      const [whole, ...shards] = await Promise.all([
+        cli([...args, "--report-dir", join(work, "whole")], { PW: "pw" }),
+        ...["1/2", "2/2"].map((s, i) => cli([...args, "--quiet", "--shard", s, "--report-dir", join(work, `s${i + 1}`)], { PW: "pw" })),
+      ]);
+      for (const r of [whole, ...shards]) expect(r.code, r.err).toBe(0);
+      const merge = await cli(["merge", join(work, "s1"), join(work, "s2"), "--out", join(work, "merged"), "--no-html"]);
+      expect(merge.code, merge.err).toBe(0);
+      const last = (out: string) => out.trim().split("\n").at(-1);
+      expect(last(whole.out)).toBe("result: conformant (5 known failures from the baseline, not counted)");
+      expect(last(merge.out)).toBe(last(whole.out));
+      expect(whole.out).toMatch(/ 5 failed \(5 known\), 0 errors, /);
+      expect(merge.out).toMatch(/: \d+ checks, \d+ passed, 5 failed \(5 known\), 0 errors$/m);
+    } finally {
+      await mock.close();
+    }
+  }, 180_000);
 });
 
 describe("sharded fleets merge into the fleet", () => {

@@ -219,7 +219,7 @@ describe("where reports go", () => {
     expect(readdirSync(join(cwd, "reports", "runs")).sort()).toEqual(["2020-01-03T00-00-00-000Z", JSON.parse(readFileSync(join(cwd, "reports", "latest", "summary.json"), "utf8")).runId, "keep-me"].sort());
     // latest/html never shows an older run's report.
     expect(readFileSync(join(cwd, "reports", "latest", "html", "index.html"), "utf8")).toMatch(/has no HTML report: the run was made with --no-html/);
-    expect(r.out).toMatch(/report: \S+ \(no HTML report: --no-html\)/);
+    expect(r.out).toMatch(/report: \S+ \(no HTML report: the run was made with --no-html\)/);
     expect(r.out).toContain("\u001b[");
     const plain = await cliAsync(["run", "--target", mock.url, "--password-env", "P", "--only", "cluster.get.version", "--no-html"], { cwd, env: { P: mock.options.password, FORCE_COLOR: undefined, NO_COLOR: "1" } });
     expect(plain.code).toBe(0);
