@@ -161,11 +161,12 @@ export class CheckContext {
 
   constructor(readonly target: TargetInfo, private readonly http: HttpClient, readonly checkId: string, private readonly services: RunServices = {}) {}
 
-  private abandoned = false;
+  /** Why this check sends nothing more, once it was stopped. */
+  private abandoned: string | undefined;
 
-  /** The check outlived its limit: whatever it still tries to send is not sent. */
-  abandon(): void {
-    this.abandoned = true;
+  /** The check was stopped (its time limit, Ctrl-C): whatever it still tries to send is not sent, and says `why`. */
+  abandon(why = "the check was stopped at its time limit"): void {
+    this.abandoned ??= why;
   }
 
   /** The warnings, each once, with how many times it was raised. */
@@ -231,7 +232,7 @@ export class CheckContext {
   /** Send a request of `operationId`; no contract checks (use call() for those). */
   async send(operationId: OperationId, params: CallParams = {}): Promise<Exchange> {
     const op = getOperation(operationId);
-    if (this.abandoned) throw new CheckError(`${op.method} ${op.apiPath} not sent: the check was stopped at its time limit`);
+    if (this.abandoned) throw new CheckError(`${op.method} ${op.apiPath} not sent: ${this.abandoned}`);
     this.gate(op, params);
     let path: string;
     let query = params.query;

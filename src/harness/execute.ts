@@ -37,9 +37,12 @@ export function ownerIn(owners: Readonly<Record<string, string>>): RunServices["
  * names the limit, and stops it sending. Returns the check's context (its
  * exchanges) and what it threw.
  */
-export async function executeCheck(check: Check, result: CheckResult, cfg: { info: TargetInfo; checkTimeoutMs: number }, http: HttpClient, services: RunServices): Promise<{ ctx: CheckContext; thrown: unknown }> {
+export async function executeCheck(check: Check, result: CheckResult, cfg: { info: TargetInfo; checkTimeoutMs: number }, http: HttpClient, services: RunServices, interrupted?: AbortSignal): Promise<{ ctx: CheckContext; thrown: unknown }> {
   const started = Date.now();
   const ctx = new CheckContext(cfg.info, http, check.id, services);
+  // Ctrl-C: the check is not waited for, and sends nothing more (teardown, alone, restores the target; the ledger
+  // knows every write it sent, answered or not).
+  interrupted?.addEventListener("abort", () => ctx.abandon("the run was interrupted (Ctrl-C)"), { once: true });
   let thrown: unknown;
   // The run's own limit, below vitest's test timeout: a check that outlives it ends with a sentence that names the
   // limit, and stops sending (vitest's own timeout would close the client under it: "The client is closed").

@@ -174,8 +174,11 @@ function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">
       // judged by then reports "interrupted" (not the timeout of a test that never timed out), in a result of its own,
       // so that what the abandoned check still writes into `result` is not reported as its verdict.
       let judged = false;
+      const interrupted = new AbortController();
       t.signal.addEventListener("abort", () => {
-        if (!judged && (t.signal.reason as Error | undefined)?.name === "TestRunAbortError") t.task.meta.check = interruptedResult(check);
+        if ((t.signal.reason as Error | undefined)?.name !== "TestRunAbortError") return;
+        if (!judged) t.task.meta.check = interruptedResult(check);
+        interrupted.abort();
       }, { once: true });
       const na = cfg.selection.notRun[check.id];
       if (na) {
@@ -186,7 +189,7 @@ function defineChecks(checks: Check[], cfg: ReturnType<typeof inject<"ontapRun">
       }
       await label(check, cfg);
       const http = client();
-      const { ctx, thrown } = await executeCheck(check, result, cfg, http, services);
+      const { ctx, thrown } = await executeCheck(check, result, cfg, http, services, interrupted.signal);
       judged = true;
       await recordExchanges(ctx.log, http, result, thrown instanceof CheckFailure ? thrown.exchangeId : undefined);
       if (result.status !== "pass") keepExchanges(cfg.runDir, check.id, ctx.log, http);
