@@ -1,7 +1,7 @@
 // Ctrl-C during `run`. The first stops the suites: vitest runs no further
-// check (the one under way ends, its own cleanup included), and the run
-// command restores the target, writes the reports with what it has and exits
-// 130. The second exits at once, restoring nothing.
+// check, and the one under way is abandoned (it sends nothing more:
+// executeCheck), and the run command restores the target, writes the reports
+// with what it has and exits 130. The second exits at once, restoring nothing.
 import type { Reporter, Vitest } from "vitest/node";
 import { EXIT } from "./exit-codes.ts";
 
