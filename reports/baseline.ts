@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { SUMMARY_FORMAT } from "./summary-format.ts";
+import { summaryFileProblem } from "./summary-file.ts";
 
 export interface BaselineEntry {
   id: string;
@@ -54,6 +55,9 @@ export function readBaseline(file: string, checkIds: ReadonlySet<string>, sugges
   }
   const entries = new Map<string, BaselineEntry>();
   if (data?.format === SUMMARY_FORMAT) {
+    const problem = summaryFileProblem(file, data);
+    if (problem) throw new BaselineError(`the baseline ${problem}`);
+    if (Array.isArray(data.targets)) throw new BaselineError(`the baseline ${file} is a fleet run's summary.json: give the summary.json of one target's run (targets/<name>/summary.json in the fleet's run directory)`);
     for (const c of data.checks as Array<{ id: string; status: string; message?: string }>) {
       if (c.status !== "fail" && c.status !== "error") continue;
       entries.set(c.id, { id: c.id, reason: `${c.status === "fail" ? "failed" : "errored"} in the baseline run of ${data.start}: ${(c.message ?? "").split("\n")[0]}` });

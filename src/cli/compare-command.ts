@@ -11,6 +11,7 @@ import { compareFleets, compareMutants, compareRuns, fleetRegressions, fleetToHt
 import type { FleetSummary } from "../../reports/fleet.ts";
 import type { Summary } from "../../reports/summary.ts";
 import { SUMMARY_FORMAT } from "../../reports/summary.ts";
+import { summaryFileProblem } from "../../reports/summary-file.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { MUTANTS_FORMAT } from "./mutants-command.ts";
 
@@ -40,6 +41,8 @@ export function readSummary(path: string): any {
     throw new UsageError(`cannot read ${path}: ${existsSync(file) ? "not valid JSON" : "no summary.json there"}`);
   }
   if (data?.format !== SUMMARY_FORMAT && data?.format !== MUTANTS_FORMAT) throw new UsageError(`${path} is not an ontap-conformance summary (format ${JSON.stringify(data?.format)})`);
+  const problem = data.format === SUMMARY_FORMAT ? summaryFileProblem(file, data) : undefined;
+  if (problem) throw new UsageError(problem);
   return data;
 }
 
@@ -51,7 +54,7 @@ function fleetSide(path: string, fleet: FleetSummary, outDir: string): FleetSide
     targets: fleet.targets.map((t) => {
       const own = join(dir, t.runDir, "summary.json");
       const summary: Summary = existsSync(own)
-        ? JSON.parse(readFileSync(own, "utf8"))
+        ? readSummary(own)
         : { format: fleet.format, runId: t.runId, result: t.verdict, exitCode: t.exitCode, target: t.target, ontapVersion: t.ontapVersion, profile: t.profile, seed: t.seed, runs: t.runs ?? 25, strict: Boolean(t.strict), start: fleet.start, durationMs: t.durationMs, phases: {}, totals: t.totals, checks: t.checks };
       const html = join(dir, "html", "index.html");
       return { name: t.name, summary, links: { ...(existsSync(html) ? { html: relative(outDir, html) } : {}), ...(existsSync(own) ? { summary: relative(outDir, own) } : {}) } };

@@ -1,0 +1,89 @@
+// Bad input gets a clear error and loses nothing: files the CLI is given back
+// (a summary.json to compare, merge or take as a baseline, a baseline file),
+// the directories it is told to write to, and the mock's flags. Each mistake
+// is exit 2 with one readable line that names it (never a JavaScript error),
+// and nothing is written.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { summaryFileProblem } from "../../reports/summary-file.ts";
+import { cli, expectOneLine } from "../support/cli.ts";
+
+const totals = { pass: 1, fail: 0, skip: 0, disabled: 0, error: 0, checks: 1, warnings: 0 };
+const check = { id: "licenses.list.schema", title: "schema", area: "licensing", operation: "licenses_get", spec: ["spec/ontap.yaml#/paths/~1cluster~1licensing~1licenses/get"], profile: "read-only", severity: "normal", phase: "contract", status: "pass", warnings: [], durationMs: 5 };
+/** The smallest run summary its schema accepts. */
+const run = () => ({
+  format: "ontap-conformance/summary@1", runId: "2026-01-01T00-00-00-000Z", result: "conformant", exitCode: 0, target: "https://c", ontapVersion: "9.16.1", profile: "read-only", seed: 1, runs: 25, strict: false,
+  start: "2026-01-01T00:00:00.000Z", durationMs: 1000, phases: {}, totals, checks: [check] as unknown[],
+});
+/** A fleet of one target, whose own run is under targets/a. */
+const fleet = () => ({
+  format: "ontap-conformance/summary@1", result: "conformant", exitCode: 0, start: "2026-01-01T00:00:00.000Z", durationMs: 1000, totals,
+  verdicts: { conformant: 1, "not conformant": 0, "could not run": 0, interrupted: 0 },
+  targets: [{ name: "a", target: "https://c", profile: "read-only", seed: 1, verdict: "conformant", exitCode: 0, totals, durationMs: 1000, runDir: "targets/a", checks: [check] }] as Array<Record<string, unknown>>,
+});
+
+/** A run directory holding `summary` as its summary.json. */
+function runDir(parent: string, name: string, summary: unknown): string {
+  const dir = join(parent, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
+  return dir;
+}
+
+describe("a summary.json with the right format but not the shape of one (compare, merge, run --baseline)", () => {
+  const work = mkdtempSync(join(tmpdir(), "bad-summary-"));
+  const good = runDir(work, "good", run());
+  const goodFleet = runDir(work, "fleet", fleet());
+  runDir(goodFleet, "targets/a", run());
+  const noChecks = runDir(work, "no-checks", { ...run(), checks: undefined });
+  const nullChecks = runDir(work, "null-checks", { ...run(), checks: null });
+  const nullCheck = runDir(work, "null-check", { ...run(), checks: [null] });
+  const f = fleet();
+  delete f.targets[0].runDir;
+  const noRunDir = runDir(work, "no-rundir", f);
+  const bad: Array<[string, RegExp]> = [
+    [noChecks, /no-checks\/summary\.json is not a valid summary\.json: it has no "checks"$/],
+    [nullChecks, /null-checks\/summary\.json is not a valid summary\.json: checks must be a list, not null$/],
+    [nullCheck, /null-check\/summary\.json is not a valid summary\.json: checks\[0\] must be a mapping, not null$/],
+    [noRunDir, /no-rundir\/summary\.json is not a valid summary\.json: targets\[0\] has no "runDir"$/],
+  ];
+
+  it("the schema (reports/summary.schema.json) is what decides: the fixtures' good runs pass it", () => {
+    expect(summaryFileProblem("good", run())).toBeUndefined();
+    expect(summaryFileProblem("fleet", fleet())).toBeUndefined();
+  });
+
+  it("compare: exit 2 with one line naming the file and what is wrong, nothing written", () => {
+    for (const [dir, says] of bad) {
+      const out = join(work, "cmp");
+      expectOneLine(cli(["compare", good, dir, "--out", out]), says);
+      expectOneLine(cli(["compare", dir, dir === noRunDir ? goodFleet : good, "--out", out]), says);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it("compare of two fleets reads each target's own summary.json under the same rule", () => {
+    const other = runDir(work, "fleet-bad-target", fleet());
+    runDir(other, "targets/a", { ...run(), checks: null });
+    expectOneLine(cli(["compare", goodFleet, other, "--out", join(work, "cmp-fleet")]), /fleet-bad-target\/targets\/a\/summary\.json is not a valid summary\.json: checks must be a list, not null$/);
+    expect(existsSync(join(work, "cmp-fleet"))).toBe(false);
+  });
+
+  it("merge: exit 2, --out not made (so a retry is not told it already holds a run)", () => {
+    for (const [dir, says] of bad) {
+      const out = join(work, "merged");
+      expectOneLine(cli(["merge", dir, "--out", out, "--no-html"]), says);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it("run --baseline: exit 2 before anything is written", () => {
+    const reports = join(work, "reports");
+    for (const [dir, says] of bad) expectOneLine(cli(["run", "--baseline", join(dir, "summary.json"), "--report-dir", reports]), new RegExp(`^ontap-conformance: the baseline .*${says.source}`));
+    // A fleet's summary.json is a summary, but not one run's: said so.
+    expectOneLine(cli(["run", "--baseline", join(goodFleet, "summary.json"), "--report-dir", reports]), /the baseline .*fleet\/summary\.json is a fleet run's summary\.json: give the summary\.json of one target's run/);
+    expect(existsSync(reports)).toBe(false);
+  });
+});
