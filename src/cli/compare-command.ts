@@ -6,7 +6,7 @@
 // knows the current run's baseline: exit 1 on a regression the baseline does
 // not know, 0 otherwise, 2 when an input cannot be read.
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { compareFleets, compareMutants, compareRuns, fleetRegressions, fleetToHtml, fleetToMarkdown, toHtml, toMarkdown, type FleetSide } from "../../reports/compare.ts";
 import type { FleetSummary } from "../../reports/fleet.ts";
 import type { Summary } from "../../reports/summary.ts";
@@ -14,6 +14,7 @@ import { SUMMARY_FORMAT } from "../../reports/summary.ts";
 import { summaryFileProblem } from "../../reports/summary-file.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { MUTANTS_FORMAT } from "./mutants-command.ts";
+import { checkOutDir } from "./out-dir.ts";
 
 /** The summary.json a path names: the file, a run directory, or a report directory (its latest run). */
 function summaryFile(path: string): string {
@@ -66,7 +67,7 @@ export function compareCommand(baselinePath: string, currentPath: string, opts: 
   const baseline = readSummary(baselinePath);
   const current = readSummary(currentPath);
   if (baseline.format !== current.format) throw new UsageError("cannot compare a run with a mutant kill table");
-  const dir = resolve(opts.out ?? "compare-report");
+  const dir = checkOutDir(opts.out ?? "compare-report");
   if (Array.isArray(baseline.targets) !== Array.isArray(current.targets)) {
     const [fleet, single] = Array.isArray(baseline.targets) ? [baselinePath, currentPath] : [currentPath, baselinePath];
     throw new UsageError(`cannot compare a fleet run (${fleet}) with the run of one target (${single}): compare the fleet's targets/<name> with it`);

@@ -21,6 +21,7 @@ import type { MergedPart, Summary } from "../../reports/summary.ts";
 import type { FleetSummary } from "../../reports/fleet.ts";
 import { summaryFileProblem } from "../../reports/summary-file.ts";
 import { UsageError } from "./exit-codes.ts";
+import { checkOutDir, isWithin } from "./out-dir.ts";
 import { writeFleetRun } from "./fleet-report.ts";
 import { generateHtml } from "./run-command.ts";
 import { SHARD_FILE, summaryPathOf } from "./shard.ts";
@@ -123,9 +124,12 @@ async function writeMergedRun(outDir: string, parts: MergeInput[], runId: string
 export async function mergeCommand(paths: string[], opts: MergeOptions): Promise<number> {
   const out = (line: string) => { if (!opts.quiet) process.stdout.write(`${line}\n`); };
   if (!paths.length) throw new UsageError("merge needs the run directories to merge: merge DIR... --out DIR");
-  const outDir = resolve(opts.out);
+  const outDir = checkOutDir(opts.out);
   if (existsSync(join(outDir, "summary.json"))) throw new UsageError(`--out ${opts.out} already holds a run (summary.json): give a new directory`);
   const inputs = paths.map(expand);
+  // A run is copied, or read, from where it is: --out inside one would copy it into itself.
+  const holder = inputs.flatMap((i) => i.parts).find((p) => isWithin(outDir, p.dir));
+  if (holder) throw new UsageError(`--out ${opts.out} is inside ${holder.label}, a run being merged: give a directory outside the runs`);
   const groups = new Map<string, MergeInput[]>();
   for (const p of inputs.flatMap((i) => i.parts)) groups.set(keyOf(p), [...(groups.get(keyOf(p)) ?? []), p]);
   // Everything is checked before anything is written.

@@ -87,3 +87,21 @@ describe("a summary.json with the right format but not the shape of one (compare
     expect(existsSync(reports)).toBe(false);
   });
 });
+
+describe("--out that cannot be a directory to write in", () => {
+  const work = mkdtempSync(join(tmpdir(), "bad-out-"));
+  const good = runDir(work, "good", run());
+  const file = join(work, "a-file");
+  writeFileSync(file, "not a directory\n");
+
+  it("compare --out a file, or a path under a file: one line naming --out", () => {
+    expectOneLine(cli(["compare", good, good, "--out", file]), /^ontap-conformance: --out .*a-file is a file, not a directory: give a directory$/);
+    expectOneLine(cli(["compare", good, good, "--out", join(file, "sub")]), /^ontap-conformance: --out .*a-file\/sub cannot be made: .*a-file is a file, not a directory$/);
+  });
+
+  it("merge --out a file, or inside a run being merged: one line naming --out, nothing written", () => {
+    expectOneLine(cli(["merge", good, "--out", file, "--no-html"]), /^ontap-conformance: --out .*a-file is a file, not a directory/);
+    expectOneLine(cli(["merge", good, "--out", join(good, "sub"), "--no-html"]), /^ontap-conformance: --out .*good\/sub is inside .*good, a run being merged: give a directory outside the runs$/);
+    expect(readdirSync(good)).toEqual(["summary.json"]);
+  });
+});
