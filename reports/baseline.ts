@@ -47,11 +47,18 @@ export class BaselineError extends Error {}
  * none of them is an error (with the nearest id, when `suggest` finds one).
  */
 export function readBaseline(file: string, checkIds: ReadonlySet<string>, suggest: (id: string) => string = () => ""): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new BaselineError(`cannot read the baseline ${file}`);
+  }
   let data: any;
   try {
-    data = parse(readFileSync(file, "utf8"));
+    data = parse(text);
   } catch (e) {
-    throw new BaselineError(`cannot read the baseline ${file}${(e as NodeJS.ErrnoException).code ? "" : `: ${(e as Error).message.split("\n")[0]}`}`);
+    // The parser's first line says where (", at line 2, column 1"), as for --config.
+    throw new BaselineError(`the baseline ${file} is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
   }
   const entries = new Map<string, BaselineEntry>();
   if (data?.format === SUMMARY_FORMAT) {

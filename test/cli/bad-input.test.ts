@@ -105,3 +105,15 @@ describe("--out that cannot be a directory to write in", () => {
     expect(readdirSync(good)).toEqual(["summary.json"]);
   });
 });
+
+describe("the baseline file (run --baseline)", () => {
+  const work = mkdtempSync(join(tmpdir(), "bad-baseline-"));
+  const reports = join(work, "reports");
+
+  it("invalid YAML says so, with the parser's line, as --config does", () => {
+    writeFileSync(join(work, "broken.yaml"), "- id: licenses.list.schema\n  reason: [unclosed\n");
+    expectOneLine(cli(["run", "--baseline", join(work, "broken.yaml"), "--report-dir", reports]), /^ontap-conformance: the baseline .*broken\.yaml is not valid YAML: .+ at line \d+, column \d+$/);
+    expectOneLine(cli(["run", "--baseline", join(work, "missing.yaml"), "--report-dir", reports]), /^ontap-conformance: cannot read the baseline .*missing\.yaml$/);
+    expect(existsSync(reports)).toBe(false);
+  });
+});
