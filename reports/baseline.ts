@@ -7,6 +7,7 @@
 // report nothing.
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
+import { isDateTime } from "../src/contract/formats.ts";
 import { SUMMARY_FORMAT } from "./summary-format.ts";
 import { summaryFileProblem } from "./summary-file.ts";
 
@@ -80,8 +81,10 @@ export function readBaseline(file: string, checkIds: ReadonlySet<string>, sugges
       if (typeof e.id !== "string" || !e.id) throw new BaselineError(`${where} needs an id (a check id)`);
       if (typeof e.reason !== "string" || !e.reason.trim()) throw new BaselineError(`${where} (${e.id}) needs a reason`);
       if (e.owner !== undefined && (typeof e.owner !== "string" || !e.owner.trim())) throw new BaselineError(`${where} (${e.id}): owner must be a name`);
-      if (e.expires !== undefined && (typeof e.expires !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(e.expires) || Number.isNaN(Date.parse(e.expires)))) {
-        throw new BaselineError(`${where} (${e.id}): expires must be a date YYYY-MM-DD, not ${JSON.stringify(e.expires)}`);
+      if (e.expires !== undefined) {
+        // A day of the calendar: Date.parse takes 2027-02-30 for March 2; the contract's date-time judgement does not.
+        const shaped = typeof e.expires === "string" && /^\d{4}-\d{2}-\d{2}$/.test(e.expires);
+        if (!shaped || !isDateTime(`${e.expires}T00:00:00Z`)) throw new BaselineError(`${where} (${e.id}): expires must be a date YYYY-MM-DD, not ${JSON.stringify(e.expires)}${shaped ? " (no such day)" : ""}`);
       }
       if (entries.has(e.id)) throw new BaselineError(`${where}: ${e.id} is listed twice`);
       entries.set(e.id, { id: e.id, reason: e.reason, ...(e.owner ? { owner: e.owner } : {}), ...(e.expires ? { expires: e.expires } : {}) });

@@ -117,3 +117,15 @@ describe("the baseline file (run --baseline)", () => {
     expect(existsSync(reports)).toBe(false);
   });
 });
+
+describe("a baseline entry's expiry date", () => {
+  const work = mkdtempSync(join(tmpdir(), "bad-expires-"));
+
+  it("a date that is not a day of the calendar is exit 2, not rolled over to the next month", () => {
+    for (const day of ["2027-02-30", "2026-02-29", "2027-04-31", "2027-13-01", "2027-00-10"]) {
+      writeFileSync(join(work, "b.yaml"), `- { id: licenses.list.schema, reason: BURT 1, expires: "${day}" }\n`);
+      expectOneLine(cli(["run", "--baseline", join(work, "b.yaml"), "--report-dir", join(work, "reports")]), new RegExp(`expires must be a date YYYY-MM-DD, not "${day}" \\(no such day\\)$`));
+    }
+    expect(existsSync(join(work, "reports"))).toBe(false);
+  });
+});
