@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { startMock, SCENARIOS, DEFAULT_PASSWORD, type MockHandle, type ScenarioName } from "../../mock/index.ts";
 import { UsageError } from "./exit-codes.ts";
+import { checkOutFile } from "./out-dir.ts";
 import { didYouMean } from "./suggest.ts";
 
 /**
@@ -150,6 +151,8 @@ export async function mockFleetCommand(opts: { fleet?: number; fleetFile?: strin
     password = process.env[opts.passwordEnv];
     if (password === undefined) throw new UsageError(`the environment variable ${opts.passwordEnv} (--password-env) is not set`);
   }
+  // The inventory's path is checked before any mock starts: a mock left serving behind an error would keep this process alive.
+  if (opts.inventory) checkOutFile(opts.inventory, "--inventory");
   let fleet: MockFleet;
   try {
     fleet = await startMockFleet(specs, { host: opts.host, port: opts.port, tls: opts.tls, username: opts.username, password, passwordEnv: opts.passwordEnv, clockSpeed: opts.clockSpeed, latency: opts.latency, scenario: opts.scenario as ScenarioName });
@@ -158,7 +161,14 @@ export async function mockFleetCommand(opts: { fleet?: number; fleetFile?: strin
     if (err.code === "EADDRINUSE") throw new UsageError(`a port from ${opts.port} on ${opts.host} is already in use`);
     throw e;
   }
-  if (opts.inventory) writeFileSync(opts.inventory, fleet.inventory);
+  if (opts.inventory) {
+    try {
+      writeFileSync(opts.inventory, fleet.inventory);
+    } catch (e) {
+      await fleet.close();
+      throw new UsageError(`--inventory ${opts.inventory} cannot be written: ${(e as Error).message}`);
+    }
+  }
   process.stdout.write(fleet.inventory);
   process.stdout.write(`# ready: ${fleet.mocks.length} mock(s)${opts.inventory ? `, inventory written to ${opts.inventory}` : ""}; stop with Ctrl-C\n`);
   await new Promise<void>((resolve) => {

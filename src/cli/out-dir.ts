@@ -1,7 +1,8 @@
-// Where a command writes (compare --out, merge --out): checked before
-// anything is read or written, so a path that is a file, lies under a file
-// or cannot be written in is one line naming the flag, not a raw EEXIST,
-// ENOTDIR or EACCES from mkdir halfway through.
+// Where a command writes (compare --out, merge --out, mock --inventory):
+// checked before anything is read, written or started, so a path that is a
+// file (or a directory), lies under a file, in no directory, or cannot be
+// written in is one line naming the flag, not a raw EEXIST, ENOTDIR, ENOENT
+// or EACCES halfway through.
 import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
 import { UsageError } from "./exit-codes.ts";
@@ -42,4 +43,27 @@ export function checkOutDir(out: string, flag = "--out"): string {
     throw new UsageError(`${flag} ${out}: this user may not write in ${real}`);
   }
   return dir;
+}
+
+/** `file` as an absolute path once it is known that a file can be written there; else one line naming `flag`. */
+export function checkOutFile(file: string, flag: string): string {
+  const path = resolve(file);
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) throw new UsageError(`${flag} ${file} is a directory: give a file name`);
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      throw new UsageError(`${flag} ${file}: this user may not write it`);
+    }
+    return path;
+  }
+  const parent = dirname(path);
+  if (!existsSync(parent)) throw new UsageError(`${flag} ${file} cannot be written: the directory ${parent} does not exist`);
+  if (!statSync(parent).isDirectory()) throw new UsageError(`${flag} ${file} cannot be written: ${parent} is a file, not a directory`);
+  try {
+    accessSync(parent, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`${flag} ${file}: this user may not write in ${parent}`);
+  }
+  return path;
 }

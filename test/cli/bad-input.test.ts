@@ -129,3 +129,14 @@ describe("a baseline entry's expiry date", () => {
     expect(existsSync(join(work, "reports"))).toBe(false);
   });
 });
+
+describe("mock: bad flags are exit 2 with one line, and no mock is left serving", () => {
+  const work = mkdtempSync(join(tmpdir(), "bad-mock-"));
+  /** A command that would serve is killed after 20 s (code null): these must end by themselves. */
+  const mock = (args: string[]) => cli(["mock", ...args], { timeout: 20_000 });
+
+  it("--fleet with an --inventory that cannot be written: said before any mock starts, and the command ends", () => {
+    expectOneLine(mock(["--fleet", "1", "--inventory", join(work, "no-such-dir", "inv.yaml")]), /^ontap-conformance: --inventory .*no-such-dir\/inv\.yaml cannot be written: the directory .*no-such-dir does not exist$/);
+    expectOneLine(mock(["--fleet", "1", "--inventory", work]), /^ontap-conformance: --inventory .* is a directory: give a file name$/);
+  }, 60_000);
+});

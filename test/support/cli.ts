@@ -10,6 +10,8 @@ export const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** ms before the blocking cli() kills the command (code null): for a command that must end by itself (default 120000). */
+  timeout?: number;
 }
 
 export interface CliResult {
@@ -22,7 +24,7 @@ const envOf = (opts: CliOptions) => ({ ...process.env, ONTAP_PASSWORD: undefined
 
 /** Blocking: for commands that need no server of this process. */
 export function cli(args: string[], opts: CliOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: opts.cwd, env: envOf(opts), timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: opts.cwd, env: envOf(opts), timeout: opts.timeout ?? 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
