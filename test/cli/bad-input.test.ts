@@ -139,4 +139,9 @@ describe("mock: bad flags are exit 2 with one line, and no mock is left serving"
     expectOneLine(mock(["--fleet", "1", "--inventory", join(work, "no-such-dir", "inv.yaml")]), /^ontap-conformance: --inventory .*no-such-dir\/inv\.yaml cannot be written: the directory .*no-such-dir does not exist$/);
     expectOneLine(mock(["--fleet", "1", "--inventory", work]), /^ontap-conformance: --inventory .* is a directory: give a file name$/);
   }, 60_000);
+
+  it("--inventory without --fleet is refused, not ignored while a single mock serves", () => {
+    expectOneLine(mock(["--inventory", join(work, "inv.yaml")]), /^ontap-conformance: --inventory goes with --fleet N \(or --fleet-file FILE\)/);
+    expect(existsSync(join(work, "inv.yaml"))).toBe(false);
+  }, 60_000);
 });
