@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { startMock, SCENARIOS, DEFAULT_PASSWORD, type MockHandle, type ScenarioName } from "../../mock/index.ts";
 import { UsageError } from "./exit-codes.ts";
+import { listenProblem } from "./mock-command.ts";
 import { checkOutFile } from "./out-dir.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -157,8 +158,8 @@ export async function mockFleetCommand(opts: { fleet?: number; fleetFile?: strin
   try {
     fleet = await startMockFleet(specs, { host: opts.host, port: opts.port, tls: opts.tls, username: opts.username, password, passwordEnv: opts.passwordEnv, clockSpeed: opts.clockSpeed, latency: opts.latency, scenario: opts.scenario as ScenarioName });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === "EADDRINUSE") throw new UsageError(`a port from ${opts.port} on ${opts.host} is already in use`);
+    const problem = listenProblem(e as NodeJS.ErrnoException, opts.host, `a port from ${opts.port}`);
+    if (problem) throw new UsageError(problem);
     throw e;
   }
   if (opts.inventory) {

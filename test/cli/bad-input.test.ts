@@ -3,11 +3,14 @@
 // the directories it is told to write to, and the mock's flags. Each mistake
 // is exit 2 with one readable line that names it (never a JavaScript error),
 // and nothing is written.
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { selfSignedCertificate } from "../../mock/server/listen.ts";
 import { summaryFileProblem } from "../../reports/summary-file.ts";
+import { tlsProblem } from "../../src/cli/mock-command.ts";
 import { cli, expectOneLine } from "../support/cli.ts";
 
 const totals = { pass: 1, fail: 0, skip: 0, disabled: 0, error: 0, checks: 1, warnings: 0 };
@@ -143,5 +146,22 @@ describe("mock: bad flags are exit 2 with one line, and no mock is left serving"
   it("--inventory without --fleet is refused, not ignored while a single mock serves", () => {
     expectOneLine(mock(["--inventory", join(work, "inv.yaml")]), /^ontap-conformance: --inventory goes with --fleet N \(or --fleet-file FILE\)/);
     expect(existsSync(join(work, "inv.yaml"))).toBe(false);
+  }, 60_000);
+
+  it("--cert/--key that are not a certificate and its key, and a --host that does not resolve: one line naming the flag", async () => {
+    const { cert, key } = await selfSignedCertificate("127.0.0.1");
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+    const file = (name: string, text: string) => {
+      writeFileSync(join(work, name), text);
+      return join(work, name);
+    };
+    const garbage = file("garbage.pem", "garbage\n");
+    expectOneLine(mock(["--cert", garbage, "--key", garbage]), /^ontap-conformance: --cert .*garbage\.pem is not a PEM certificate: it has no -----BEGIN CERTIFICATE----- line$/);
+    expectOneLine(mock(["--cert", file("cert.pem", cert), "--key", garbage]), /^ontap-conformance: --key .*garbage\.pem is not a PEM private key: it has no -----BEGIN PRIVATE KEY----- block OpenSSL can read$/);
+    expectOneLine(mock(["--cert", join(work, "cert.pem"), "--key", file("other.pem", other)]), /^ontap-conformance: --key .*other\.pem is not the private key of --cert .*cert\.pem$/);
+    expectOneLine(mock(["--host", "no.such.host.invalid"]), /^ontap-conformance: --host no\.such\.host\.invalid is not an address, nor a name that resolves to one \(getaddrinfo E[A-Z_]+\)$/);
+    expectOneLine(mock(["--fleet", "2", "--host", "no.such.host.invalid"]), /^ontap-conformance: --host no\.such\.host\.invalid is not an address/);
+    // The key that goes with the certificate still serves.
+    expect(tlsProblem({ cert, key }, { cert: "c", key: "k" })).toBeUndefined();
   }, 60_000);
 });
