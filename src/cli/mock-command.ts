@@ -3,7 +3,21 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { startMock, SCENARIOS, type ScenarioName } from "../../mock/index.ts";
+import { compareVersions, coveredReleases } from "../contract/index.ts";
 import { UsageError } from "./exit-codes.ts";
+
+/**
+ * Whether the mock can impersonate `version` (a text like 9.16.1): the
+ * releases the spec describes (spec/ontap.yaml x-ontap-versions, 9.6 to
+ * 9.19.1), or what to say instead. Outside them the mock would invent a
+ * release: 8.3 would answer 404 to everything, 9.99.9 claim fields no
+ * release has.
+ */
+export function releaseProblem(version: string): string | undefined {
+  const { oldest, newest } = coveredReleases();
+  if (compareVersions(version, oldest) >= 0 && compareVersions(version, newest) <= 0) return undefined;
+  return `a release from ${oldest} to ${newest} (what spec/ontap.yaml describes), not "${version}"`;
+}
 
 /** OpenSSL's reason without its code ("error:0480006C:PEM routines::no start line" → "no start line"). */
 const openssl = (e: unknown) => String((e as Error).message).replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, "");
@@ -71,6 +85,8 @@ export async function mockCommand(opts: MockCommandOptions): Promise<number> {
   if (!SCENARIOS.includes(opts.scenario as ScenarioName)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(", ")}, not "${opts.scenario}"`);
   if (Boolean(opts.cert) !== Boolean(opts.key)) throw new UsageError("--cert and --key go together");
   if (!/^\d+\.\d+(\.\d+)?$/.test(opts.ontapVersion)) throw new UsageError(`--ontap-version must look like 9.18.1, not "${opts.ontapVersion}"`);
+  const outside = releaseProblem(opts.ontapVersion);
+  if (outside) throw new UsageError(`--ontap-version must be ${outside}`);
   let password = opts.password;
   if (opts.passwordEnv) {
     password = process.env[opts.passwordEnv];

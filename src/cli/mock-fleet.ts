@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { startMock, SCENARIOS, DEFAULT_PASSWORD, type MockHandle, type ScenarioName } from "../../mock/index.ts";
 import { UsageError } from "./exit-codes.ts";
-import { listenProblem } from "./mock-command.ts";
+import { listenProblem, releaseProblem } from "./mock-command.ts";
 import { checkOutFile } from "./out-dir.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -52,6 +52,8 @@ export function readFleetFile(file: string): FleetMock[] {
     for (const k of Object.keys(m)) if (!KEYS.includes(k)) throw new UsageError(`the fleet file ${file}: unknown key mocks[${i}]."${k}"${didYouMean(k, KEYS)}`);
     if (m.scenario !== undefined && !SCENARIOS.includes(m.scenario)) throw new UsageError(`the fleet file ${file}: mocks[${i}].scenario must be one of ${SCENARIOS.join(", ")}, not ${JSON.stringify(m.scenario)}`);
     if (m.ontapVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(String(m.ontapVersion))) throw new UsageError(`the fleet file ${file}: mocks[${i}].ontapVersion must look like 9.16.1, not ${JSON.stringify(m.ontapVersion)}`);
+    const outside = m.ontapVersion === undefined ? undefined : releaseProblem(String(m.ontapVersion));
+    if (outside) throw new UsageError(`the fleet file ${file}: mocks[${i}].ontapVersion must be ${outside}`);
     if (m.name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(String(m.name))) throw new UsageError(`the fleet file ${file}: mocks[${i}].name must be letters, digits, _ and - (at most 64), not ${JSON.stringify(m.name)}`);
     for (const k of ["records", "latency"]) if (m[k] !== undefined && !(Number.isInteger(m[k]) && m[k] >= 0)) throw new UsageError(`the fleet file ${file}: mocks[${i}].${k} must be a whole number, not ${JSON.stringify(m[k])}`);
   });
@@ -143,7 +145,11 @@ export async function mockFleetCommand(opts: { fleet?: number; fleetFile?: strin
     specs = readFleetFile(opts.fleetFile);
   } else {
     const versions = opts.versions ? opts.versions.split(",").map((v) => v.trim()).filter(Boolean) : undefined;
-    for (const v of versions ?? []) if (!/^\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--versions takes releases like 9.8,9.16.1, not "${v}"`);
+    for (const v of versions ?? []) {
+      if (!/^\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--versions takes releases like 9.8,9.16.1, not "${v}"`);
+      const outside = releaseProblem(v);
+      if (outside) throw new UsageError(`--versions takes ${outside.replace(/^a release/, "releases")}`);
+    }
     const n = opts.fleet ?? versions?.length ?? MOCK_RELEASES.length;
     specs = spreadReleases(n, versions ?? MOCK_RELEASES).map((v) => ({ ontapVersion: v, records: opts.records }));
   }

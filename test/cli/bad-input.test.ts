@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { selfSignedCertificate } from "../../mock/server/listen.ts";
 import { summaryFileProblem } from "../../reports/summary-file.ts";
-import { tlsProblem } from "../../src/cli/mock-command.ts";
+import { releaseProblem, tlsProblem } from "../../src/cli/mock-command.ts";
+import { coveredReleases } from "../../src/contract/index.ts";
 import { cli, expectOneLine } from "../support/cli.ts";
 
 const totals = { pass: 1, fail: 0, skip: 0, disabled: 0, error: 0, checks: 1, warnings: 0 };
@@ -163,5 +164,19 @@ describe("mock: bad flags are exit 2 with one line, and no mock is left serving"
     expectOneLine(mock(["--fleet", "2", "--host", "no.such.host.invalid"]), /^ontap-conformance: --host no\.such\.host\.invalid is not an address/);
     // The key that goes with the certificate still serves.
     expect(tlsProblem({ cert, key }, { cert: "c", key: "k" })).toBeUndefined();
+  }, 60_000);
+
+  it("a release outside those the spec describes is refused, for one mock and for a fleet", () => {
+    const { oldest, newest } = coveredReleases();
+    const range = `a release from ${oldest} to ${newest}`.replace(/\./g, "\\.");
+    expectOneLine(mock(["--ontap-version", "9.99.9"]), new RegExp(`^ontap-conformance: --ontap-version must be ${range} .*, not "9\\.99\\.9"$`));
+    expectOneLine(mock(["--ontap-version", "8.3"]), new RegExp(`--ontap-version must be ${range} .*, not "8\\.3"$`));
+    expectOneLine(mock(["--fleet", "2", "--versions", "9.99,7.0"]), /^ontap-conformance: --versions takes releases from .*, not "9\.99"$/);
+    writeFileSync(join(work, "fleet.yaml"), "mocks:\n  - ontapVersion: \"9.10.1\"\n  - ontapVersion: \"9.5\"\n");
+    expectOneLine(mock(["--fleet-file", join(work, "fleet.yaml")]), /the fleet file .*fleet\.yaml: mocks\[1\]\.ontapVersion must be a release from .*, not "9\.5"$/);
+    // The range is the spec's, oldest and newest included.
+    expect(releaseProblem(oldest)).toBeUndefined();
+    expect(releaseProblem(newest)).toBeUndefined();
+    expect(releaseProblem("9.7")).toBeUndefined();
   }, 60_000);
 });
