@@ -184,7 +184,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.CANNOT_RUN;
   }
   if (first.startsWith("-") && !["-h", "--help", "-V", "--version"].includes(first)) {
-    process.stderr.write(`ontap-conformance: ${first} needs a command before it, e.g. ontap-conformance run ${hideUserinfo(argv.join(" "))}\n`);
+    // The command given after the options (`--target X run`) moves to the front, once; none given suggests run.
+    const at = argv.findIndex((a) => commands.includes(a));
+    const command = at < 0 ? "run" : argv[at];
+    const options = argv.filter((_, i) => i !== at);
+    process.stderr.write(`ontap-conformance: ${first} needs a command before it, e.g. ontap-conformance ${command} ${hideUserinfo(options.join(" "))}\n`);
     return EXIT.CANNOT_RUN;
   }
   try {

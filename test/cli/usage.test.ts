@@ -36,6 +36,14 @@ describe("the command line", () => {
     expectOneLine(cli(["lsit"]), /unknown command "lsit" \(did you mean "list"\?\)/);
     // Run's options without the command: said as such, not "too many arguments".
     expectOneLine(cli(["--target", "https://x"]), /--target needs a command before it, e\.g\. ontap-conformance run --target https:\/\/x/);
+    // A command given after the options is put first, once, and the line suggested runs.
+    const late = cli(["--target", "http://x", "run"]);
+    expectOneLine(late, /--target needs a command before it, e\.g\. ontap-conformance run --target http:\/\/x$/);
+    expectOneLine(cli(["--out", "cmp", "compare", "a", "b"]), /--out needs a command before it, e\.g\. ontap-conformance compare --out cmp a b$/);
+    const suggested = late.err.trim().split("e.g. ontap-conformance ")[1]!.split(" ");
+    const tried = cli([...suggested, "--only", "no.such.check"]); // exit 2 before anything is sent, whichever it finds first
+    expect(tried.code).toBe(2);
+    expect(tried.err).not.toMatch(/too many arguments|needs a command before it/);
   });
 
   it("--version prints the version", () => {
