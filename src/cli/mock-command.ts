@@ -51,7 +51,7 @@ export function listenProblem(err: NodeJS.ErrnoException, host: string, port: st
     case "EADDRINUSE":
       return `${port} on ${host} is already in use`;
     case "EACCES":
-      return `not allowed to listen on ${host}:${port.replace(/^port /, "")}`;
+      return `not allowed to listen on ${port} of ${host}`;
     case "EADDRNOTAVAIL":
       return `--host ${host} is not an address of this machine`;
     case "ENOTFOUND":
