@@ -9,7 +9,9 @@
 // from a summary.json and never written (`recordable`).
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
+import { isDateTime } from "../src/contract/formats.ts";
 import { SUMMARY_FORMAT } from "./summary-format.ts";
+import { summaryFileProblem } from "./summary-file.ts";
 
 export interface BaselineEntry {
   id: string;
@@ -64,14 +66,24 @@ export function recordable(c: { status: string; message?: string }): boolean {
  * none of them is an error (with the nearest id, when `suggest` finds one).
  */
 export function readBaseline(file: string, checkIds: ReadonlySet<string>, suggest: (id: string) => string = () => ""): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new BaselineError(`cannot read the baseline ${file}`);
+  }
   let data: any;
   try {
-    data = parse(readFileSync(file, "utf8"));
+    data = parse(text);
   } catch (e) {
-    throw new BaselineError(`cannot read the baseline ${file}${(e as NodeJS.ErrnoException).code ? "" : `: ${(e as Error).message.split("\n")[0]}`}`);
+    // The parser's first line says where (", at line 2, column 1"), as for --config.
+    throw new BaselineError(`the baseline ${file} is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
   }
   const entries = new Map<string, BaselineEntry>();
   if (data?.format === SUMMARY_FORMAT) {
+    const problem = summaryFileProblem(file, data);
+    if (problem) throw new BaselineError(`the baseline ${problem}`);
+    if (Array.isArray(data.targets)) throw new BaselineError(`the baseline ${file} is a fleet run's summary.json: give the summary.json of one target's run (targets/<name>/summary.json in the fleet's run directory)`);
     for (const c of data.checks as Array<{ id: string; status: string; message?: string }>) {
       if (!recordable(c)) continue;
       entries.set(c.id, { id: c.id, reason: `${c.status === "fail" ? "failed" : "errored"} in the baseline run of ${data.start}: ${(c.message ?? "").split("\n")[0]}` });
@@ -87,8 +99,10 @@ export function readBaseline(file: string, checkIds: ReadonlySet<string>, sugges
       if (typeof e.id !== "string" || !e.id) throw new BaselineError(`${where} needs an id (a check id)`);
       if (typeof e.reason !== "string" || !e.reason.trim()) throw new BaselineError(`${where} (${e.id}) needs a reason`);
       if (e.owner !== undefined && (typeof e.owner !== "string" || !e.owner.trim())) throw new BaselineError(`${where} (${e.id}): owner must be a name`);
-      if (e.expires !== undefined && (typeof e.expires !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(e.expires) || Number.isNaN(Date.parse(e.expires)))) {
-        throw new BaselineError(`${where} (${e.id}): expires must be a date YYYY-MM-DD, not ${JSON.stringify(e.expires)}`);
+      if (e.expires !== undefined) {
+        // A day of the calendar: Date.parse takes 2027-02-30 for March 2; the contract's date-time judgement does not.
+        const shaped = typeof e.expires === "string" && /^\d{4}-\d{2}-\d{2}$/.test(e.expires);
+        if (!shaped || !isDateTime(`${e.expires}T00:00:00Z`)) throw new BaselineError(`${where} (${e.id}): expires must be a date YYYY-MM-DD, not ${JSON.stringify(e.expires)}${shaped ? " (no such day)" : ""}`);
       }
       if (entries.has(e.id)) throw new BaselineError(`${where}: ${e.id} is listed twice`);
       entries.set(e.id, { id: e.id, reason: e.reason, ...(e.owner ? { owner: e.owner } : {}), ...(e.expires ? { expires: e.expires } : {}) });

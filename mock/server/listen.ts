@@ -1,11 +1,12 @@
 // The node:http / node:https listener: reads bodies (bounded), applies the
 // simulated network latency, and hands requests to dispatch().
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { generate } from "selfsigned";
 import { OntapError } from "../errors.ts";
-import { errorReply, send } from "./respond.ts";
+import { errorReply, responseText, send } from "./respond.ts";
 import type { Reply } from "./types.ts";
 
 /**
@@ -67,6 +68,50 @@ function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
   });
 }
 
+/** What node's HTTP parser could not read in a request, in words (its error codes: llhttp's HPE_*). */
+function unreadable(err: NodeJS.ErrnoException & { reason?: string }, headerLimit: number): string {
+  switch (err.code) {
+    case "HPE_INVALID_METHOD":
+      return "the request method is not an HTTP method";
+    case "HPE_HEADER_OVERFLOW":
+      return `the request line and headers are larger than ${headerLimit} bytes`;
+    case "HPE_INVALID_HEADER_TOKEN":
+      return "a header name or value holds a character HTTP does not allow there";
+    case "HPE_INVALID_CONTENT_LENGTH":
+      return "the Content-Length header is not a number of bytes";
+    case "HPE_UNEXPECTED_CONTENT_LENGTH":
+      return "the request has both Content-Length and Transfer-Encoding";
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return "the request did not arrive whole in time";
+    default:
+      return `the request is not valid HTTP/1.1 (${err.reason ?? err.message})`;
+  }
+}
+
+/**
+ * A request node's HTTP parser refuses before any handler sees it (an
+ * unknown method, headers over the parser's limit, a control byte in a
+ * header, a Content-Length that is no number, a 100 KB query) is answered
+ * like any other bad input: ONTAP's error envelope, 400 ("input could not be
+ * parsed, or invalid", ref §5.5) with code 262185 invalid value (ref §5.6),
+ * as the mock answers a request path that is not valid percent-encoding
+ * (dispatch.ts), instead of node's bare 400 or 431 without a body. Nothing
+ * reaches dispatch(), so the state is unchanged. The connection is then
+ * closed (what follows on it cannot be read either). Nothing is written to
+ * a socket that is gone, or on which an answer has begun (a pipelined
+ * request after one being answered): it is only closed, as node does.
+ */
+function answerUnreadable(headerLimit: number) {
+  return (err: NodeJS.ErrnoException & { reason?: string }, socket: Duplex): void => {
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    socket.end(responseText(errorReply(new OntapError(400, 262185, `Invalid value: ${unreadable(err, headerLimit)}.`))), () => socket.destroy());
+  };
+}
+
 export async function listen(opts: ListenOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
@@ -82,6 +127,7 @@ export async function listen(opts: ListenOptions): Promise<{ server: Server; url
   };
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createHttpServer(onRequest);
   server.keepAliveTimeout = 30_000;
+  server.on("clientError", answerUnreadable(maxHeaderSize));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => resolve());

@@ -2,7 +2,7 @@
 // or plain JSON by Accept (application/json → plain; anything else → HAL,
 // ref §5.7 S4), and the error envelopes (`{"error": {...}}`, `{"errors":
 // [...]}` for license POST, ref §2.11).
-import type { ServerResponse } from "node:http";
+import { STATUS_CODES, type ServerResponse } from "node:http";
 import { OntapError } from "../errors.ts";
 import type { Reply } from "./types.ts";
 
@@ -61,6 +61,18 @@ const BASE_HEADERS = {
 /** A reply's body as JSON text, as it is sent for a request that asked for plain JSON (`plainJson`) or HAL. */
 export function bodyText(reply: Reply, plainJson: boolean): string {
   return JSON.stringify(plainJson && !reply.keepLinks ? stripLinks(reply.body) : reply.body);
+}
+
+/**
+ * A whole HTTP/1.1 response as text, for a socket no ServerResponse stands
+ * for (a request node's parser refused, listen.ts): the same headers and
+ * body `send` writes, and `connection: close`.
+ */
+export function responseText(reply: Reply): string {
+  const payload = reply.body === undefined ? "" : bodyText(reply, false);
+  const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers, ...(reply.body === undefined ? {} : { "content-type": HAL }), "content-length": String(Buffer.byteLength(payload)), connection: "close" };
+  const head = [`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ""}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  return `${head.join("\r\n")}\r\n\r\n${payload}`;
 }
 
 export function send(res: ServerResponse, reply: Reply, opts: { plainJson: boolean; head?: boolean }): void {

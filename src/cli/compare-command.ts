@@ -6,13 +6,15 @@
 // knows the current run's baseline: exit 1 on a regression the baseline does
 // not know, 0 otherwise, 2 when an input cannot be read.
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { compareFleets, compareMutants, compareRuns, fleetRegressions, fleetToHtml, fleetToMarkdown, toHtml, toMarkdown, type FleetSide } from "../../reports/compare.ts";
 import type { FleetSummary } from "../../reports/fleet.ts";
 import type { Summary } from "../../reports/summary.ts";
 import { SUMMARY_FORMAT } from "../../reports/summary.ts";
+import { summaryFileProblem } from "../../reports/summary-file.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { MUTANTS_FORMAT } from "./mutants-command.ts";
+import { checkOutDir } from "./out-dir.ts";
 
 /** The summary.json a path names: the file, a run directory, or a report directory (its latest run). */
 function summaryFile(path: string): string {
@@ -40,6 +42,8 @@ export function readSummary(path: string): any {
     throw new UsageError(`cannot read ${path}: ${existsSync(file) ? "not valid JSON" : "no summary.json there"}`);
   }
   if (data?.format !== SUMMARY_FORMAT && data?.format !== MUTANTS_FORMAT) throw new UsageError(`${path} is not an ontap-conformance summary (format ${JSON.stringify(data?.format)})`);
+  const problem = data.format === SUMMARY_FORMAT ? summaryFileProblem(file, data) : undefined;
+  if (problem) throw new UsageError(problem);
   return data;
 }
 
@@ -51,7 +55,7 @@ function fleetSide(path: string, fleet: FleetSummary, outDir: string): FleetSide
     targets: fleet.targets.map((t) => {
       const own = join(dir, t.runDir, "summary.json");
       const summary: Summary = existsSync(own)
-        ? JSON.parse(readFileSync(own, "utf8"))
+        ? readSummary(own)
         : { format: fleet.format, runId: t.runId, result: t.verdict, exitCode: t.exitCode, target: t.target, ontapVersion: t.ontapVersion, profile: t.profile, seed: t.seed, runs: t.runs ?? 25, strict: Boolean(t.strict), start: fleet.start, durationMs: t.durationMs, phases: {}, totals: t.totals, checks: t.checks };
       const html = join(dir, "html", "index.html");
       return { name: t.name, summary, links: { ...(existsSync(html) ? { html: relative(outDir, html) } : {}), ...(existsSync(own) ? { summary: relative(outDir, own) } : {}) } };
@@ -63,7 +67,7 @@ export function compareCommand(baselinePath: string, currentPath: string, opts: 
   const baseline = readSummary(baselinePath);
   const current = readSummary(currentPath);
   if (baseline.format !== current.format) throw new UsageError("cannot compare a run with a mutant kill table");
-  const dir = resolve(opts.out ?? "compare-report");
+  const dir = checkOutDir(opts.out ?? "compare-report");
   if (Array.isArray(baseline.targets) !== Array.isArray(current.targets)) {
     const [fleet, single] = Array.isArray(baseline.targets) ? [baselinePath, currentPath] : [currentPath, baselinePath];
     throw new UsageError(`cannot compare a fleet run (${fleet}) with the run of one target (${single}): compare the fleet's targets/<name> with it`);

@@ -163,7 +163,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--versions <list>", "with --fleet: the releases to spread over (comma-separated, e.g. 9.8,9.12.1,9.19.1)")
     .option("--fleet-file <file>", "start the mocks a YAML file lists: mocks: [{name, ontapVersion, scenario, latency, records, mutant}]")
     .option("--inventory <file>", "with --fleet or --fleet-file: also write the inventory to this file")
-    .action(async (opts) => setExit(opts.fleet || opts.fleetFile || opts.versions ? await (await import("./mock-fleet.ts")).mockFleetCommand(opts) : await (await import("./mock-command.ts")).mockCommand(opts)));
+    .action(async (opts) => {
+      const fleet = Boolean(opts.fleet || opts.fleetFile || opts.versions);
+      if (opts.inventory && !fleet) throw new UsageError("--inventory goes with --fleet N (or --fleet-file FILE): a single mock has no inventory to write");
+      setExit(fleet ? await (await import("./mock-fleet.ts")).mockFleetCommand(opts) : await (await import("./mock-command.ts")).mockCommand(opts));
+    });
 
   return program;
 }
@@ -184,7 +188,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.CANNOT_RUN;
   }
   if (first.startsWith("-") && !["-h", "--help", "-V", "--version"].includes(first)) {
-    process.stderr.write(`ontap-conformance: ${first} needs a command before it, e.g. ontap-conformance run ${hideUserinfo(argv.join(" "))}\n`);
+    // The command given after the options (`--target X run`) moves to the front, once; none given suggests run.
+    const at = argv.findIndex((a) => commands.includes(a));
+    const command = at < 0 ? "run" : argv[at];
+    const options = argv.filter((_, i) => i !== at);
+    process.stderr.write(`ontap-conformance: ${first} needs a command before it, e.g. ontap-conformance ${command} ${hideUserinfo(options.join(" "))}\n`);
     return EXIT.CANNOT_RUN;
   }
   try {

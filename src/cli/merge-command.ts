@@ -19,7 +19,9 @@ import { checkShards, mergedPart, mergeShards, MergeError, type MergeInput } fro
 import { summaryMarkdown } from "../../reports/summary-md.ts";
 import type { MergedPart, Summary } from "../../reports/summary.ts";
 import type { FleetSummary } from "../../reports/fleet.ts";
+import { summaryFileProblem } from "../../reports/summary-file.ts";
 import { UsageError } from "./exit-codes.ts";
+import { checkOutDir, isWithin } from "./out-dir.ts";
 import { writeFleetRun } from "./fleet-report.ts";
 import { generateHtml } from "./run-command.ts";
 import { SHARD_FILE, summaryPathOf } from "./shard.ts";
@@ -40,9 +42,18 @@ function readJson(file: string, label: string): any {
   }
 }
 
+/** A run's or a fleet run's summary.json, held to its schema (reports/summary-file.ts) before anything reads it. */
+function readSummary(file: string, label: string): any {
+  const data = readJson(file, label);
+  if (typeof data?.format !== "string" || !data.format.startsWith("ontap-conformance/summary@")) throw new UsageError(`${label} is not an ontap-conformance run (format ${JSON.stringify(data?.format)})`);
+  const problem = summaryFileProblem(file, data);
+  if (problem) throw new UsageError(problem);
+  return data;
+}
+
 /** One run directory as a merge input (its shard.json too, for a shard). */
-function readPart(dir: string, label: string): MergeInput {
-  const summary = readJson(join(dir, "summary.json"), label) as Summary;
+function readPart(dir: string, label: string, summary: Summary = readSummary(join(dir, "summary.json"), label)): MergeInput {
+  if (Array.isArray((summary as any).targets)) throw new UsageError(`${label}: ${join(dir, "summary.json")} is a fleet run's summary, not the run of one target`);
   const shardFile = join(dir, SHARD_FILE);
   const coverage = summary.shard && existsSync(shardFile) ? readJson(shardFile, `${label} (${SHARD_FILE})`).coverage : undefined;
   return { label, dir, summary, ...(coverage ? { coverage } : {}) };
@@ -51,10 +62,9 @@ function readPart(dir: string, label: string): MergeInput {
 /** A path given to merge as its parts: a run, or each target of a fleet run. */
 function expand(path: string): { fleet: boolean; parts: MergeInput[] } {
   const file = summaryPathOf(path);
-  const data = readJson(file, path);
-  if (typeof data?.format !== "string" || !data.format.startsWith("ontap-conformance/summary@")) throw new UsageError(`${path} is not an ontap-conformance run (format ${JSON.stringify(data?.format)})`);
+  const data = readSummary(file, path);
   const dir = resolve(file, "..");
-  if (!Array.isArray(data.targets)) return { fleet: false, parts: [readPart(dir, path)] };
+  if (!Array.isArray(data.targets)) return { fleet: false, parts: [readPart(dir, path, data)] };
   const fleet = data as FleetSummary;
   return { fleet: true, parts: fleet.targets.map((t) => readPart(join(dir, t.runDir), `${path} (target ${t.name})`)) };
 }
@@ -115,9 +125,12 @@ async function writeMergedRun(outDir: string, parts: MergeInput[], runId: string
 export async function mergeCommand(paths: string[], opts: MergeOptions): Promise<number> {
   const out = (line: string) => { if (!opts.quiet) process.stdout.write(`${line}\n`); };
   if (!paths.length) throw new UsageError("merge needs the run directories to merge: merge DIR... --out DIR");
-  const outDir = resolve(opts.out);
+  const outDir = checkOutDir(opts.out);
   if (existsSync(join(outDir, "summary.json"))) throw new UsageError(`--out ${opts.out} already holds a run (summary.json): give a new directory`);
   const inputs = paths.map(expand);
+  // A run is copied, or read, from where it is: --out inside one would copy it into itself.
+  const holder = inputs.flatMap((i) => i.parts).find((p) => isWithin(outDir, p.dir));
+  if (holder) throw new UsageError(`--out ${opts.out} is inside ${holder.label}, a run being merged: give a directory outside the runs`);
   const groups = new Map<string, MergeInput[]>();
   for (const p of inputs.flatMap((i) => i.parts)) groups.set(keyOf(p), [...(groups.get(keyOf(p)) ?? []), p]);
   // Everything is checked before anything is written.

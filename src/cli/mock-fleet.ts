@@ -6,6 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { startMock, SCENARIOS, DEFAULT_PASSWORD, type MockHandle, type ScenarioName } from "../../mock/index.ts";
 import { UsageError } from "./exit-codes.ts";
+import { listenProblem, releaseProblem } from "./mock-command.ts";
+import { checkOutFile } from "./out-dir.ts";
 import { didYouMean } from "./suggest.ts";
 
 /**
@@ -50,6 +52,8 @@ export function readFleetFile(file: string): FleetMock[] {
     for (const k of Object.keys(m)) if (!KEYS.includes(k)) throw new UsageError(`the fleet file ${file}: unknown key mocks[${i}]."${k}"${didYouMean(k, KEYS)}`);
     if (m.scenario !== undefined && !SCENARIOS.includes(m.scenario)) throw new UsageError(`the fleet file ${file}: mocks[${i}].scenario must be one of ${SCENARIOS.join(", ")}, not ${JSON.stringify(m.scenario)}`);
     if (m.ontapVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(String(m.ontapVersion))) throw new UsageError(`the fleet file ${file}: mocks[${i}].ontapVersion must look like 9.16.1, not ${JSON.stringify(m.ontapVersion)}`);
+    const outside = m.ontapVersion === undefined ? undefined : releaseProblem(String(m.ontapVersion));
+    if (outside) throw new UsageError(`the fleet file ${file}: mocks[${i}].ontapVersion must be ${outside}`);
     if (m.name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(String(m.name))) throw new UsageError(`the fleet file ${file}: mocks[${i}].name must be letters, digits, _ and - (at most 64), not ${JSON.stringify(m.name)}`);
     for (const k of ["records", "latency"]) if (m[k] !== undefined && !(Number.isInteger(m[k]) && m[k] >= 0)) throw new UsageError(`the fleet file ${file}: mocks[${i}].${k} must be a whole number, not ${JSON.stringify(m[k])}`);
   });
@@ -141,7 +145,11 @@ export async function mockFleetCommand(opts: { fleet?: number; fleetFile?: strin
     specs = readFleetFile(opts.fleetFile);
   } else {
     const versions = opts.versions ? opts.versions.split(",").map((v) => v.trim()).filter(Boolean) : undefined;
-    for (const v of versions ?? []) if (!/^\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--versions takes releases like 9.8,9.16.1, not "${v}"`);
+    for (const v of versions ?? []) {
+      if (!/^\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--versions takes releases like 9.8,9.16.1, not "${v}"`);
+      const outside = releaseProblem(v);
+      if (outside) throw new UsageError(`--versions takes ${outside.replace(/^a release/, "releases")}`);
+    }
     const n = opts.fleet ?? versions?.length ?? MOCK_RELEASES.length;
     specs = spreadReleases(n, versions ?? MOCK_RELEASES).map((v) => ({ ontapVersion: v, records: opts.records }));
   }
@@ -150,15 +158,24 @@ export async function mockFleetCommand(opts: { fleet?: number; fleetFile?: strin
     password = process.env[opts.passwordEnv];
     if (password === undefined) throw new UsageError(`the environment variable ${opts.passwordEnv} (--password-env) is not set`);
   }
+  // The inventory's path is checked before any mock starts: a mock left serving behind an error would keep this process alive.
+  if (opts.inventory) checkOutFile(opts.inventory, "--inventory");
   let fleet: MockFleet;
   try {
     fleet = await startMockFleet(specs, { host: opts.host, port: opts.port, tls: opts.tls, username: opts.username, password, passwordEnv: opts.passwordEnv, clockSpeed: opts.clockSpeed, latency: opts.latency, scenario: opts.scenario as ScenarioName });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === "EADDRINUSE") throw new UsageError(`a port from ${opts.port} on ${opts.host} is already in use`);
+    const problem = listenProblem(e as NodeJS.ErrnoException, opts.host, `a port from ${opts.port}`);
+    if (problem) throw new UsageError(problem);
     throw e;
   }
-  if (opts.inventory) writeFileSync(opts.inventory, fleet.inventory);
+  if (opts.inventory) {
+    try {
+      writeFileSync(opts.inventory, fleet.inventory);
+    } catch (e) {
+      await fleet.close();
+      throw new UsageError(`--inventory ${opts.inventory} cannot be written: ${(e as Error).message}`);
+    }
+  }
   process.stdout.write(fleet.inventory);
   process.stdout.write(`# ready: ${fleet.mocks.length} mock(s)${opts.inventory ? `, inventory written to ${opts.inventory}` : ""}; stop with Ctrl-C\n`);
   await new Promise<void>((resolve) => {

@@ -4,38 +4,14 @@
 // config file's every documented key is read (timeoutMs); reports go under
 // the current directory, old runs are pruned, --no-html says so where the
 // HTML report would be, and colour follows NO_COLOR and FORCE_COLOR.
-import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMock, type MockHandle } from "../../mock/index.ts";
+import { cli, cliAsync, expectOneLine } from "../support/cli.ts";
 
-const BIN = join(import.meta.dirname, "../../bin/ontap-conformance.mjs");
 const VERSION = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")).version;
-
-function cli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: opts.cwd, env: { ...process.env, ONTAP_PASSWORD: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env }, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** Async: for runs against a mock that lives in this process. */
-function cliAsync(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ONTAP_PASSWORD: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, out, err })));
-}
-
-/** Exit 2 with exactly one line on stderr, no stack trace, matching `says`. */
-function expectOneLine(r: { code: number | null; err: string }, says: RegExp): void {
-  expect(r.code, r.err).toBe(2);
-  expect(r.err.trim().split("\n"), r.err).toHaveLength(1);
-  expect(r.err.trim()).toMatch(says);
-  expect(r.err).not.toMatch(/\n\s+at /);
-}
 
 let mock: MockHandle;
 beforeAll(async () => { mock = await startMock({ scenario: "docs" }); });
@@ -60,6 +36,14 @@ describe("the command line", () => {
     expectOneLine(cli(["lsit"]), /unknown command "lsit" \(did you mean "list"\?\)/);
     // Run's options without the command: said as such, not "too many arguments".
     expectOneLine(cli(["--target", "https://x"]), /--target needs a command before it, e\.g\. ontap-conformance run --target https:\/\/x/);
+    // A command given after the options is put first, once, and the line suggested runs.
+    const late = cli(["--target", "http://x", "run"]);
+    expectOneLine(late, /--target needs a command before it, e\.g\. ontap-conformance run --target http:\/\/x$/);
+    expectOneLine(cli(["--out", "cmp", "compare", "a", "b"]), /--out needs a command before it, e\.g\. ontap-conformance compare --out cmp a b$/);
+    const suggested = late.err.trim().split("e.g. ontap-conformance ")[1]!.split(" ");
+    const tried = cli([...suggested, "--only", "no.such.check"]); // exit 2 before anything is sent, whichever it finds first
+    expect(tried.code).toBe(2);
+    expect(tried.err).not.toMatch(/too many arguments|needs a command before it/);
   });
 
   it("--version prints the version", () => {
