@@ -9,16 +9,39 @@ import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { isDateTime } from "../src/contract/formats.ts";
 
-let validate: ValidateFunction | undefined;
+const validators = new Map<boolean, ValidateFunction>();
 
-/** The schema's validator, compiled on first use (about 0.1 s: a run without a summary to read does not pay it). */
-function validator(): ValidateFunction {
+/**
+ * The keys a reader of another run's summary needs: a summary.json written
+ * by an earlier version of the tool (kept as a CI baseline, compared
+ * against) lacks keys later versions require, or has keys they dropped, and
+ * is still read. Only `merge`, which makes one run of shards of the same run,
+ * holds its inputs to the whole schema.
+ */
+const READ_NEEDS = new Set(["format", "checks", "targets", "runDir", "id", "status"]);
+
+/** The schema as a reader of an earlier version's file applies it: unknown keys allowed, only READ_NEEDS required. */
+function forReading(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(forReading);
+  if (!schema || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === "additionalProperties" && v === false) continue;
+    out[k] = k === "required" && Array.isArray(v) ? v.filter((r) => READ_NEEDS.has(r)) : forReading(v);
+  }
+  return out;
+}
+
+/** The schema's validator (whole, or as a reader applies it), compiled on first use (about 0.1 s: a run without a summary to read does not pay it). */
+function validator(whole: boolean): ValidateFunction {
+  let validate = validators.get(whole);
   if (!validate) {
     const schema = JSON.parse(readFileSync(new URL("./summary.schema.json", import.meta.url), "utf8"));
     const ajv = new Ajv2020({ allErrors: false, verbose: true });
     // The schema's one format; the contract's date-time is ajv-formats' own judgement (src/contract/formats.ts).
     ajv.addFormat("date-time", { type: "string", validate: isDateTime });
-    validate = ajv.compile(schema);
+    validate = ajv.compile(whole ? schema : (forReading(schema) as object));
+    validators.set(whole, validate);
   }
   return validate;
 }
@@ -59,8 +82,8 @@ function describe(e: ErrorObject): string {
  * null"), or undefined when it is one. The caller has already seen its
  * `format`.
  */
-export function summaryFileProblem(file: string, data: unknown): string | undefined {
-  const check = validator();
+export function summaryFileProblem(file: string, data: unknown, opts: { whole?: boolean } = {}): string | undefined {
+  const check = validator(Boolean(opts.whole));
   if (check(data)) return undefined;
   return `${file} is not a valid summary.json: ${describe(check.errors![0])}`;
 }

@@ -75,6 +75,26 @@ describe("a summary.json with the right format but not the shape of one (compare
     expect(existsSync(join(work, "cmp-fleet"))).toBe(false);
   });
 
+  // A summary.json kept as a CI baseline was written by an earlier version of the tool: keys a later version
+  // requires are missing, keys it dropped are there. Readers hold it only to what they read; merge (shards
+  // of one run, one version) to the whole schema.
+  it("an earlier version's summary.json (keys missing and keys unknown) is still a baseline and compared; merge refuses it", () => {
+    const older = (() => {
+      const r: Record<string, unknown> = { ...run(), checks: [{ id: check.id, status: "fail", message: "an old failure", retiredKey: 1 }], fromAnOlderVersion: true };
+      delete r.result;
+      delete r.exitCode;
+      delete r.phases;
+      return r;
+    })();
+    expect(summaryFileProblem("older", older)).toBeUndefined();
+    expect(summaryFileProblem("older", older, { whole: true })).toMatch(/is not a valid summary\.json/);
+    const dir = runDir(work, "older", older);
+    const out = join(work, "cmp-older");
+    const compared = cli(["compare", dir, good, "--out", out]);
+    expect(compared.code, compared.err).toBe(0);
+    expectOneLine(cli(["merge", dir, "--out", join(work, "merged-older"), "--no-html"]), /older\/summary\.json is not a valid summary\.json/);
+  });
+
   it("merge: exit 2, --out not made (so a retry is not told it already holds a run)", () => {
     for (const [dir, says] of bad) {
       const out = join(work, "merged");
