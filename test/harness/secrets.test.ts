@@ -81,6 +81,28 @@ describe("Redactor", () => {
     }), { seed: 20261123, numRuns: 2000 });
   });
 
+  // The scan is built in two parts (the forms up to its last build, and those learnt since) so that a run
+  // learning a key per licence install does not rebuild it each time: every key must be masked the moment it
+  // is learnt, across every rebuild, and a form that became a password's is masked as one.
+  it("masks each key from the moment it is learnt, however many came before", () => {
+    const r = new Redactor({ secrets: ["Pa55-word"], username: "admin" });
+    const letters = fc.stringMatching(/^[A-Z]{28}$/);
+    fc.assert(fc.property(fc.uniqueArray(letters, { minLength: 1, maxLength: 120 }), (keys) => {
+      const fresh = new Redactor({ secrets: ["Pa55-word"], username: "admin" });
+      keys.forEach((k, i) => {
+        expect(fresh.redactText("nothing here")).toBe("nothing here");
+        fresh.addKeys([k]);
+        // A lower-cased key is no shape the scan knows: only its learnt form finds it.
+        expect(fresh.redactText(`echo ${k.toLowerCase()} and Pa55-word`)).toBe(`echo ${keyPlaceholder(k.toLowerCase())} and ***`);
+        if (i > 0) expect(fresh.redactText(`again ${keys[i - 1].toLowerCase()}`)).toBe(`again ${keyPlaceholder(keys[i - 1].toLowerCase())}`);
+      });
+      for (const k of keys) expect(fresh.redactText(k.toLowerCase())).not.toContain(k.toLowerCase());
+    }), { seed: 20261206, numRuns: 40 });
+    r.addKeys(["secretkeyform1"]);
+    r.add("secretkeyform1");
+    expect(r.redactText("x secretkeyform1 y")).toBe("x *** y");
+  });
+
   // The echoes an independent audit (2026-12-06) found leaking: a target may
   // send a secret back in any spelling its encoders allow.
   describe("a secret echoed in another spelling", () => {
