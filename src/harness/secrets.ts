@@ -200,6 +200,10 @@ export class Redactor {
   }
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /**
  * A prefilter for redactText: any secret (masked case-sensitively), a run of
  * 20 capitals, or "authorization" in any case. A miss proves there is nothing
@@ -207,10 +211,6 @@ export class Redactor {
  * times slower in V8 (0.36 vs 0.06 µs per URL), and this runs on every URL
  * and every header block.
  */
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 function suspicion(secrets: string[]): RegExp {
   const escaped = secrets.map(escapeRegExp);
   const anyCase = [..."authorization"].map((c) => `[${c.toUpperCase()}${c}]`).join("");
