@@ -6,8 +6,7 @@
 // property, so a value means the same wherever it is given. The password is
 // never taken from the config file or a plain flag: --password-env VAR,
 // ONTAP_PASSWORD, or a prompt on a terminal.
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { InvalidArgumentError } from "commander";
@@ -254,22 +253,3 @@ export function envSetting<K extends keyof FileConfig>(key: K, variable: keyof t
   if (text === undefined || text === "") return undefined;
   return checkSetting(key, text, variable);
 }
-
-/**
- * A file the run will write when it ends (--write-baseline, --bundle): a
- * directory that is not there, or cannot be written, is exit 2 before
- * anything is sent, not a finished run that loses its reports at the end.
- */
-export function checkOutputFile(file: string, flag: string): void {
-  if (file === "") throw new UsageError(`${flag} needs a file name, not an empty one`);
-  const path = resolve(file);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag} ${file} is a directory: give a file name`);
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${file}: there is no directory ${dir} to write it in`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`${flag} ${file}: the directory ${dir} cannot be written`);
-  }
-}
-

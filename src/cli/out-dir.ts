@@ -1,4 +1,4 @@
-// Where a command writes (compare --out, merge --out, mock --inventory):
+// Where a command writes (compare --out, merge --out, mock --inventory, run --write-baseline and --bundle):
 // checked before anything is read, written or started, so a path that is a
 // file (or a directory), lies under a file, in no directory, or cannot be
 // written in is one line naming the flag, not a raw EEXIST, ENOTDIR, ENOENT

@@ -27,9 +27,10 @@ import { PasswordUnavailable, resolvePassword } from "../harness/password.ts";
 import type { RunConfig, SuiteRunConfig } from "../harness/run-config.ts";
 import { Redactor } from "../harness/secrets.ts";
 import { notApplicable, planSelection } from "../harness/select.ts";
-import { checkOutputFile, envSetting, readConfigFile } from "./config.ts";
+import { envSetting, readConfigFile } from "./config.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { Interrupt } from "./interrupt.ts";
+import { checkOutFile } from "./out-dir.ts";
 import { ResultsReporter } from "./results-reporter.ts";
 import { printSummary, useColor } from "./terminal.ts";
 import { disabledBy, parseOnly, suggestCheck } from "./selection.ts";
@@ -296,8 +297,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (Boolean(opts.clientCert ?? file.clientCert) !== Boolean(opts.clientKey ?? file.clientKey)) {
     throw new UsageError(`${opts.clientCert ?? file.clientCert ? "--client-cert needs --client-key" : "--client-key needs --client-cert"} (clientCert and clientKey in the config file): certificate authentication takes both`);
   }
-  if (opts.writeBaseline !== undefined) checkOutputFile(opts.writeBaseline, "--write-baseline");
-  if (typeof opts.bundle === "string") checkOutputFile(opts.bundle, "--bundle");
+  // Written when the run ends: a path that cannot take them is exit 2 now, not a finished run that loses them.
+  if (opts.writeBaseline !== undefined) checkOutFile(opts.writeBaseline, "--write-baseline");
+  if (typeof opts.bundle === "string") checkOutFile(opts.bundle, "--bundle");
   // --shard: this shard's checks, chosen before anything is sent (every shard makes the same split).
   let durations: Durations | undefined;
   let shard: RunConfig["shard"];

@@ -120,8 +120,8 @@ describe("the config file: one JSON Schema, the same for flags", () => {
   it("a file the run would write at its end, or an empty file name, is exit 2 before anything is sent", () => {
     const cwd = mkdtempSync(join(tmpdir(), "outputs-"));
     const nodir = join(cwd, "nodir");
-    expectOneLine(cli(["run", "--write-baseline", join(nodir, "b.yaml")], { cwd }), /--write-baseline \S+: there is no directory \S+nodir to write it in/);
-    expectOneLine(cli(["run", "--bundle", join(nodir, "x.tar.gz")], { cwd }), /--bundle \S+: there is no directory \S+nodir to write it in/);
+    expectOneLine(cli(["run", "--write-baseline", join(nodir, "b.yaml")], { cwd }), /--write-baseline \S+ cannot be written: the directory \S+nodir does not exist/);
+    expectOneLine(cli(["run", "--bundle", join(nodir, "x.tar.gz")], { cwd }), /--bundle \S+ cannot be written: the directory \S+nodir does not exist/);
     expectOneLine(cli(["run", "--bundle", cwd], { cwd }), /--bundle \S+ is a directory: give a file name/);
     for (const flag of ["--targets", "--config", "--bundle", "--write-baseline", "--durations"]) expectOneLine(cli(["run", flag, ""], { cwd }), new RegExp(`${flag} needs a file name, not an empty one`));
     expect(existsSync(join(cwd, "reports"))).toBe(false);
