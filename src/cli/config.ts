@@ -115,13 +115,13 @@ function describeError(e: ErrorObject, name: (path: string) => string): string {
   return `${name(e.instancePath)} must be ${expected(e.parentSchema)}, not ${shown(e.data)}`;
 }
 
-/** Whether a URL carries user:password@ (or a user alone). */
+/** Whether a URL carries user:password@ (or a user alone); one URL parsing refuses, whether hideUserinfo would mask some. */
 function hasUserinfo(text: string): boolean {
   try {
     const url = new URL(text);
     return url.username !== "" || url.password !== "";
   } catch {
-    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*@/.test(text);
+    return hideUserinfo(text) !== text;
   }
 }
 

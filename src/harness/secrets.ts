@@ -217,9 +217,14 @@ function suspicion(secrets: string[]): RegExp {
   return new RegExp([...escaped, "[A-Z]{20}", anyCase].join("|"));
 }
 
-/** A text with the credentials of any URL in it (user:password@) masked: for echoes of what a user typed. */
+/**
+ * A text with the credentials of any URL in it (user:password@) masked: for
+ * echoes of what a user typed. Up to the last @ before the path, whatever
+ * the password holds (a space, a quote, an @ not percent-encoded); a line
+ * with a URL and a later @ and no / between is masked more than it needs.
+ */
 export function hideUserinfo(text: string): string {
-  return text.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@\s"'<>]*@/g, "$1***@");
+  return text.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/\n]*@/g, "$1***@");
 }
 
 /** The signature of an NLF license file (a JSON document), which is its secret part; undefined for any other key. */

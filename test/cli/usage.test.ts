@@ -158,6 +158,12 @@ describe("the config file: one JSON Schema, the same for flags", () => {
       expect(r.err).not.toContain(pw);
       expect(r.err).not.toContain("%21");
     }
+    // A password with a space, a quote or an @ that is not percent-encoded: hidden whole all the same.
+    for (const odd of ['pa ss"q@w', "p@ss"]) {
+      const r = cli(["run", "--target", `https://admin:${odd}@cluster.example.com`]);
+      expectOneLine(r, says);
+      expect(r.err).not.toMatch(/pa ss|q@w|ss@cluster/);
+    }
     // Not an http(s) URL at all: the usual line, the credentials still hidden.
     const ftp = cli(["run", "--target", `ftp://admin:${pw}@cluster.example.com`]);
     expect(ftp.code).toBe(2);
